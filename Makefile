@@ -1,0 +1,97 @@
+# zsock build. `make build` sets up everything on a fresh Debian machine with Node 20;
+# `make test` is the README's test command. Outputs live in build/ (ignored).
+
+SHELL := /bin/bash
+BUILD := build
+PROFILE ?= full
+MBEDTLS_VERSION := 3.6.6
+MBEDTLS_SRC ?= $(BUILD)/mbedtls-$(MBEDTLS_VERSION)
+EMCC ?= emcc
+# Debian's emscripten runs its JS optimizer with Debian's node modules (acorn).
+export NODE_PATH := /usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
+
+WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded,$(PROFILE)),-embedded).wasm
+OBJ := $(BUILD)/obj/$(PROFILE)
+PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)
+CFLAGS_WASM := -O2 -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(ZSOCK_CFLAGS)
+LDFLAGS_WASM := -O2 -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
+  -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0
+
+SHIM_SRC := $(wildcard wasm/*.c)
+SHIM_HDR := $(wildcard wasm/*.h)
+
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps clean distclean
+
+build: deps wasm ts certs
+
+deps: toolchain node_modules/.installed
+
+toolchain:
+	@command -v $(EMCC) >/dev/null 2>&1 || { echo "==> installing emscripten (Debian package)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq emscripten node-acorn >/dev/null; }
+	@[ -d /usr/share/nodejs/acorn ] || { echo "==> installing node-acorn (emscripten's optimizer)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq node-acorn >/dev/null; }
+
+node_modules/.installed: package.json
+	@echo "==> npm install"
+	@npm install --no-audit --no-fund --loglevel=error && touch $@
+
+mbedtls: $(MBEDTLS_SRC)/include/mbedtls/ssl.h
+$(MBEDTLS_SRC)/include/mbedtls/ssl.h:
+	@echo "==> fetching mbedTLS $(MBEDTLS_VERSION) source from Debian's archive"
+	@scripts/fetch-mbedtls.sh $(MBEDTLS_SRC)
+
+# mbedTLS's library sources, compiled by our rules so that each profile has its own objects.
+MBEDTLS_C = $(wildcard $(MBEDTLS_SRC)/library/*.c)
+MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(OBJ)/mbedtls/%.o,$(MBEDTLS_C))
+SHIM_O = $(patsubst wasm/%.c,$(OBJ)/shim/%.o,$(SHIM_SRC))
+
+$(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
+	@mkdir -p $(@D)
+	@$(EMCC) $(CFLAGS_WASM) -c $< -o $@
+
+$(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
+	@mkdir -p $(@D)
+	@$(EMCC) $(CFLAGS_WASM) -Wall -Wextra -Werror -c $< -o $@
+
+wasm: toolchain mbedtls
+	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version | head -1 | cut -d' ' -f1-10)"
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(WASM_OUT)
+
+$(WASM_OUT): $(SHIM_O) $(MBEDTLS_O)
+	@echo "==> linking $@ ($(PROFILE) profile)"
+	@mkdir -p $(@D)
+	@$(EMCC) $(LDFLAGS_WASM) $^ -o $@
+	@echo "    $$(stat -c %s $@) bytes, $$(gzip -9c $@ | wc -c) gzipped"
+
+wasm-all:
+	@$(MAKE) --no-print-directory wasm PROFILE=full
+	@$(MAKE) --no-print-directory wasm PROFILE=embedded
+
+ts: node_modules/.installed
+	@echo "==> compiling TypeScript"
+	@node scripts/build-ts.mjs
+
+certs: $(BUILD)/certs/.done
+$(BUILD)/certs/.done: scripts/gen-certs.sh
+	@echo "==> generating test certificates"
+	@rm -rf $(BUILD)/certs && scripts/gen-certs.sh $(BUILD)/certs
+
+# Real peers for the interop suites (Debian's packages).
+test-deps:
+	@command -v openssl >/dev/null && command -v gnutls-serv >/dev/null || { \
+	  echo "==> installing interop peers (openssl, gnutls-bin)"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin >/dev/null; }
+
+test: build test-deps
+	@echo "==> typecheck"
+	@npx tsc --noEmit -p .
+	@echo "==> tests"
+	@npx uvu $(BUILD)/js/test '\.test\.js$$'
+
+clean:
+	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj
+
+distclean:
+	rm -rf $(BUILD) node_modules

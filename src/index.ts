@@ -1,0 +1,3 @@
+/** zsock: Zephyr's BSD-socket API with TLS/DTLS for JavaScript. */
+export * as errno from './errno.js';
+export * from './tls/index.js';

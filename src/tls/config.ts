@@ -1,0 +1,163 @@
+/**
+ * What a TlsSession can be configured with, and how it is applied to a core context.
+ * Secrets pass through wasm scratch memory, which is wiped right after use.
+ */
+import type { Core } from './wasm.js';
+import { MBEDTLS, TlsError, tlsError } from './errors.js';
+import { EINVAL } from '../errno.js';
+
+export const TLS1_2 = 0x0303;
+export const TLS1_3 = 0x0304;
+export type TlsVersion = typeof TLS1_2 | typeof TLS1_3;
+
+/** Peer verification, as TLS_PEER_VERIFY: none 0, optional 1, required 2. */
+export type VerifyMode = 'none' | 'optional' | 'required';
+
+export interface TlsConfig {
+  role: 'client' | 'server';
+  transport?: 'stream' | 'datagram';
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  /** Trusted CA certificates, DER or PEM (a PEM buffer may hold several). */
+  ca?: Uint8Array[];
+  /** Own certificate chains with their private keys (DER or PEM); at most two (e.g. RSA + EC). */
+  certs?: { cert: Uint8Array; key: Uint8Array }[];
+  psk?: { key: Uint8Array; identity: Uint8Array };
+  /** Client: SNI and the name the server's certificate must carry. `null` disables the name
+   *  check; left undefined, verification fails (mbedTLS and Zephyr refuse to verify blind). */
+  hostname?: string | null;
+  /** Default: required for clients, none for servers (mbedTLS's defaults, as Zephyr). */
+  verify?: VerifyMode;
+  /** IANA ciphersuite ids in order of preference; default: all that the core has. */
+  ciphersuites?: number[];
+  alpn?: string[];
+  /** DTLS handshake retransmission timeouts in ms (default 1000 / 60000). */
+  dtlsTimeouts?: { min: number; max: number };
+  /** RFC 6066 max_fragment_length the client asks for: 512, 1024, 2048 or 4096. */
+  maxFragmentLength?: 512 | 1024 | 2048 | 4096;
+  /** Client: ask for session tickets (default true). */
+  sessionTickets?: boolean;
+  /** Server: shared ticket keys / cache / cookies (TlsServerState.handle) and which to use. */
+  serverState?: { handle: number; tickets?: boolean; cache?: boolean; cookies?: boolean };
+  /** DTLS server: the client's transport address (bound into the HelloVerify cookie). */
+  transportId?: Uint8Array;
+  /** Client: a session from saveSession() to resume. */
+  session?: Uint8Array;
+  /** DTLS connection ID to offer (RFC 9146); an empty array asks the peer for one only. */
+  cid?: Uint8Array;
+  renegotiation?: boolean;
+  /** Called for each certificate of the peer's chain, leaf at depth 0, with mbedTLS's flags.
+   *  Return new flags (0 accepts), nothing to keep them, or a negative number to abort. */
+  verifyCallback?: (cert: Uint8Array, depth: number, flags: number) => number | void;
+}
+
+const VERIFY: Record<VerifyMode, number> = { none: 0, optional: 1, required: 2 };
+const MFL: Record<number, number> = { 512: 1, 1024: 2, 2048: 3, 4096: 4 };
+
+function invalid(reason: string): TlsError {
+  return new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, reason);
+}
+
+/** Throws the mapped TlsError when an mbedTLS call failed. */
+function ok(ret: number, what: string): void {
+  if (ret < 0) {
+    const e = tlsError(ret);
+    throw new TlsError(e.code, e.errno, `${what}: ${e.reason}`);
+  }
+}
+
+const PEM_MARK = new TextEncoder().encode('-----BEGIN');
+
+function isPem(b: Uint8Array): boolean {
+  outer: for (let i = 0; i + PEM_MARK.length <= b.length && i < 512; i++) {
+    for (let j = 0; j < PEM_MARK.length; j++) if (b[i + j] !== PEM_MARK[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Copies byte strings into scratch memory (PEM gets the NUL mbedTLS requires), calls fn with
+ *  [ptr, len] pairs, then wipes the scratch area. */
+function withBytes(core: Core, parts: Uint8Array[], fn: (...ptrLen: number[]) => number): number {
+  const sizes = parts.map((p) => p.length + (isPem(p) && p[p.length - 1] !== 0 ? 1 : 0));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const base = core.scratch(total + 1);
+  const u8 = core.u8;
+  const args: number[] = [];
+  let at = base;
+  parts.forEach((p, i) => {
+    u8.set(p, at);
+    if (sizes[i] > p.length) u8[at + p.length] = 0;
+    args.push(at, sizes[i]);
+    at += sizes[i];
+  });
+  try {
+    return fn(...args);
+  } finally {
+    core.u8.fill(0, base, base + total);
+  }
+}
+
+/** Configures context `ctx` from `c` and sets it up; throws TlsError (EINVAL / ENOMEM). */
+export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
+  const x = core.x;
+  for (const ca of c.ca ?? []) ok(withBytes(core, [ca], (p, n) => x.zs_conf_ca(ctx, p, n)), 'CA certificate');
+  if ((c.certs?.length ?? 0) > 2) throw invalid('at most two own certificates');
+  for (const { cert, key } of c.certs ?? []) {
+    ok(withBytes(core, [cert, key], (cp, cn, kp, kn) => x.zs_conf_own_cert(ctx, cp, cn, kp, kn)), 'own certificate');
+  }
+  if (c.psk) {
+    const { key, identity } = c.psk;
+    ok(withBytes(core, [key, identity], (kp, kn, ip, inn) => x.zs_conf_psk(ctx, kp, kn, ip, inn)), 'PSK');
+  }
+  if (c.verify !== undefined) {
+    if (!(c.verify in VERIFY)) throw invalid(`verify mode ${String(c.verify)}`);
+    x.zs_conf_authmode(ctx, VERIFY[c.verify]);
+  }
+  if (c.ciphersuites) setCiphersuites(core, ctx, c.ciphersuites);
+  if (c.alpn) setAlpn(core, ctx, c.alpn);
+  if (c.dtlsTimeouts) {
+    const { min, max } = c.dtlsTimeouts;
+    if (!(min > 0 && max >= min)) throw invalid('DTLS timeouts need 0 < min <= max');
+    x.zs_conf_dtls_timeouts(ctx, min, max);
+  }
+  if (c.maxFragmentLength !== undefined) {
+    if (!MFL[c.maxFragmentLength]) throw invalid(`max fragment length ${c.maxFragmentLength}`);
+    ok(x.zs_conf_max_frag_len(ctx, MFL[c.maxFragmentLength]), 'max fragment length');
+  }
+  if (c.role === 'client') x.zs_conf_tickets(ctx, c.sessionTickets === false ? 0 : 1);
+  if (c.serverState) {
+    const s = c.serverState;
+    x.zs_conf_server(ctx, s.handle, (s.tickets ? 1 : 0) | (s.cache ? 2 : 0) | (s.cookies ? 4 : 0));
+  }
+  if (c.verifyCallback) x.zs_conf_verify_cb(ctx, 1);
+  if (c.renegotiation) x.zs_conf_renegotiation(ctx, 1);
+  if (c.cid) ok(x.zs_conf_cid_len(ctx, c.cid.length), 'connection ID');
+
+  ok(x.zs_setup(ctx), 'setup');
+
+  if (c.role === 'client' && c.hostname !== undefined) {
+    if (c.hostname === null) ok(x.zs_set_hostname(ctx, 0), 'hostname');
+    else ok(withBytes(core, [new TextEncoder().encode(c.hostname + '\0')], (p) => x.zs_set_hostname(ctx, p)), 'hostname');
+  }
+  if (c.transportId) ok(withBytes(core, [c.transportId], (p, n) => x.zs_set_transport_id(ctx, p, n)), 'transport id');
+  if (c.cid) ok(withBytes(core, [c.cid], (p, n) => x.zs_set_cid(ctx, 1, p, n)), 'connection ID');
+  if (c.session) ok(withBytes(core, [c.session], (p, n) => x.zs_session_load(ctx, p, n)), 'session');
+}
+
+function setCiphersuites(core: Core, ctx: number, ids: number[]): void {
+  if (ids.length === 0 || ids.some((id) => !Number.isInteger(id) || id <= 0 || id > 0xffff)) {
+    throw invalid('ciphersuites must be IANA ids (1..0xffff)');
+  }
+  const p = core.scratch(4 * ids.length);
+  ids.forEach((id, i) => core.dv.setInt32(p + 4 * i, id, true));
+  ok(core.x.zs_conf_ciphersuites(ctx, p, ids.length), 'ciphersuites');
+}
+
+function setAlpn(core: Core, ctx: number, names: string[]): void {
+  if (names.length === 0 || names.length > 8 || names.some((n) => n.length === 0 || n.length > 255 || n.includes('\0'))) {
+    throw invalid('ALPN: 1..8 names of 1..255 bytes');
+  }
+  const bytes = new TextEncoder().encode(names.join('\0') + '\0');
+  ok(withBytes(core, [bytes], (p, n) => core.x.zs_conf_alpn(ctx, p, n)), 'ALPN');
+}

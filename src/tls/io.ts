@@ -1,0 +1,175 @@
+/**
+ * Ciphertext queues of one session, and the windows of wasm memory they are staged through.
+ *
+ * Received bytes wait in a JS queue; for each driving call they are copied into the shared
+ * in-window, and what the core did not consume goes back to the queue. Bytes the core wrote to
+ * the out-window are collected into the out queue after each call (or mid-call when the window
+ * fills). All sessions share one pair of windows: calls are synchronous, so they never overlap,
+ * and an idle session holds no wasm memory for I/O at all.
+ */
+import type { Core } from './wasm.js';
+
+const FRAME = 4; // datagram frame header: u32 little-endian length
+
+/** The in/out windows and a plaintext area, allocated once per core (outside the arena). */
+export class Staging {
+  static readonly IN_CAP = 40 * 1024;
+  static readonly OUT_CAP = 64 * 1024;
+  static readonly PT_CAP = 16 * 1024;
+  readonly inPtr: number;
+  readonly outPtr: number;
+  readonly ptPtr: number;
+
+  private constructor(core: Core) {
+    this.inPtr = core.alloc(Staging.IN_CAP);
+    this.outPtr = core.alloc(Staging.OUT_CAP);
+    this.ptPtr = core.alloc(Staging.PT_CAP);
+  }
+
+  private static byCore = new WeakMap<Core, Staging>();
+  static of(core: Core): Staging {
+    let s = Staging.byCore.get(core);
+    if (!s) Staging.byCore.set(core, (s = new Staging(core)));
+    return s;
+  }
+}
+
+export class CipherPipe {
+  private inQ: Uint8Array[] = [];
+  private inBytes = 0;
+  private outQ: Uint8Array[] = [];
+  private outBytes = 0;
+  private staged = 0;   // bytes copied into the in-window by begin()
+  private consumed = 0; // of those, bytes the core has read (before the latest zs_io)
+
+  constructor(
+    private readonly core: Core,
+    private readonly ctx: () => number,
+    readonly datagram: boolean,
+  ) {}
+
+  /** Queues received ciphertext: a stream chunk, or exactly one datagram. Keeps the reference. */
+  feed(data: Uint8Array): void {
+    if (data.length === 0) return; // an empty datagram carries no record
+    this.inQ.push(data);
+    this.inBytes += data.length;
+  }
+
+  get bufferedInput(): number {
+    return this.inBytes;
+  }
+
+  get pendingOutput(): number {
+    return this.outBytes;
+  }
+
+  /** Takes the queued output: one coalesced chunk for a stream (a whole flight in one write),
+   *  one array per datagram for DTLS. */
+  drain(): Uint8Array[] {
+    let out = this.outQ;
+    if (!this.datagram && out.length > 1) out = [concat(out, this.outBytes)];
+    this.outQ = [];
+    this.outBytes = 0;
+    return out;
+  }
+
+  /** Stages queued input and lends both windows to the core. */
+  begin(): void {
+    const s = Staging.of(this.core);
+    const u8 = this.core.u8;
+    let n = 0;
+    for (const chunk of this.inQ) {
+      if (this.datagram) {
+        const len = Math.min(chunk.length, Staging.IN_CAP - FRAME); // longer: truncated, as UDP
+        if (n + FRAME + len > Staging.IN_CAP) break;
+        new DataView(u8.buffer, s.inPtr + n, FRAME).setUint32(0, len, true);
+        u8.set(chunk.subarray(0, len), s.inPtr + n + FRAME);
+        n += FRAME + len;
+      } else {
+        const take = Math.min(chunk.length, Staging.IN_CAP - n);
+        u8.set(chunk.subarray(0, take), s.inPtr + n);
+        n += take;
+        if (n === Staging.IN_CAP) break;
+      }
+    }
+    this.staged = n;
+    this.consumed = 0;
+    this.core.x.zs_io(this.ctx(), s.inPtr, n, s.outPtr, Staging.OUT_CAP);
+  }
+
+  /** True when input is queued beyond what begin() could stage. */
+  hasUnstaged(): boolean {
+    return this.datagram ? this.framesIn(this.staged) < this.inQ.length : this.inBytes > this.staged;
+  }
+
+  /** Collects the core's output and gives it a fresh out-window; input position is kept.
+   *  Returns the number of bytes collected. */
+  flush(): number {
+    const x = this.core.x, ctx = this.ctx(), s = Staging.of(this.core);
+    const produced = x.zs_io_out_len(ctx);
+    this.consumed += x.zs_io_in_used(ctx);
+    if (produced > 0) this.collect(s.outPtr, produced);
+    x.zs_io(ctx, s.inPtr + this.consumed, this.staged - this.consumed, s.outPtr, Staging.OUT_CAP);
+    return produced;
+  }
+
+  /** Collects output and drops consumed input from the queue. */
+  end(): void {
+    this.flush();
+    if (this.datagram) this.inQ.splice(0, this.framesIn(this.consumed)).forEach((d) => (this.inBytes -= d.length));
+    else this.dropBytes(this.consumed);
+    this.staged = this.consumed = 0;
+  }
+
+  /** How many queued datagrams the first `bytes` of the in-window held. */
+  private framesIn(bytes: number): number {
+    let at = 0, i = 0;
+    while (i < this.inQ.length) {
+      const next = at + FRAME + Math.min(this.inQ[i].length, Staging.IN_CAP - FRAME);
+      if (next > bytes) break;
+      at = next;
+      i++;
+    }
+    return i;
+  }
+
+  private dropBytes(n: number): void {
+    this.inBytes -= n;
+    while (n > 0) {
+      const head = this.inQ[0];
+      if (head.length <= n) {
+        n -= head.length;
+        this.inQ.shift();
+      } else {
+        this.inQ[0] = head.subarray(n);
+        n = 0;
+      }
+    }
+  }
+
+  private collect(ptr: number, len: number): void {
+    const bytes = this.core.u8.slice(ptr, ptr + len);
+    if (!this.datagram) {
+      this.outQ.push(bytes);
+      this.outBytes += len;
+      return;
+    }
+    const dv = new DataView(bytes.buffer);
+    for (let at = 0; at + FRAME <= len; ) {
+      const n = dv.getUint32(at, true);
+      this.outQ.push(bytes.subarray(at + FRAME, at + FRAME + n));
+      this.outBytes += n;
+      at += FRAME + n;
+    }
+  }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,352 @@
+/**
+ * TlsSession: one TLS or DTLS session of the wasm core, sans-IO.
+ *
+ * The caller feeds received ciphertext (`feed`), drives the session (`handshake`, `read`,
+ * `write`, `closeNotify`), and sends whatever `drain` returns. Nothing here waits, touches a
+ * socket or reads a clock: each driving call is told the time. Every driving call answers a
+ * TlsStep, the next action for the socket layer (rustls style):
+ *   done      the handshake is over / n bytes were read or written
+ *   want-read feed more ciphertext, or call again at `timerDeadline` (DTLS)
+ *   closed    the peer sent close_notify (sticky)
+ *   fatal     the session is dead; the error is sticky and says why
+ * After every call, `pendingOutput > 0` means there is ciphertext to send.
+ */
+import { getCore, type Core } from './wasm.js';
+import { CipherPipe, Staging } from './io.js';
+import { MBEDTLS, TlsError, engineError, tlsError } from './errors.js';
+import { ENOMEM } from '../errno.js';
+import { applyConfig, type TlsConfig, TLS1_2, TLS1_3 } from './config.js';
+
+export type TlsStep =
+  | { readonly state: 'done'; readonly n: number }
+  | { readonly state: 'want-read' }
+  | { readonly state: 'closed' }
+  | { readonly state: 'fatal'; readonly error: TlsError };
+
+const WANT_READ: TlsStep = Object.freeze({ state: 'want-read' });
+const CLOSED: TlsStep = Object.freeze({ state: 'closed' });
+const done = (n: number): TlsStep => ({ state: 'done', n });
+
+let nextId = 1;
+const byId = new Map<number, TlsSession>();
+
+export class TlsSession {
+  readonly role: 'client' | 'server';
+  readonly datagram: boolean;
+  private readonly core: Core;
+  private ctx: number;
+  private readonly id = nextId++;
+  private readonly pipe: CipherPipe;
+  private fatal: TlsError | null = null;
+  private peerClosed = false;
+  private verifyCallback: TlsConfig['verifyCallback'];
+  private ticketCount = 0;
+
+  /** Creates a configured session. Throws TlsError: EINVAL for unusable configuration
+   *  (unparsable certificate or key, bad option), ENOMEM when the arena is exhausted. */
+  constructor(config: TlsConfig) {
+    this.core = getCore();
+    this.role = config.role;
+    this.datagram = config.transport === 'datagram';
+    const min = config.minVersion ?? TLS1_2;
+    const max = config.maxVersion ?? (this.datagram ? TLS1_2 : TLS1_3);
+    if (this.datagram && max === TLS1_3) throw engineError.unsupported('DTLS 1.3');
+    this.ctx = this.core.x.zs_new(this.id, this.role === 'server' ? 1 : 0, this.datagram ? 1 : 0, min, max);
+    if (this.ctx === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
+    this.pipe = new CipherPipe(this.core, () => this.ctx, this.datagram);
+    this.verifyCallback = config.verifyCallback;
+    if (this.verifyCallback) byId.set(this.id, this);
+    try {
+      applyConfig(this.core, this.ctx, config);
+    } catch (e) {
+      this.free();
+      throw e;
+    }
+    this.core.verifyHook ??= verifyHook;
+  }
+
+  /** Queues received ciphertext (a stream chunk, or one whole datagram). The session keeps the
+   *  reference until the bytes are consumed: do not modify `data` afterwards. */
+  feed(data: Uint8Array): void {
+    this.pipe.feed(data);
+  }
+
+  /** Ciphertext to send, in order: one chunk per flight for streams, one per datagram for DTLS. */
+  drain(): Uint8Array[] {
+    return this.pipe.drain();
+  }
+
+  /** Bytes waiting in `drain()`. */
+  get pendingOutput(): number {
+    return this.pipe.pendingOutput;
+  }
+
+  /** Received ciphertext not yet consumed. */
+  get bufferedInput(): number {
+    return this.pipe.bufferedInput;
+  }
+
+  /** Advances the handshake. `now` is the caller's clock in ms (wall clock: certificates are
+   *  checked against it). */
+  handshake(now = Date.now()): TlsStep {
+    const early = this.check();
+    if (early) return early;
+    if (this.handshakeDone) return done(0);
+    this.core.x.zs_clock(now);
+    return this.step(this.call(() => this.core.x.zs_handshake(this.ctx)));
+  }
+
+  /** Decrypts application data into `buf`: done(n > 0), want-read, closed or fatal. A stream
+   *  read fills as much of `buf` as whole records allow; a DTLS read returns one record (the
+   *  rest of a longer one is discarded, as with UDP). Finishes the handshake first if needed. */
+  read(buf: Uint8Array, now = Date.now()): TlsStep {
+    const pre = this.ready(now);
+    if (pre) return pre;
+    if (buf.length === 0) return done(0);
+    const x = this.core.x, pt = Staging.of(this.core).ptPtr;
+    let total = 0;
+    let after = 0; // what ended a read that already returned data: reported now, sticky after
+    const ret = this.call(() => {
+      for (;;) {
+        const want = Math.min(buf.length - total, Staging.PT_CAP);
+        const r = x.zs_read(this.ctx, pt, want);
+        if (r === MBEDTLS.RECEIVED_NEW_SESSION_TICKET) {
+          this.ticketCount++;
+          continue;
+        }
+        if (r === MBEDTLS.WANT_WRITE || (r < 0 && total === 0)) return r;
+        if (r <= 0) {
+          if (r !== MBEDTLS.WANT_READ) after = r || MBEDTLS.PEER_CLOSE_NOTIFY;
+          return r === 0 && total === 0 ? MBEDTLS.PEER_CLOSE_NOTIFY : total;
+        }
+        buf.set(this.core.u8.subarray(pt, pt + r), total);
+        total += r;
+        if (total === buf.length || this.datagram) return total;
+      }
+    });
+    if (after) this.step(after);
+    return this.step(ret);
+  }
+
+  /** Encrypts all of `data` (a stream) or one datagram's worth (DTLS; larger gives EMSGSIZE).
+   *  Finishes the handshake first if needed. */
+  write(data: Uint8Array, now = Date.now()): TlsStep {
+    const pre = this.ready(now);
+    if (pre) return pre;
+    if (this.datagram && data.length > Staging.PT_CAP) {
+      return { state: 'fatal', error: engineError.tooLarge(data.length, Staging.PT_CAP) };
+    }
+    const x = this.core.x, pt = Staging.of(this.core).ptPtr;
+    let sent = 0;
+    while (sent < data.length || (data.length === 0 && sent === 0)) {
+      const n = Math.min(data.length - sent, Staging.PT_CAP);
+      this.core.u8.set(data.subarray(sent, sent + n), pt);
+      const r = this.call(() => x.zs_write(this.ctx, pt, n));
+      if (r < 0) return this.step(r);
+      sent += r;
+      if (this.datagram || n === 0) break;
+    }
+    return done(sent);
+  }
+
+  /** Sends close_notify. The session may still read what the peer sends before its own. */
+  closeNotify(now = Date.now()): TlsStep {
+    const early = this.check();
+    if (early && early !== CLOSED) return early;
+    this.core.x.zs_clock(now);
+    const r = this.call(() => this.core.x.zs_close_notify(this.ctx));
+    return r < 0 && r !== MBEDTLS.WANT_READ ? this.step(r) : done(0);
+  }
+
+  /** TLS 1.2 renegotiation (both sides must allow it). */
+  renegotiate(now = Date.now()): TlsStep {
+    const pre = this.ready(now);
+    if (pre) return pre;
+    return this.step(this.call(() => this.core.x.zs_renegotiate(this.ctx)));
+  }
+
+  // ---- queries -------------------------------------------------------------------------
+
+  get handshakeDone(): boolean {
+    return this.ctx !== 0 && this.core.x.zs_handshake_over(this.ctx) === 1;
+  }
+
+  /** The negotiated ciphersuite's IANA id (0 before the handshake). */
+  get ciphersuite(): number {
+    return this.ctx ? this.core.x.zs_ciphersuite(this.ctx) : 0;
+  }
+
+  /** 0x0303 for TLS 1.2 / DTLS 1.2, 0x0304 for TLS 1.3; 0 before the handshake. */
+  get version(): number {
+    return this.handshakeDone ? this.core.x.zs_version(this.ctx) : 0;
+  }
+
+  /** The ALPN protocol agreed on, or null. */
+  get alpn(): string | null {
+    const p = this.ctx ? this.core.x.zs_alpn(this.ctx) : 0;
+    if (!p) return null;
+    const u8 = this.core.u8;
+    let end = p;
+    while (u8[end] !== 0) end++;
+    return new TextDecoder().decode(u8.subarray(p, end));
+  }
+
+  /** The peer's leaf certificate (DER), or null. */
+  get peerCertificate(): Uint8Array | null {
+    if (!this.ctx) return null;
+    const lenPtr = this.core.scratch(4);
+    const p = this.core.x.zs_peer_cert(this.ctx, lenPtr);
+    return p ? this.core.u8.slice(p, p + this.core.dv.getUint32(lenPtr, true)) : null;
+  }
+
+  /** X.509 verification flags (X509_BADCERT_*); 0 is OK; -1 >>> 0 when there is no result. */
+  get verifyResult(): number {
+    return this.ctx ? this.core.x.zs_verify_result(this.ctx) >>> 0 : 0xffffffff;
+  }
+
+  /** Decrypted bytes ready for read() without more input. */
+  get bytesAvailable(): number {
+    return this.ctx ? this.core.x.zs_bytes_avail(this.ctx) : 0;
+  }
+
+  /** DTLS: when (caller's ms) the retransmission timer fires; call handshake() then. */
+  get timerDeadline(): number | null {
+    const d = this.ctx ? this.core.x.zs_timer_deadline(this.ctx) : -1;
+    return d < 0 ? null : d;
+  }
+
+  /** NewSessionTicket messages received so far (TLS 1.3 client). */
+  get ticketsReceived(): number {
+    return this.ticketCount;
+  }
+
+  /** The sticky fatal error, or null. */
+  get error(): TlsError | null {
+    return this.fatal;
+  }
+
+  get closed(): boolean {
+    return this.peerClosed;
+  }
+
+  /** Arena bytes this session holds now, and at its peak since creation. */
+  memory(): { current: number; peak: number } {
+    if (!this.ctx) return { current: 0, peak: 0 };
+    return { current: this.core.x.zs_mem(this.ctx, 0), peak: this.core.x.zs_mem(this.ctx, 1) };
+  }
+
+  /** The session serialised for resumption (client), or null if there is none yet. */
+  saveSession(): Uint8Array | null {
+    if (!this.ctx || !this.handshakeDone) return null;
+    const x = this.core.x;
+    for (let cap = 2048; ; cap *= 2) {
+      const olen = this.core.scratch(cap + 8), buf = olen + 8;
+      const r = x.zs_session_save(this.ctx, buf, cap, olen);
+      const n = this.core.dv.getUint32(olen, true);
+      if (r === 0) return this.core.u8.slice(buf, buf + n);
+      if (r !== MBEDTLS.BUFFER_TOO_SMALL || n <= cap) return null;
+    }
+  }
+
+  /** Frees the session; mbedTLS wipes its keys. Idempotent. */
+  free(): void {
+    if (this.ctx === 0) return;
+    this.core.x.zs_free(this.ctx);
+    this.ctx = 0;
+    byId.delete(this.id);
+  }
+
+  get freed(): boolean {
+    return this.ctx === 0;
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  /** Runs `op` with the windows lent; retries on WANT_WRITE (window full) after collecting
+   *  output, and on WANT_READ while more input is queued than one window could stage. */
+  private call(op: () => number): number {
+    this.pipe.begin();
+    try {
+      for (;;) {
+        const r = op();
+        if (r === MBEDTLS.WANT_WRITE) {
+          if (this.pipe.flush() === 0) return MBEDTLS.BUFFER_TOO_SMALL; // cannot make progress
+          continue;
+        }
+        if (r === MBEDTLS.WANT_READ && this.pipe.hasUnstaged()) {
+          this.pipe.end();
+          this.pipe.begin();
+          continue;
+        }
+        return r;
+      }
+    } finally {
+      this.pipe.end();
+    }
+  }
+
+  private check(): TlsStep | null {
+    if (this.ctx === 0) return { state: 'fatal', error: engineError.notSetUp() };
+    if (this.fatal) return { state: 'fatal', error: this.fatal };
+    return this.peerClosed ? CLOSED : null;
+  }
+
+  /** Common start of read/write: session alive, handshake finished. */
+  private ready(now: number): TlsStep | null {
+    const early = this.check();
+    if (early) return early;
+    this.core.x.zs_clock(now);
+    if (this.handshakeDone) return null;
+    const hs = this.handshake(now);
+    return hs.state === 'done' ? null : hs;
+  }
+
+  private step(r: number): TlsStep {
+    if (r >= 0) return done(r);
+    if (r === MBEDTLS.WANT_READ || r === MBEDTLS.CRYPTO_IN_PROGRESS || r === MBEDTLS.ASYNC_IN_PROGRESS) {
+      return WANT_READ;
+    }
+    if (r === MBEDTLS.PEER_CLOSE_NOTIFY) {
+      this.peerClosed = true;
+      return CLOSED;
+    }
+    const flags = this.core.x.zs_verify_result(this.ctx) >>> 0;
+    this.fatal = tlsError(r, flags === 0xffffffff ? 0 : flags);
+    return { state: 'fatal', error: this.fatal };
+  }
+
+  /** Runs the user's verify callback; never lets an exception cross into wasm. */
+  callVerify(depth: number, der: Uint8Array, flagsPtr: number): number {
+    const dv = this.core.dv;
+    const flags = dv.getUint32(flagsPtr, true);
+    try {
+      const r = this.verifyCallback?.(der, depth, flags);
+      if (typeof r === 'number' && r < 0) return r;
+      if (typeof r === 'number') dv.setUint32(flagsPtr, r >>> 0, true);
+      return 0;
+    } catch {
+      return MBEDTLS.X509_CERT_VERIFY_FAILED;
+    }
+  }
+}
+
+function verifyHook(id: number, depth: number, der: Uint8Array, flagsPtr: number): number {
+  return byId.get(id)?.callVerify(depth, der, flagsPtr) ?? 0;
+}
+
+/** Shared server state of one listening socket: ticket keys, session cache, DTLS cookie key. */
+export class TlsServerState {
+  private readonly core = getCore();
+  /** The core's handle (pass as TlsConfig.serverState). 0 once freed. */
+  handle: number;
+
+  constructor(opts: { ticketLifetime?: number } = {}) {
+    this.handle = this.core.x.zs_srv_new(opts.ticketLifetime ?? 86400);
+    if (this.handle === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
+  }
+
+  free(): void {
+    if (this.handle) this.core.x.zs_srv_free(this.handle);
+    this.handle = 0;
+  }
+}

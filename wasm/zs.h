@@ -1,0 +1,90 @@
+/*
+ * zsock core: a small sans-IO API over mbedTLS 3.6.
+ *
+ * A context never touches a network, a clock or a source of entropy by itself:
+ *  - I/O: before each driving call the caller lends the context two windows of memory
+ *    (zs_io): ciphertext received (in) and room for ciphertext to send (out). mbedTLS's BIO
+ *    callbacks read and write those windows and answer WANT_READ / WANT_WRITE at their ends.
+ *    For datagram transports both windows hold frames of [u32 little-endian length][bytes].
+ *  - Time: the caller passes the time (zs_clock) and asks for the next timer deadline.
+ *  - Entropy: one host import, zs_host_random.
+ * Memory comes from one arena (mbedTLS's buffer allocator); each context counts the arena bytes
+ * it holds now and at its peak, so RAM per TLS context is measured, not guessed.
+ */
+#ifndef ZS_H
+#define ZS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/ssl_cache.h"
+#include "mbedtls/ssl_cookie.h"
+#include "mbedtls/ssl_ticket.h"
+#include "mbedtls/x509_crt.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#define ZS_API EMSCRIPTEN_KEEPALIVE
+#define ZS_IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
+#else
+#define ZS_API
+#define ZS_IMPORT(name)
+#endif
+
+#define ZS_MAX_OWN_CERTS 2
+#define ZS_MAX_ALPN 8
+#define ZS_FRAME_HDR 4 /* datagram frame header in the I/O windows */
+
+/* Shared server state: ticket keys, session cache and cookie key, one per listening socket. */
+typedef struct zs_srv {
+    mbedtls_ssl_ticket_context tickets;
+    mbedtls_ssl_cache_context cache;
+    mbedtls_ssl_cookie_ctx cookies;
+} zs_srv;
+
+typedef struct zs_ctx {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt ca;
+    mbedtls_x509_crt own_crt[ZS_MAX_OWN_CERTS];
+    mbedtls_pk_context own_key[ZS_MAX_OWN_CERTS];
+    int n_own;
+    int *suites;                   /* 0-terminated copy; mbedTLS keeps the pointer */
+    const char *alpn[ZS_MAX_ALPN + 1];
+    char *alpn_buf;
+    unsigned char *transport_id;   /* DTLS server: the client's address, for cookies */
+    size_t transport_id_len;
+    int id;                        /* the host's handle, passed to zs_host_verify */
+    int dgram;                     /* DTLS: the I/O windows hold framed datagrams */
+    int verify_cb;
+    int is_setup;
+
+    /* I/O windows lent by the caller for one driving call */
+    const unsigned char *in;
+    uint32_t in_len, in_used;
+    unsigned char *out;
+    uint32_t out_cap, out_len;
+
+    /* DTLS timer, in the caller's milliseconds */
+    double timer_start;
+    uint32_t timer_int, timer_fin;
+
+    /* arena accounting */
+    int64_t mem_cur;
+    int64_t mem_peak;
+} zs_ctx;
+
+/* zs_platform.c */
+extern double zs_now_ms;
+void zs_acct_begin(int64_t *u0);
+void zs_acct_end(zs_ctx *c, int64_t u0);
+int zs_rng(void *p, unsigned char *out, size_t len);
+size_t zs_arena_used_bytes(void);
+
+/* Host imports (the board provides them). */
+ZS_IMPORT(zs_host_random) int zs_host_random(unsigned char *out, size_t len);
+ZS_IMPORT(zs_host_verify) int zs_host_verify(int id, int depth, const unsigned char *der,
+                                             size_t der_len, uint32_t *flags);
+
+#endif

@@ -1,0 +1,440 @@
+/*
+ * Context lifecycle and configuration. Every call returns 0 or a negative mbedTLS error code;
+ * the host maps codes to errno in one table (src/tls/errors.ts).
+ *
+ * Order of use: zs_new -> zs_conf_* -> zs_setup -> zs_set_* (hostname, transport id, session,
+ * CID) -> driving calls (zs_engine.c) -> zs_free.
+ */
+#include <string.h>
+
+#include "mbedtls/platform.h"
+#include "mbedtls/platform_util.h"
+#include "zs.h"
+
+#define ACCT_BEGIN int64_t u0_; zs_acct_begin(&u0_)
+#define ACCT_END(c) zs_acct_end((c), u0_)
+
+static int bio_send(void *p, const unsigned char *buf, size_t len);
+static int bio_recv(void *p, unsigned char *buf, size_t len);
+static void timer_set(void *p, uint32_t int_ms, uint32_t fin_ms);
+static int timer_get(void *p);
+
+/* A new context: server != 0 for the server role, dgram != 0 for DTLS. NULL when the arena
+ * cannot hold it. min/max versions are MBEDTLS_SSL_VERSION_* (0x0303, 0x0304). */
+ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
+{
+    int64_t u0;
+    zs_acct_begin(&u0);
+    zs_ctx *c = mbedtls_calloc(1, sizeof(*c));
+    if (c == NULL) {
+        return NULL;
+    }
+    c->id = id;
+    c->dgram = dgram != 0;
+    mbedtls_ssl_init(&c->ssl);
+    mbedtls_ssl_config_init(&c->conf);
+    mbedtls_x509_crt_init(&c->ca);
+    for (int i = 0; i < ZS_MAX_OWN_CERTS; i++) {
+        mbedtls_x509_crt_init(&c->own_crt[i]);
+        mbedtls_pk_init(&c->own_key[i]);
+    }
+    int ret = mbedtls_ssl_config_defaults(&c->conf,
+                                          server ? MBEDTLS_SSL_IS_SERVER : MBEDTLS_SSL_IS_CLIENT,
+                                          dgram ? MBEDTLS_SSL_TRANSPORT_DATAGRAM
+                                                : MBEDTLS_SSL_TRANSPORT_STREAM,
+                                          MBEDTLS_SSL_PRESET_DEFAULT);
+    if (ret == 0) {
+        mbedtls_ssl_conf_rng(&c->conf, zs_rng, NULL);
+        mbedtls_ssl_conf_min_tls_version(&c->conf, (mbedtls_ssl_protocol_version) min_ver);
+        mbedtls_ssl_conf_max_tls_version(&c->conf, (mbedtls_ssl_protocol_version) max_ver);
+        mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+        if (dgram) {
+            /* No cookie exchange unless the server is given a cookie key (zs_conf_server). */
+            mbedtls_ssl_conf_dtls_cookies(&c->conf, NULL, NULL, NULL);
+        }
+    }
+    zs_acct_end(c, u0);
+    /* The context struct itself was allocated before c existed: count it too. */
+    c->mem_cur = (int64_t) zs_arena_used_bytes() - u0;
+    if (ret != 0) {
+        extern void zs_free(zs_ctx *);
+        zs_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Frees the context and wipes its secrets; the arena returns to where it was before zs_new. */
+ZS_API void zs_free(zs_ctx *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    mbedtls_ssl_free(&c->ssl);
+    mbedtls_ssl_config_free(&c->conf);
+    mbedtls_x509_crt_free(&c->ca);
+    for (int i = 0; i < ZS_MAX_OWN_CERTS; i++) {
+        mbedtls_x509_crt_free(&c->own_crt[i]);
+        mbedtls_pk_free(&c->own_key[i]); /* wipes the private key */
+    }
+    mbedtls_free(c->suites);
+    mbedtls_free(c->alpn_buf);
+    mbedtls_free(c->transport_id);
+    mbedtls_platform_zeroize(c, sizeof(*c));
+    mbedtls_free(c);
+}
+
+/* Adds CA certificates (DER, or PEM with the terminating NUL counted in len). */
+ZS_API int zs_conf_ca(zs_ctx *c, const unsigned char *buf, size_t len)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_x509_crt_parse(&c->ca, buf, len);
+    ACCT_END(c);
+    return ret > 0 ? MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT : ret; /* >0: some certs failed */
+}
+
+/* Adds an own certificate chain and its private key (DER or NUL-terminated PEM). */
+ZS_API int zs_conf_own_cert(zs_ctx *c, const unsigned char *crt, size_t crt_len,
+                            const unsigned char *key, size_t key_len)
+{
+    if (c->n_own >= ZS_MAX_OWN_CERTS) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    ACCT_BEGIN;
+    int i = c->n_own;
+    int ret = mbedtls_x509_crt_parse(&c->own_crt[i], crt, crt_len);
+    if (ret > 0) {
+        ret = MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT;
+    }
+    if (ret == 0) {
+        ret = mbedtls_pk_parse_key(&c->own_key[i], key, key_len, NULL, 0, zs_rng, NULL);
+    }
+    if (ret == 0) {
+        ret = mbedtls_ssl_conf_own_cert(&c->conf, &c->own_crt[i], &c->own_key[i]);
+    }
+    if (ret == 0) {
+        c->n_own++;
+    } else {
+        mbedtls_x509_crt_free(&c->own_crt[i]);
+        mbedtls_pk_free(&c->own_key[i]);
+    }
+    ACCT_END(c);
+    return ret;
+}
+
+/* Sets the pre-shared key and its identity (mbedTLS copies and later wipes both). */
+ZS_API int zs_conf_psk(zs_ctx *c, const unsigned char *psk, size_t psk_len,
+                       const unsigned char *id, size_t id_len)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_conf_psk(&c->conf, psk, psk_len, id, id_len);
+    ACCT_END(c);
+    return ret;
+}
+
+/* MBEDTLS_SSL_VERIFY_NONE 0, OPTIONAL 1, REQUIRED 2. */
+ZS_API int zs_conf_authmode(zs_ctx *c, int mode)
+{
+    if (mode < 0 || mode > 2) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    mbedtls_ssl_conf_authmode(&c->conf, mode);
+    return 0;
+}
+
+/* Restricts the ciphersuites to `n` IANA ids, in order of preference. */
+ZS_API int zs_conf_ciphersuites(zs_ctx *c, const int *ids, int n)
+{
+    if (n <= 0) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    ACCT_BEGIN;
+    int *copy = mbedtls_calloc((size_t) n + 1, sizeof(int));
+    int ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    if (copy != NULL) {
+        memcpy(copy, ids, (size_t) n * sizeof(int));
+        mbedtls_free(c->suites);
+        c->suites = copy;
+        mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
+        ret = 0;
+    }
+    ACCT_END(c);
+    return ret;
+}
+
+/* ALPN protocols as NUL-separated names in `buf` (len bytes, the last NUL included). */
+ZS_API int zs_conf_alpn(zs_ctx *c, const char *buf, size_t len)
+{
+    if (len == 0 || buf[len - 1] != '\0') {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    ACCT_BEGIN;
+    int ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    char *copy = mbedtls_calloc(1, len);
+    if (copy != NULL) {
+        memcpy(copy, buf, len);
+        int n = 0;
+        for (size_t at = 0; at < len && n < ZS_MAX_ALPN; at += strlen(copy + at) + 1) {
+            c->alpn[n++] = copy + at;
+        }
+        c->alpn[n] = NULL;
+        mbedtls_free(c->alpn_buf);
+        c->alpn_buf = copy;
+        ret = mbedtls_ssl_conf_alpn_protocols(&c->conf, c->alpn);
+    }
+    ACCT_END(c);
+    return ret;
+}
+
+ZS_API void zs_conf_dtls_timeouts(zs_ctx *c, uint32_t min_ms, uint32_t max_ms)
+{
+    mbedtls_ssl_conf_handshake_timeout(&c->conf, min_ms, max_ms);
+}
+
+/* RFC 6066 max_fragment_length code: 0 none, 1 = 512 ... 4 = 4096. */
+ZS_API int zs_conf_max_frag_len(zs_ctx *c, int code)
+{
+    return mbedtls_ssl_conf_max_frag_len(&c->conf, (unsigned char) code);
+}
+
+/* Client: whether to ask for session tickets (TLS 1.2 and 1.3). */
+ZS_API void zs_conf_tickets(zs_ctx *c, int on)
+{
+    mbedtls_ssl_conf_session_tickets(&c->conf, on ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
+                                                  : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    /* Let zs_read report a new ticket, so the host can store the session for resumption. */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &c->conf, on ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED
+                     : MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED);
+#endif
+}
+
+/* Calls zs_host_verify for each certificate of the peer's chain. */
+ZS_API void zs_conf_verify_cb(zs_ctx *c, int on)
+{
+    c->verify_cb = on;
+}
+
+/* DTLS connection ID (RFC 9146), before zs_setup: the length of the CID we will ask for. */
+ZS_API int zs_conf_cid_len(zs_ctx *c, size_t len)
+{
+    return mbedtls_ssl_conf_cid(&c->conf, len, MBEDTLS_SSL_UNEXPECTED_CID_IGNORE);
+}
+
+/* ---- server state shared by the sessions of one listening socket ------------------------- */
+
+/* A ticket key (lifetime in seconds), a session cache and a cookie key. NULL when out of arena. */
+ZS_API zs_srv *zs_srv_new(uint32_t ticket_lifetime_s)
+{
+    zs_srv *s = mbedtls_calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return NULL;
+    }
+    mbedtls_ssl_ticket_init(&s->tickets);
+    mbedtls_ssl_cache_init(&s->cache);
+    mbedtls_ssl_cookie_init(&s->cookies);
+    if (mbedtls_ssl_ticket_setup(&s->tickets, zs_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM,
+                                 ticket_lifetime_s) != 0 ||
+        mbedtls_ssl_cookie_setup(&s->cookies, zs_rng, NULL) != 0) {
+        extern void zs_srv_free(zs_srv *);
+        zs_srv_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+ZS_API void zs_srv_free(zs_srv *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    mbedtls_ssl_ticket_free(&s->tickets);
+    mbedtls_ssl_cache_free(&s->cache);
+    mbedtls_ssl_cookie_free(&s->cookies);
+    mbedtls_free(s);
+}
+
+/* Server: use the shared state. flags: 1 tickets, 2 session cache, 4 DTLS cookies. */
+ZS_API void zs_conf_server(zs_ctx *c, zs_srv *s, int flags)
+{
+    if (flags & 1) {
+        mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbedtls_ssl_ticket_write,
+                                            mbedtls_ssl_ticket_parse, &s->tickets);
+    }
+    if (flags & 2) {
+        mbedtls_ssl_conf_session_cache(&c->conf, &s->cache, mbedtls_ssl_cache_get,
+                                       mbedtls_ssl_cache_set);
+    }
+    if (flags & 4) {
+        mbedtls_ssl_conf_dtls_cookies(&c->conf, mbedtls_ssl_cookie_write,
+                                      mbedtls_ssl_cookie_check, &s->cookies);
+    }
+}
+
+/* ---- setup and per-session settings ------------------------------------------------------ */
+
+static int verify_trampoline(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    zs_ctx *c = p;
+    return zs_host_verify(c->id, depth, crt->raw.p, crt->raw.len, flags);
+}
+
+/* Freezes the configuration into a session. */
+ZS_API int zs_setup(zs_ctx *c)
+{
+    if (c->is_setup) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    if (c->verify_cb) {
+        mbedtls_ssl_conf_verify(&c->conf, verify_trampoline, c);
+    }
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_setup(&c->ssl, &c->conf);
+    if (ret == 0) {
+        mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+        mbedtls_ssl_set_timer_cb(&c->ssl, c, timer_set, timer_get);
+        c->is_setup = 1;
+    }
+    ACCT_END(c);
+    return ret;
+}
+
+/* SNI and the name the peer's certificate must carry; NULL disables the name check. */
+ZS_API int zs_set_hostname(zs_ctx *c, const char *name)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_set_hostname(&c->ssl, name);
+    ACCT_END(c);
+    return ret;
+}
+
+/* DTLS server: the client's transport address, bound into the cookie. Kept across resets. */
+ZS_API int zs_set_transport_id(zs_ctx *c, const unsigned char *id, size_t len)
+{
+    ACCT_BEGIN;
+    int ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    unsigned char *copy = mbedtls_calloc(1, len ? len : 1);
+    if (copy != NULL) {
+        memcpy(copy, id, len);
+        mbedtls_free(c->transport_id);
+        c->transport_id = copy;
+        c->transport_id_len = len;
+        ret = mbedtls_ssl_set_client_transport_id(&c->ssl, id, len);
+    }
+    ACCT_END(c);
+    return ret;
+}
+
+/* After zs_setup: offer (enable != 0) the connection ID `own`, of the length given above. */
+ZS_API int zs_set_cid(zs_ctx *c, int enable, const unsigned char *own, size_t len)
+{
+    return mbedtls_ssl_set_cid(&c->ssl, enable ? MBEDTLS_SSL_CID_ENABLED : MBEDTLS_SSL_CID_DISABLED,
+                               own, len);
+}
+
+/* Client: resume the session serialised by zs_session_save. */
+ZS_API int zs_session_load(zs_ctx *c, const unsigned char *buf, size_t len)
+{
+    ACCT_BEGIN;
+    mbedtls_ssl_session s;
+    mbedtls_ssl_session_init(&s);
+    int ret = mbedtls_ssl_session_load(&s, buf, len);
+    if (ret == 0) {
+        ret = mbedtls_ssl_set_session(&c->ssl, &s);
+    }
+    mbedtls_ssl_session_free(&s);
+    ACCT_END(c);
+    return ret;
+}
+
+/* Serialises the current session into buf; *olen gets the size (also when buf is too small). */
+ZS_API int zs_session_save(zs_ctx *c, unsigned char *buf, size_t cap, size_t *olen)
+{
+    ACCT_BEGIN;
+    mbedtls_ssl_session s;
+    mbedtls_ssl_session_init(&s);
+    int ret = mbedtls_ssl_get_session(&c->ssl, &s);
+    if (ret == 0) {
+        ret = mbedtls_ssl_session_save(&s, buf, cap, olen);
+    }
+    mbedtls_ssl_session_free(&s);
+    ACCT_END(c);
+    return ret;
+}
+
+/* ---- BIO and timer callbacks: the windows lent by zs_io, the time given by zs_clock ------- */
+
+static int is_dgram(const zs_ctx *c)
+{
+    return c->dgram;
+}
+
+static int bio_send(void *p, const unsigned char *buf, size_t len)
+{
+    zs_ctx *c = p;
+    uint32_t room = c->out_cap - c->out_len;
+    if (is_dgram(c)) {
+        if (room < ZS_FRAME_HDR + len) {
+            return MBEDTLS_ERR_SSL_WANT_WRITE;
+        }
+        uint32_t n = (uint32_t) len;
+        unsigned char *at = c->out + c->out_len;
+        at[0] = n & 0xff, at[1] = (n >> 8) & 0xff, at[2] = (n >> 16) & 0xff, at[3] = n >> 24;
+        memcpy(at + ZS_FRAME_HDR, buf, len);
+        c->out_len += ZS_FRAME_HDR + n;
+        return (int) len;
+    }
+    if (room == 0) {
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
+    }
+    size_t n = len < room ? len : room;
+    memcpy(c->out + c->out_len, buf, n);
+    c->out_len += (uint32_t) n;
+    return (int) n;
+}
+
+static int bio_recv(void *p, unsigned char *buf, size_t len)
+{
+    zs_ctx *c = p;
+    uint32_t left = c->in_len - c->in_used;
+    if (left == 0) {
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    const unsigned char *at = c->in + c->in_used;
+    if (is_dgram(c)) {
+        uint32_t n = left < ZS_FRAME_HDR ? 0
+                   : at[0] | (at[1] << 8) | (at[2] << 16) | ((uint32_t) at[3] << 24);
+        if (left < ZS_FRAME_HDR || n > left - ZS_FRAME_HDR) {
+            c->in_used = c->in_len; /* malformed framing from the host: drop the rest */
+            return MBEDTLS_ERR_SSL_WANT_READ;
+        }
+        /* One datagram per call; what does not fit in mbedTLS's buffer is lost, as with UDP. */
+        size_t take = n < len ? n : len;
+        memcpy(buf, at + ZS_FRAME_HDR, take);
+        c->in_used += ZS_FRAME_HDR + n;
+        return (int) take;
+    }
+    size_t n = len < left ? len : left;
+    memcpy(buf, at, n);
+    c->in_used += (uint32_t) n;
+    return (int) n;
+}
+
+static void timer_set(void *p, uint32_t int_ms, uint32_t fin_ms)
+{
+    zs_ctx *c = p;
+    c->timer_start = zs_now_ms;
+    c->timer_int = int_ms;
+    c->timer_fin = fin_ms;
+}
+
+static int timer_get(void *p)
+{
+    const zs_ctx *c = p;
+    if (c->timer_fin == 0) {
+        return -1;
+    }
+    double elapsed = zs_now_ms - c->timer_start;
+    return elapsed >= c->timer_fin ? 2 : elapsed >= c->timer_int ? 1 : 0;
+}

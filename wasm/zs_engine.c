@@ -1,0 +1,166 @@
+/*
+ * Driving a context and asking about it. Driving calls return a byte count (read/write), 0,
+ * or a negative mbedTLS code: WANT_READ / WANT_WRITE mean "feed me" / "drain me and call again
+ * with the same arguments", anything else is the host's to map (src/tls/errors.ts).
+ */
+#include "mbedtls/platform.h"
+#include "zs.h"
+
+#define ACCT_BEGIN int64_t u0_; zs_acct_begin(&u0_)
+#define ACCT_END(c) zs_acct_end((c), u0_)
+
+/* Lends the windows used by the next driving calls (see zs.h). */
+ZS_API void zs_io(zs_ctx *c, const unsigned char *in, uint32_t in_len, unsigned char *out,
+                  uint32_t out_cap)
+{
+    c->in = in;
+    c->in_len = in_len;
+    c->in_used = 0;
+    c->out = out;
+    c->out_cap = out_cap;
+    c->out_len = 0;
+}
+
+/* Bytes of the in window consumed, and bytes written to the out window, since zs_io. */
+ZS_API uint32_t zs_io_in_used(const zs_ctx *c)
+{
+    return c->in_used;
+}
+
+ZS_API uint32_t zs_io_out_len(const zs_ctx *c)
+{
+    return c->out_len;
+}
+
+/* One step of the handshake. 0 when it is over. A DTLS server answers a ClientHello without a
+ * valid cookie with HelloVerifyRequest and starts over, keeping the client's address: the host
+ * sees WANT_READ (and a datagram to send). */
+ZS_API int zs_handshake(zs_ctx *c)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_handshake(&c->ssl);
+    if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) {
+        ret = mbedtls_ssl_session_reset(&c->ssl);
+        if (ret == 0 && c->transport_id != NULL) {
+            ret = mbedtls_ssl_set_client_transport_id(&c->ssl, c->transport_id,
+                                                      c->transport_id_len);
+        }
+        if (ret == 0) {
+            ret = MBEDTLS_ERR_SSL_WANT_READ;
+        }
+    }
+    ACCT_END(c);
+    return ret;
+}
+
+/* Decrypted application data into buf: a count > 0; WANT_READ while no whole record is in;
+ * PEER_CLOSE_NOTIFY (or 0) after the peer's close_notify; RECEIVED_NEW_SESSION_TICKET when a
+ * TLS 1.3 ticket arrived (call again). */
+ZS_API int zs_read(zs_ctx *c, unsigned char *buf, size_t len)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_read(&c->ssl, buf, len);
+    ACCT_END(c);
+    return ret;
+}
+
+/* Encrypts up to one record of buf; returns the count taken (may be less than len). */
+ZS_API int zs_write(zs_ctx *c, const unsigned char *buf, size_t len)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_write(&c->ssl, buf, len);
+    ACCT_END(c);
+    return ret;
+}
+
+ZS_API int zs_close_notify(zs_ctx *c)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_close_notify(&c->ssl);
+    ACCT_END(c);
+    return ret;
+}
+
+/* TLS 1.2: start a renegotiation (both sides must allow it: zs_conf_renegotiation). */
+ZS_API int zs_renegotiate(zs_ctx *c)
+{
+    ACCT_BEGIN;
+    int ret = mbedtls_ssl_renegotiate(&c->ssl);
+    ACCT_END(c);
+    return ret;
+}
+
+ZS_API void zs_conf_renegotiation(zs_ctx *c, int on)
+{
+    mbedtls_ssl_conf_renegotiation(&c->conf, on ? MBEDTLS_SSL_RENEGOTIATION_ENABLED
+                                                : MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+}
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+ZS_API int zs_handshake_over(const zs_ctx *c)
+{
+    return mbedtls_ssl_is_handshake_over((mbedtls_ssl_context *) &c->ssl);
+}
+
+/* The negotiated ciphersuite's IANA id, 0 before the handshake. */
+ZS_API int zs_ciphersuite(const zs_ctx *c)
+{
+    return mbedtls_ssl_get_ciphersuite_id_from_ssl(&c->ssl);
+}
+
+/* MBEDTLS_SSL_VERSION_TLS1_2 (0x0303) or _TLS1_3 (0x0304); DTLS 1.2 reports 0x0303. */
+ZS_API int zs_version(const zs_ctx *c)
+{
+    return (int) mbedtls_ssl_get_version_number(&c->ssl);
+}
+
+/* The ALPN protocol agreed on (NUL-terminated), or NULL. */
+ZS_API const char *zs_alpn(const zs_ctx *c)
+{
+    return mbedtls_ssl_get_alpn_protocol(&c->ssl);
+}
+
+/* The peer's leaf certificate as DER (length in *len), or NULL. */
+ZS_API const unsigned char *zs_peer_cert(const zs_ctx *c, uint32_t *len)
+{
+    const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&c->ssl);
+    *len = crt != NULL ? (uint32_t) crt->raw.len : 0;
+    return crt != NULL ? crt->raw.p : NULL;
+}
+
+/* X.509 verification flags (MBEDTLS_X509_BADCERT_*); 0xffffffff when there is no result yet. */
+ZS_API uint32_t zs_verify_result(const zs_ctx *c)
+{
+    return mbedtls_ssl_get_verify_result(&c->ssl);
+}
+
+/* Decrypted bytes waiting to be read. */
+ZS_API uint32_t zs_bytes_avail(const zs_ctx *c)
+{
+    return (uint32_t) mbedtls_ssl_get_bytes_avail(&c->ssl);
+}
+
+/* The time (caller's ms) at which the DTLS retransmission timer expires; -1 when not running. */
+ZS_API double zs_timer_deadline(const zs_ctx *c)
+{
+    return c->timer_fin == 0 ? -1.0 : c->timer_start + c->timer_fin;
+}
+
+/* The peer's DTLS connection ID: returns 1 if in use (copied to buf, length in *len), else 0. */
+ZS_API int zs_peer_cid(const zs_ctx *c, unsigned char *buf, uint32_t *len)
+{
+    int enabled = 0;
+    size_t n = 0;
+    if (mbedtls_ssl_get_peer_cid((mbedtls_ssl_context *) &c->ssl, &enabled, buf, &n) != 0) {
+        return 0;
+    }
+    *len = (uint32_t) n;
+    return enabled == MBEDTLS_SSL_CID_ENABLED;
+}
+
+/* Arena bytes held by the context: which 0 = now, 1 = peak since creation. */
+ZS_API uint32_t zs_mem(const zs_ctx *c, int which)
+{
+    return (uint32_t) (which ? c->mem_peak : c->mem_cur);
+}

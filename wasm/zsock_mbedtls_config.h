@@ -1,0 +1,127 @@
+/*
+ * zsock's mbedTLS 3.6 configuration: what the SOL_TLS options need and nothing else.
+ *
+ * Selected with -DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h". A profile is chosen with
+ * -DZSOCK_PROFILE_EMBEDDED (small records, smaller ECC tables); the full profile is the default.
+ * Every knob that a board may want to change is a ZSOCK_* macro with a default below, Kconfig style.
+ */
+#ifndef ZSOCK_MBEDTLS_CONFIG_H
+#define ZSOCK_MBEDTLS_CONFIG_H
+
+/* ---- Record buffers (bytes of plaintext per record, each direction) ---------------------- */
+#ifndef ZSOCK_TLS_IN_CONTENT_LEN
+#ifdef ZSOCK_PROFILE_EMBEDDED
+#define ZSOCK_TLS_IN_CONTENT_LEN 4096
+#else
+#define ZSOCK_TLS_IN_CONTENT_LEN 16384
+#endif
+#endif
+#ifndef ZSOCK_TLS_OUT_CONTENT_LEN
+#ifdef ZSOCK_PROFILE_EMBEDDED
+#define ZSOCK_TLS_OUT_CONTENT_LEN 2048
+#else
+#define ZSOCK_TLS_OUT_CONTENT_LEN 16384
+#endif
+#endif
+#define MBEDTLS_SSL_IN_CONTENT_LEN  ZSOCK_TLS_IN_CONTENT_LEN
+#define MBEDTLS_SSL_OUT_CONTENT_LEN ZSOCK_TLS_OUT_CONTENT_LEN
+
+/* ---- Platform: no OS. Memory from one arena; time and entropy from the host ------------- */
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY
+#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
+#define MBEDTLS_MEMORY_DEBUG            /* current/peak arena bytes, for per-context accounting */
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG /* mbedtls_psa_external_get_random() -> host import */
+#define MBEDTLS_HAVE_ASM
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_HAVE_TIME_DATE
+#define MBEDTLS_PLATFORM_TIME_ALT       /* wall clock: the time the caller last passed in */
+#define MBEDTLS_PLATFORM_MS_TIME_ALT
+#define MBEDTLS_PLATFORM_GMTIME_R_ALT   /* pure C, no libc time zone code */
+#define MBEDTLS_DEPRECATED_REMOVED
+
+/* ---- Symmetric crypto and hashes ---------------------------------------------------------- */
+#define MBEDTLS_AES_C
+#define MBEDTLS_GCM_C
+#ifndef ZSOCK_PROFILE_EMBEDDED
+#define MBEDTLS_GCM_LARGE_TABLE
+#endif
+#define MBEDTLS_CHACHA20_C
+#define MBEDTLS_POLY1305_C
+#define MBEDTLS_CHACHAPOLY_C
+#define MBEDTLS_CIPHER_C
+#define MBEDTLS_MD_C
+#define MBEDTLS_SHA224_C
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA384_C
+#define MBEDTLS_SHA512_C
+#define MBEDTLS_SHA1_C                  /* still signs many deployed CA roots */
+#define MBEDTLS_HKDF_C
+
+/* ---- Public key -------------------------------------------------------------------------- */
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECDH_C
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED
+#define MBEDTLS_ECP_NIST_OPTIM
+#ifdef ZSOCK_PROFILE_EMBEDDED
+#define MBEDTLS_ECP_WINDOW_SIZE 2
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
+#endif
+#define MBEDTLS_RSA_C
+#define MBEDTLS_PKCS1_V15
+#define MBEDTLS_PKCS1_V21               /* RSA-PSS: TLS 1.3 with RSA certificates */
+#define MBEDTLS_PK_C
+#define MBEDTLS_PK_PARSE_C
+#define MBEDTLS_PK_WRITE_C
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+#define MBEDTLS_OID_C
+#define MBEDTLS_BASE64_C
+#define MBEDTLS_PEM_PARSE_C
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT
+
+/* ---- PSA (TLS 1.3 runs on it) ------------------------------------------------------------ */
+#define MBEDTLS_PSA_CRYPTO_C
+#define MBEDTLS_PSA_KEY_STORE_DYNAMIC   /* key slots grow with connections, from the arena */
+
+/* ---- TLS / DTLS -------------------------------------------------------------------------- */
+#define MBEDTLS_SSL_TLS_C
+#define MBEDTLS_SSL_CLI_C
+#define MBEDTLS_SSL_SRV_C
+#define MBEDTLS_SSL_PROTO_TLS1_2
+#define MBEDTLS_SSL_PROTO_TLS1_3
+#define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ENABLED
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_PSK_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED
+#define MBEDTLS_SSL_PROTO_DTLS
+#define MBEDTLS_SSL_DTLS_HELLO_VERIFY
+#define MBEDTLS_SSL_DTLS_ANTI_REPLAY
+#define MBEDTLS_SSL_DTLS_CONNECTION_ID
+#define MBEDTLS_SSL_DTLS_CLIENT_PORT_REUSE
+#define MBEDTLS_SSL_COOKIE_C
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION
+#define MBEDTLS_SSL_ALPN
+#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
+#define MBEDTLS_SSL_RECORD_SIZE_LIMIT
+#define MBEDTLS_SSL_SESSION_TICKETS
+#define MBEDTLS_SSL_TICKET_C
+#define MBEDTLS_SSL_CACHE_C
+#define MBEDTLS_SSL_ENCRYPT_THEN_MAC
+#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
+#define MBEDTLS_SSL_RENEGOTIATION       /* SIOCTTLSCTL RESET_CIPHER on TLS 1.2 */
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
+#define MBEDTLS_SSL_ALL_ALERT_MESSAGES
+
+#endif /* ZSOCK_MBEDTLS_CONFIG_H */
