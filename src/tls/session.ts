@@ -263,12 +263,17 @@ export class TlsSession {
   // ---- internals -------------------------------------------------------------------------
 
   /** Runs `op` with the windows lent; retries on WANT_WRITE (window full) after collecting
-   *  output, and on WANT_READ while more input is queued than one window could stage. */
+   *  output, on WANT_READ after input was consumed (mbedTLS may stop after taking a message
+   *  in, e.g. a TLS 1.3 NewSessionTicket, and report it only on the next call), and on
+   *  WANT_READ while more input is queued than one window could stage. */
   private call(op: () => number): number {
+    const x = this.core.x;
     this.pipe.begin();
     try {
       for (;;) {
+        const used = x.zs_io_in_used(this.ctx);
         const r = op();
+        if (r === MBEDTLS.WANT_READ && x.zs_io_in_used(this.ctx) > used) continue;
         if (r === MBEDTLS.WANT_WRITE) {
           if (this.pipe.flush() === 0) return MBEDTLS.BUFFER_TOO_SMALL; // cannot make progress
           continue;
