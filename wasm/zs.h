@@ -65,6 +65,7 @@ typedef struct zs_ctx {
     uint32_t in_len, in_used;
     unsigned char *out;
     uint32_t out_cap, out_len;
+    int eof;                       /* the transport closed: recv answers 0 once input is used up */
 
     /* DTLS timer, in the caller's milliseconds */
     double timer_start;

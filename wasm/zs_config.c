@@ -110,6 +110,9 @@ ZS_API int zs_conf_own_cert(zs_ctx *c, const unsigned char *crt, size_t crt_len,
         ret = mbedtls_pk_parse_key(&c->own_key[i], key, key_len, NULL, 0, zs_rng, NULL);
     }
     if (ret == 0) {
+        ret = mbedtls_pk_check_pair(&c->own_crt[i].pk, &c->own_key[i], zs_rng, NULL);
+    }
+    if (ret == 0) {
         ret = mbedtls_ssl_conf_own_cert(&c->conf, &c->own_crt[i], &c->own_key[i]);
     }
     if (ret == 0) {
@@ -399,7 +402,7 @@ static int bio_recv(void *p, unsigned char *buf, size_t len)
     zs_ctx *c = p;
     uint32_t left = c->in_len - c->in_used;
     if (left == 0) {
-        return MBEDTLS_ERR_SSL_WANT_READ;
+        return c->eof ? 0 : MBEDTLS_ERR_SSL_WANT_READ;
     }
     const unsigned char *at = c->in + c->in_used;
     if (is_dgram(c)) {

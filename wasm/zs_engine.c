@@ -21,6 +21,12 @@ ZS_API void zs_io(zs_ctx *c, const unsigned char *in, uint32_t in_len, unsigned 
     c->out_len = 0;
 }
 
+/* The transport reached end of file (TCP FIN): after the in window, mbedTLS sees EOF. */
+ZS_API void zs_io_eof(zs_ctx *c)
+{
+    c->eof = 1;
+}
+
 /* Bytes of the in window consumed, and bytes written to the out window, since zs_io. */
 ZS_API uint32_t zs_io_in_used(const zs_ctx *c)
 {

@@ -18,7 +18,7 @@ double zs_now_ms;
 static unsigned char *arena;
 static size_t arena_size;
 
-static mbedtls_time_t zs_time(mbedtls_time_t *t)
+mbedtls_time_t zs_time(mbedtls_time_t *t)
 {
     mbedtls_time_t now = (mbedtls_time_t) (zs_now_ms / 1000.0);
     if (t != NULL) {
@@ -93,7 +93,6 @@ ZS_API int zs_init(uint32_t size)
     }
     arena_size = size;
     mbedtls_memory_buffer_alloc_init(arena, size);
-    mbedtls_platform_set_time(zs_time);
     return psa_crypto_init() == PSA_SUCCESS ? 0 : -1;
 }
 

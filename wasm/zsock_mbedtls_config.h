@@ -36,7 +36,11 @@
 #define MBEDTLS_HAVE_ASM
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
-#define MBEDTLS_PLATFORM_TIME_ALT       /* wall clock: the time the caller last passed in */
+/* Wall clock: the time the caller last passed in (zs_clock), as 64-bit seconds: emscripten's
+ * time_t is 32 bits and would misjudge certificates after 2038. */
+#define MBEDTLS_PLATFORM_TIME_TYPE_MACRO long long
+#define MBEDTLS_PLATFORM_TIME_MACRO zs_time
+long long zs_time(long long *t);
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 #define MBEDTLS_PLATFORM_GMTIME_R_ALT   /* pure C, no libc time zone code */
 #define MBEDTLS_DEPRECATED_REMOVED

@@ -24,6 +24,7 @@ export const MBEDTLS = {
   X509_CERT_VERIFY_FAILED: -0x2700,
   CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME: -0x5d80,
   CLIENT_RECONNECT: -0x6780,
+  CONN_EOF: -0x7280,
 } as const;
 
 /** X.509 verification flags (MBEDTLS_X509_BADCERT_*), as TLS_CERT_VERIFY_RESULT reports them. */
@@ -150,7 +151,7 @@ export function tlsError(code: number, verifyFlags = 0): TlsError {
   let row = HIGH[high];
   if (!row) {
     const range = PARSE_RANGES.find(([lo, hi]) => (abs & 0xff80) >= lo && (abs & 0xff80) <= hi);
-    row = range ? [EINVAL, `cannot parse ${range[1]}`] : [ECONNABORTED, 'TLS error'];
+    row = range ? [EINVAL, `cannot parse ${range[2]}`] : [ECONNABORTED, 'TLS error'];
   }
   if (high === 0 && low) row = [low === 0x10 ? ENOMEM : EIO, 'crypto failure'];
   let reason = row[1];

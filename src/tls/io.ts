@@ -41,6 +41,7 @@ export class CipherPipe {
   private outBytes = 0;
   private staged = 0;   // bytes copied into the in-window by begin()
   private consumed = 0; // of those, bytes the core has read (before the latest zs_io)
+  private eof = false;
 
   constructor(
     private readonly core: Core,
@@ -53,6 +54,12 @@ export class CipherPipe {
     if (data.length === 0) return; // an empty datagram carries no record
     this.inQ.push(data);
     this.inBytes += data.length;
+  }
+
+  /** The transport reached end of file (stream only): once the queued input is used up, the
+   *  core reads EOF (mbedTLS: CONN_EOF mid-handshake or without a close_notify). */
+  feedEof(): void {
+    this.eof = true;
   }
 
   get bufferedInput(): number {
@@ -95,6 +102,7 @@ export class CipherPipe {
     this.staged = n;
     this.consumed = 0;
     this.core.x.zs_io(this.ctx(), s.inPtr, n, s.outPtr, Staging.OUT_CAP);
+    if (this.eof && !this.datagram && !this.hasUnstaged()) this.core.x.zs_io_eof(this.ctx());
   }
 
   /** True when input is queued beyond what begin() could stage. */

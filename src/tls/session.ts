@@ -41,6 +41,7 @@ export class TlsSession {
   private peerClosed = false;
   private verifyCallback: TlsConfig['verifyCallback'];
   private ticketCount = 0;
+  private eofSeen = false;
 
   /** Creates a configured session. Throws TlsError: EINVAL for unusable configuration
    *  (unparsable certificate or key, bad option), ENOMEM when the arena is exhausted. */
@@ -69,6 +70,11 @@ export class TlsSession {
    *  reference until the bytes are consumed: do not modify `data` afterwards. */
   feed(data: Uint8Array): void {
     this.pipe.feed(data);
+  }
+
+  /** The transport reached end of file (TCP FIN). Stream sessions only. */
+  feedEof(): void {
+    this.pipe.feedEof();
   }
 
   /** Ciphertext to send, in order: one chunk per flight for streams, one per datagram for DTLS. */
@@ -115,6 +121,7 @@ export class TlsSession {
           continue;
         }
         if (r === MBEDTLS.WANT_WRITE || (r < 0 && total === 0)) return r;
+        if (r === 0) this.eofSeen = true; // mbedTLS reads transport EOF as 0
         if (r <= 0) {
           if (r !== MBEDTLS.WANT_READ) after = r || MBEDTLS.PEER_CLOSE_NOTIFY;
           return r === 0 && total === 0 ? MBEDTLS.PEER_CLOSE_NOTIFY : total;
@@ -225,8 +232,14 @@ export class TlsSession {
     return this.fatal;
   }
 
+  /** The peer is done sending: close_notify, or the transport's EOF (see closedCleanly). */
   get closed(): boolean {
     return this.peerClosed;
+  }
+
+  /** Closed with a close_notify; false after a bare EOF (possible truncation). */
+  get closedCleanly(): boolean {
+    return this.peerClosed && !this.eofSeen;
   }
 
   /** Arena bytes this session holds now, and at its peak since creation. */

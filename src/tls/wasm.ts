@@ -44,6 +44,7 @@ export interface CoreExports {
   zs_session_load(ctx: number, buf: number, len: number): number;
   zs_session_save(ctx: number, buf: number, cap: number, olen: number): number;
   zs_io(ctx: number, inPtr: number, inLen: number, outPtr: number, outCap: number): void;
+  zs_io_eof(ctx: number): void;
   zs_io_in_used(ctx: number): number;
   zs_io_out_len(ctx: number): number;
   zs_handshake(ctx: number): number;

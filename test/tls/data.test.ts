@@ -66,6 +66,7 @@ for (const [name, v] of [['1.2', TLS1_2], ['1.3', TLS1_3]] as const) {
     assert.is(s.read(buf).state, 'closed');
     assert.is(s.read(buf).state, 'closed', 'sticky');
     assert.ok(s.closed);
+    assert.ok(s.closedCleanly);
   });
 }
 
