@@ -18,7 +18,7 @@ import { ENOMEM } from '../errno.js';
 import { applyConfig, type TlsConfig, TLS1_2, TLS1_3 } from './config.js';
 
 export type TlsStep =
-  | { readonly state: 'done'; readonly n: number }
+  | { readonly state: 'done'; readonly n: number; /** DTLS read: the record's length before truncation */ readonly full?: number }
   | { readonly state: 'want-read' }
   | { readonly state: 'closed' }
   | { readonly state: 'fatal'; readonly error: TlsError };
@@ -112,6 +112,7 @@ export class TlsSession {
     const x = this.core.x, pt = Staging.of(this.core).ptPtr;
     let total = 0;
     let after = 0; // what ended a read that already returned data: reported now, sticky after
+    let full = 0;
     const ret = this.call(() => {
       for (;;) {
         const want = Math.min(buf.length - total, Staging.PT_CAP);
@@ -128,11 +129,15 @@ export class TlsSession {
         }
         buf.set(this.core.u8.subarray(pt, pt + r), total);
         total += r;
-        if (total === buf.length || this.datagram) return total;
+        if (this.datagram) {
+          full = r + this.discardRecordTail(pt);
+          return total;
+        }
+        if (total === buf.length) return total;
       }
     });
     if (after) this.step(after);
-    return this.step(ret);
+    return full > total ? { state: 'done', n: total, full } : this.step(ret);
   }
 
   /** Encrypts all of `data` (a stream) or one datagram's worth (DTLS; larger gives EMSGSIZE).
@@ -222,6 +227,14 @@ export class TlsSession {
     return d < 0 ? null : d;
   }
 
+  /** DTLS: the connection ID the peer asked us to put in our records, or null if none. */
+  get peerCid(): Uint8Array | null {
+    if (!this.ctx) return null;
+    const len = this.core.scratch(4 + 256), buf = len + 4;
+    if (!this.core.x.zs_peer_cid(this.ctx, buf, len)) return null;
+    return this.core.u8.slice(buf, buf + this.core.dv.getUint32(len, true));
+  }
+
   /** NewSessionTicket messages received so far (TLS 1.3 client). */
   get ticketsReceived(): number {
     return this.ticketCount;
@@ -301,6 +314,17 @@ export class TlsSession {
     } finally {
       this.pipe.end();
     }
+  }
+
+  /** DTLS: what a short read left of a record is discarded, as UDP does; returns its length. */
+  private discardRecordTail(pt: number): number {
+    let dropped = 0;
+    for (let left = this.core.x.zs_bytes_avail(this.ctx); left > 0; left = this.core.x.zs_bytes_avail(this.ctx)) {
+      const r = this.core.x.zs_read(this.ctx, pt, Math.min(left, Staging.PT_CAP));
+      if (r <= 0) break;
+      dropped += r;
+    }
+    return dropped;
   }
 
   private check(): TlsStep | null {
