@@ -1,0 +1,64 @@
+/** Arena accounting: per-session bytes are measured, and everything returns on free(). */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TLS1_2, TLS1_3, getCore, TlsServerState } from '../../src/tls/index.js';
+import { pki } from '../helpers/pki.js';
+import { handshake, flush } from '../helpers/pump.js';
+import { session, freeAll } from '../helpers/sessions.js';
+
+test.after.each(freeAll);
+
+test('a session counts its own arena bytes; free() returns them all', () => {
+  const before = getCore().arena().used;
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
+  const s = session({ role: 'server', certs: [pki.serverEc()] });
+  const created = c.memory().current + s.memory().current;
+  assert.is(getCore().arena().used - before, created, 'the two sessions account for every byte');
+  handshake(c, s);
+  flush(c, s);
+  const after = c.memory().current + s.memory().current;
+  assert.is(getCore().arena().used - before, after, 'still exact after the handshake');
+  assert.ok(c.memory().peak >= c.memory().current && s.memory().peak > s.memory().current, 'peaks include handshake transients');
+  c.free();
+  s.free();
+  assert.is(getCore().arena().used, before);
+  assert.equal(c.memory(), { current: 0, peak: 0 });
+});
+
+test('footprint per context is within the full profile budget', () => {
+  for (const v of [TLS1_2, TLS1_3]) {
+    const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: v });
+    const s = session({ role: 'server', certs: [pki.serverEc()] });
+    handshake(c, s);
+    flush(c, s);
+    for (const [who, m] of [['client', c.memory()], ['server', s.memory()]] as const) {
+      // Two 16 KiB record buffers dominate; anything far beyond means a leak or a bad config.
+      assert.ok(m.current > 33000 && m.current < 60000, `TLS ${v.toString(16)} ${who} idle: ${m.current}`);
+      assert.ok(m.peak < 90000, `TLS ${v.toString(16)} ${who} peak: ${m.peak}`);
+    }
+  }
+});
+
+test('server state (tickets, cache, cookies) is freed with its owner', () => {
+  const before = getCore().arena().used;
+  const st = new TlsServerState();
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: TLS1_2 });
+  const s = session({ role: 'server', certs: [pki.serverEc()], serverState: { handle: st.handle, tickets: true, cache: true } });
+  handshake(c, s);
+  freeAll();
+  st.free();
+  assert.is(getCore().arena().used, before);
+});
+
+test('a freed session refuses every call cleanly', () => {
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
+  c.free();
+  c.free(); // idempotent
+  for (const step of [c.handshake(), c.read(new Uint8Array(4)), c.write(new Uint8Array(4)), c.closeNotify()]) {
+    assert.is(step.state, 'fatal');
+  }
+  assert.is(c.ciphersuite, 0);
+  assert.is(c.saveSession(), null);
+});
+
+test.run();
