@@ -88,7 +88,7 @@ test: build test-deps
 	@echo "==> typecheck"
 	@npx tsc --noEmit -p .
 	@echo "==> tests"
-	@npx uvu $(BUILD)/js/test '\.test\.js$$'
+	@scripts/run-tests.sh $(BUILD)/js/test
 
 clean:
 	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj

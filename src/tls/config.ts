@@ -8,7 +8,8 @@ import { EINVAL } from '../errno.js';
 
 export const TLS1_2 = 0x0303;
 export const TLS1_3 = 0x0304;
-export type TlsVersion = typeof TLS1_2 | typeof TLS1_3;
+/** A protocol version number: TLS1_2 (0x0303, also DTLS 1.2) or TLS1_3 (0x0304). */
+export type TlsVersion = number;
 
 /** Peer verification, as TLS_PEER_VERIFY: none 0, optional 1, required 2. */
 export type VerifyMode = 'none' | 'optional' | 'required';

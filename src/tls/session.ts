@@ -14,7 +14,7 @@
 import { getCore, type Core } from './wasm.js';
 import { CipherPipe, Staging } from './io.js';
 import { MBEDTLS, TlsError, engineError, tlsError } from './errors.js';
-import { ENOMEM } from '../errno.js';
+import { EINVAL, ENOMEM } from '../errno.js';
 import { applyConfig, type TlsConfig, TLS1_2, TLS1_3 } from './config.js';
 
 export type TlsStep =
@@ -51,6 +51,10 @@ export class TlsSession {
     this.datagram = config.transport === 'datagram';
     const min = config.minVersion ?? TLS1_2;
     const max = config.maxVersion ?? (this.datagram ? TLS1_2 : TLS1_3);
+    for (const v of [min, max]) {
+      if (v !== TLS1_2 && v !== TLS1_3) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, `TLS version 0x${Number(v).toString(16)}`);
+    }
+    if (min > max) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, 'minVersion above maxVersion');
     if (this.datagram && max === TLS1_3) throw engineError.unsupported('DTLS 1.3');
     this.ctx = this.core.x.zs_new(this.id, this.role === 'server' ? 1 : 0, this.datagram ? 1 : 0, min, max);
     if (this.ctx === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');

@@ -9,7 +9,7 @@ import { session, freeAll, rng } from '../helpers/sessions.js';
 test.after.each(freeAll);
 
 function established(version: number) {
-  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', minVersion: version as 0x0303, maxVersion: version as 0x0303 });
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', minVersion: version, maxVersion: version });
   const s = session({ role: 'server', certs: [pki.serverEc()] });
   const r = handshake(c, s);
   assert.is(r.client.state, 'done');

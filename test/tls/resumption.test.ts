@@ -12,7 +12,7 @@ test.after.each(() => { freeAll(); state.free(); });
 
 /** Full or resumed handshake; returns the bytes the server sent during it. */
 function connect(version: number, resume?: Uint8Array, use = { tickets: true, cache: false }) {
-  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: version as 0x0303, minVersion: version as 0x0303, session: resume });
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: version, minVersion: version, session: resume });
   const s = session({ role: 'server', certs: [pki.serverRsa()], serverState: { handle: state.handle, ...use } });
   let fromServer = 0;
   const r = handshake(c, s, { tamper: (who, b) => { if (who === 'server') fromServer += b.length; return b; } });
