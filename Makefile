@@ -21,7 +21,7 @@ LDFLAGS_WASM := -O2 -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
 SHIM_SRC := $(wildcard wasm/*.c)
 SHIM_HDR := $(wildcard wasm/*.h)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps clean distclean
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench clean distclean
 
 build: deps wasm ts certs
 
@@ -56,7 +56,7 @@ $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@$(EMCC) $(CFLAGS_WASM) -Wall -Wextra -Werror -c $< -o $@
 
 wasm: toolchain mbedtls
-	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version | head -1 | cut -d' ' -f1-10)"
+	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(WASM_OUT)
 
 $(WASM_OUT): $(SHIM_O) $(MBEDTLS_O)
@@ -89,6 +89,10 @@ test: build test-deps
 	@npx tsc --noEmit -p .
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
+
+# Benchmarks: figures beside their peers from the same run; never part of `make test`.
+bench: build
+	@node $(BUILD)/js/bench/handshake.js
 
 clean:
 	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj
