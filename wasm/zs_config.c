@@ -14,6 +14,8 @@
 #define ACCT_BEGIN int64_t u0_; zs_acct_begin(&u0_)
 #define ACCT_END(c) zs_acct_end((c), u0_)
 
+void zs_free(zs_ctx *c);
+void zs_srv_free(zs_srv *s);
 static int bio_send(void *p, const unsigned char *buf, size_t len);
 static int bio_recv(void *p, unsigned char *buf, size_t len);
 static void timer_set(void *p, uint32_t int_ms, uint32_t fin_ms);
@@ -57,7 +59,6 @@ ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
     /* The context struct itself was allocated before c existed: count it too. */
     c->mem_cur = (int64_t) zs_arena_used_bytes() - u0;
     if (ret != 0) {
-        extern void zs_free(zs_ctx *);
         zs_free(c);
         return NULL;
     }
@@ -240,7 +241,6 @@ ZS_API zs_srv *zs_srv_new(uint32_t ticket_lifetime_s)
     if (mbedtls_ssl_ticket_setup(&s->tickets, zs_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM,
                                  ticket_lifetime_s) != 0 ||
         mbedtls_ssl_cookie_setup(&s->cookies, zs_rng, NULL) != 0) {
-        extern void zs_srv_free(zs_srv *);
         zs_srv_free(s);
         return NULL;
     }

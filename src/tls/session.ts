@@ -96,9 +96,10 @@ export class TlsSession {
     return this.pipe.bufferedInput;
   }
 
-  /** Advances the handshake. `now` is the caller's clock in ms (wall clock: certificates are
-   *  checked against it). */
-  handshake(now = Date.now()): TlsStep {
+  /** Advances the handshake. `now` is the caller's clock in ms, passed to every driving call:
+   *  the engine never reads a clock. It is a wall clock (certificates are checked against it);
+   *  DTLS retransmission timers run on it. */
+  handshake(now: number): TlsStep {
     const early = this.check();
     if (early) return early;
     if (this.handshakeDone) return done(0);
@@ -109,7 +110,7 @@ export class TlsSession {
   /** Decrypts application data into `buf`: done(n > 0), want-read, closed or fatal. A stream
    *  read fills as much of `buf` as whole records allow; a DTLS read returns one record (the
    *  rest of a longer one is discarded, as with UDP). Finishes the handshake first if needed. */
-  read(buf: Uint8Array, now = Date.now()): TlsStep {
+  read(buf: Uint8Array, now: number): TlsStep {
     const pre = this.ready(now);
     if (pre) return pre;
     if (buf.length === 0) return done(0);
@@ -146,27 +147,28 @@ export class TlsSession {
 
   /** Encrypts all of `data` (a stream) or one datagram's worth (DTLS; larger gives EMSGSIZE).
    *  Finishes the handshake first if needed. */
-  write(data: Uint8Array, now = Date.now()): TlsStep {
+  write(data: Uint8Array, now: number): TlsStep {
     const pre = this.ready(now);
     if (pre) return pre;
     if (this.datagram && data.length > Staging.PT_CAP) {
       return { state: 'fatal', error: engineError.tooLarge(data.length, Staging.PT_CAP) };
     }
     const x = this.core.x, pt = Staging.of(this.core).ptPtr;
+    if (data.length === 0) return done(0);
     let sent = 0;
-    while (sent < data.length || (data.length === 0 && sent === 0)) {
+    while (sent < data.length) {
       const n = Math.min(data.length - sent, Staging.PT_CAP);
       this.core.u8.set(data.subarray(sent, sent + n), pt);
       const r = this.call(() => x.zs_write(this.ctx, pt, n));
       if (r < 0) return this.step(r);
       sent += r;
-      if (this.datagram || n === 0) break;
+      if (this.datagram) break;
     }
     return done(sent);
   }
 
   /** Sends close_notify. The session may still read what the peer sends before its own. */
-  closeNotify(now = Date.now()): TlsStep {
+  closeNotify(now: number): TlsStep {
     const early = this.check();
     if (early && early !== CLOSED) return early;
     this.core.x.zs_clock(now);
@@ -175,7 +177,7 @@ export class TlsSession {
   }
 
   /** TLS 1.2 renegotiation (both sides must allow it). */
-  renegotiate(now = Date.now()): TlsStep {
+  renegotiate(now: number): TlsStep {
     const pre = this.ready(now);
     if (pre) return pre;
     return this.step(this.call(() => this.core.x.zs_renegotiate(this.ctx)));

@@ -37,7 +37,7 @@ export class Wire {
 
   async handshake(ms = 10000): Promise<TlsStep> {
     for (;;) {
-      const step = this.session.handshake();
+      const step = this.session.handshake(Date.now());
       this.flush();
       if (step.state !== 'want-read') return step;
       await this.wait(ms);
@@ -45,7 +45,7 @@ export class Wire {
   }
 
   write(data: Uint8Array | string): TlsStep {
-    const step = this.session.write(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+    const step = this.session.write(typeof data === 'string' ? new TextEncoder().encode(data) : data, Date.now());
     this.flush();
     return step;
   }
@@ -55,7 +55,7 @@ export class Wire {
     let got = new Uint8Array(0);
     const buf = new Uint8Array(16384);
     for (;;) {
-      const step = this.session.read(buf);
+      const step = this.session.read(buf, Date.now());
       this.flush();
       if (step.state === 'done') {
         const next = new Uint8Array(got.length + step.n);
@@ -78,7 +78,7 @@ export class Wire {
   }
 
   close(): void {
-    this.session.closeNotify();
+    this.session.closeNotify(Date.now());
     this.flush();
     this.socket.end();
   }

@@ -26,14 +26,14 @@ function transfer(a: TlsSession, b: TlsSession, data: Uint8Array, chunk: number,
   while (received < data.length) {
     if (sent < data.length) {
       const n = Math.min(chunk, data.length - sent);
-      const w = a.write(data.subarray(sent, sent + n));
+      const w = a.write(data.subarray(sent, sent + n), Date.now());
       assert.is(w.state, 'done');
       if (w.state === 'done') assert.is(w.n, n, 'a stream write takes everything');
       sent += n;
     }
     for (const c of a.drain()) b.feed(c);
     for (;;) {
-      const r = b.read(buf);
+      const r = b.read(buf, Date.now());
       if (r.state !== 'done') {
         assert.is(r.state, 'want-read');
         break;
@@ -56,15 +56,15 @@ for (const [name, v] of [['1.2', TLS1_2], ['1.3', TLS1_3]] as const) {
 
   test(`TLS ${name}: close_notify is seen by the peer, and stays seen`, () => {
     const { c, s } = established(v);
-    assert.is(c.write(new TextEncoder().encode('last words')).state, 'done');
-    assert.is(c.closeNotify().state, 'done');
+    assert.is(c.write(new TextEncoder().encode('last words'), Date.now()).state, 'done');
+    assert.is(c.closeNotify(Date.now()).state, 'done');
     for (const x of c.drain()) s.feed(x);
     const buf = new Uint8Array(64);
-    const r1 = s.read(buf);
+    const r1 = s.read(buf, Date.now());
     assert.is(r1.state, 'done', 'data before the close_notify is delivered first');
     if (r1.state === 'done') assert.is(new TextDecoder().decode(buf.subarray(0, r1.n)), 'last words');
-    assert.is(s.read(buf).state, 'closed');
-    assert.is(s.read(buf).state, 'closed', 'sticky');
+    assert.is(s.read(buf, Date.now()).state, 'closed');
+    assert.is(s.read(buf, Date.now()).state, 'closed', 'sticky');
     assert.ok(s.closed);
     assert.ok(s.closedCleanly);
   });
@@ -72,28 +72,28 @@ for (const [name, v] of [['1.2', TLS1_2], ['1.3', TLS1_3]] as const) {
 
 test('a read with an empty buffer and a write of nothing are no-ops', () => {
   const { c } = established(TLS1_3);
-  const r = c.read(new Uint8Array(0));
+  const r = c.read(new Uint8Array(0), Date.now());
   assert.equal(r, { state: 'done', n: 0 });
 });
 
 test('a record split across many feeds is reassembled', () => {
   const { c, s } = established(TLS1_2);
-  c.write(new TextEncoder().encode('hello, split world'));
+  c.write(new TextEncoder().encode('hello, split world'), Date.now());
   const [wire] = c.drain();
   const buf = new Uint8Array(64);
   for (let i = 0; i < wire.length - 1; i++) {
     s.feed(wire.subarray(i, i + 1));
-    assert.is(s.read(buf).state, 'want-read');
+    assert.is(s.read(buf, Date.now()).state, 'want-read');
   }
   s.feed(wire.subarray(wire.length - 1));
-  const r = s.read(buf);
+  const r = s.read(buf, Date.now());
   assert.is(r.state, 'done');
   if (r.state === 'done') assert.is(new TextDecoder().decode(buf.subarray(0, r.n)), 'hello, split world');
 });
 
 test('write before the handshake finishes it first (client), or waits (want-read)', () => {
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
-  const r = c.write(new Uint8Array([1, 2, 3]));
+  const r = c.write(new Uint8Array([1, 2, 3]), Date.now());
   assert.is(r.state, 'want-read');
   assert.ok(c.pendingOutput > 0, 'the ClientHello went out instead');
 });

@@ -90,13 +90,13 @@ test('version mismatch: client 1.2 only, server 1.3 only', () => {
 
 test('garbage instead of a ServerHello', () => {
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
-  c.handshake();
+  c.handshake(Date.now());
   c.drain();
   c.feed(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n\r\n'));
-  const e = fatal(c.handshake());
+  const e = fatal(c.handshake(Date.now()));
   assert.is(e.errno, ECONNABORTED);
-  assert.equal(fatal(c.handshake()), e, 'sticky');
-  assert.equal(fatal(c.read(new Uint8Array(8))), e, 'sticky for read too');
+  assert.equal(fatal(c.handshake(Date.now())), e, 'sticky');
+  assert.equal(fatal(c.read(new Uint8Array(8), Date.now())), e, 'sticky for read too');
 });
 
 test('truncated record: waits for the rest, never misreads', () => {
@@ -104,12 +104,12 @@ test('truncated record: waits for the rest, never misreads', () => {
   const s = session({ role: 'server', certs: [pki.serverEc()] });
   handshake(c, s);
   flush(c, s);
-  s.write(new Uint8Array(1000).fill(7));
+  s.write(new Uint8Array(1000).fill(7), Date.now());
   const [rec] = s.drain();
   c.feed(rec.subarray(0, rec.length - 10));
-  assert.is(c.read(new Uint8Array(2000)).state, 'want-read');
+  assert.is(c.read(new Uint8Array(2000), Date.now()).state, 'want-read');
   c.feed(rec.subarray(rec.length - 10));
-  const r = c.read(new Uint8Array(2000));
+  const r = c.read(new Uint8Array(2000), Date.now());
   assert.equal(r, { state: 'done', n: 1000 });
 });
 
@@ -117,13 +117,13 @@ test('a record whose length field lies fails the MAC/record check', () => {
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: TLS1_2 });
   const s = session({ role: 'server', certs: [pki.serverEc()] });
   handshake(c, s);
-  s.write(new Uint8Array(100).fill(7));
+  s.write(new Uint8Array(100).fill(7), Date.now());
   const [rec] = s.drain();
   const cut = rec.slice(0, rec.length - 5);
   cut[3] = ((cut.length - 5) >> 8) & 0xff; // claim the shortened length
   cut[4] = (cut.length - 5) & 0xff;
   c.feed(cut);
-  const e = fatal(c.read(new Uint8Array(200)));
+  const e = fatal(c.read(new Uint8Array(200), Date.now()));
   assert.is(e.errno, ECONNABORTED);
   assert.match(e.reason, /MAC|invalid record/);
 });
@@ -131,14 +131,14 @@ test('a record whose length field lies fails the MAC/record check', () => {
 test('peer closing mid-handshake: EOF after part of the server flight', () => {
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
   const s = session({ role: 'server', certs: [pki.serverEc()] });
-  c.handshake();
+  c.handshake(Date.now());
   flush(c, s);
-  s.handshake();
+  s.handshake(Date.now());
   const [flight] = s.drain();
   c.feed(flight.subarray(0, 300));
-  assert.is(c.handshake().state, 'want-read');
+  assert.is(c.handshake(Date.now()).state, 'want-read');
   c.feedEof();
-  const e = fatal(c.handshake());
+  const e = fatal(c.handshake(Date.now()));
   assert.is(e.errno, ECONNABORTED);
   assert.is(e.code, MBEDTLS.CONN_EOF);
   assert.match(e.reason, 'connection closed mid-handshake');
@@ -148,12 +148,12 @@ test('EOF after the handshake without close_notify is not a clean close', () => 
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
   const s = session({ role: 'server', certs: [pki.serverEc()] });
   handshake(c, s);
-  s.write(new Uint8Array([1, 2, 3]));
+  s.write(new Uint8Array([1, 2, 3]), Date.now());
   flush(s, c);
   c.feedEof();
   const buf = new Uint8Array(10);
-  assert.equal(c.read(buf), { state: 'done', n: 3 }, 'data before the EOF is delivered');
-  assert.is(c.read(buf).state, 'closed', 'EOF reads as closed, like a socket');
+  assert.equal(c.read(buf, Date.now()), { state: 'done', n: 3 }, 'data before the EOF is delivered');
+  assert.is(c.read(buf, Date.now()).state, 'closed', 'EOF reads as closed, like a socket');
   assert.not.ok(c.closedCleanly, 'but not clean: no close_notify came');
 });
 

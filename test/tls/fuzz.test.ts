@@ -53,10 +53,10 @@ test.before(() => {
 
 function bystanderStillWorks(tag: string): void {
   const msg = new TextEncoder().encode(`still here after ${tag}`);
-  assert.is(bystander.c.write(msg).state, 'done');
+  assert.is(bystander.c.write(msg, Date.now()).state, 'done');
   flush(bystander.c, bystander.s);
   const buf = new Uint8Array(100);
-  const r = bystander.s.read(buf);
+  const r = bystander.s.read(buf, Date.now());
   assert.equal(r, { state: 'done', n: msg.length }, `bystander after ${tag}`);
 }
 
@@ -71,7 +71,7 @@ function run(label: string, cases: number, seed: number, make: () => TlsSession,
       const flights = input(s);
       const victim = r.below(flights.length);
       flights.forEach((f, k) => s.feed(k === victim ? mutate(r, f) : f));
-      const step = s.handshakeDone ? s.read(new Uint8Array(20000)) : s.handshake();
+      const step = s.handshakeDone ? s.read(new Uint8Array(20000), Date.now()) : s.handshake(Date.now());
       const key = step.state === 'fatal' ? step.error.reason.split(':')[0] : step.state;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
     } catch (e) {
@@ -91,12 +91,12 @@ test('mutated server flights against fresh TLS 1.2 and 1.3 clients', () => {
     // Record one real server flight; every case replays a mutation of it to a new client.
     const c0 = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: v, minVersion: v });
     const s0 = session({ role: 'server', certs: [pki.serverEc()] });
-    c0.handshake(); flush(c0, s0); s0.handshake();
+    c0.handshake(Date.now()); flush(c0, s0); s0.handshake(Date.now());
     const flight = s0.drain();
     const cfg: TlsConfig = { role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: v, minVersion: v };
     run(`server flight TLS ${v.toString(16)}`, CASES / 3, SEED + v, () => {
       const c = session(cfg);
-      c.handshake();
+      c.handshake(Date.now());
       c.drain();
       return c;
     }, () => flight);
@@ -107,7 +107,7 @@ test('mutated ClientHellos against fresh servers', () => {
   const hellos: Uint8Array[][] = [];
   for (const v of [TLS1_2, TLS1_3]) {
     const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: v, alpn: ['h2'] });
-    c.handshake();
+    c.handshake(Date.now());
     hellos.push(c.drain());
   }
   let k = 0;
@@ -124,8 +124,8 @@ test('mutated application records against established PSK sessions', () => {
     handshake(c, peer);
     return c;
   }, () => {
-    peer!.write(r.bytes(1 + r.below(3000)));
-    peer!.write(r.bytes(1 + r.below(100)));
+    peer!.write(r.bytes(1 + r.below(3000)), Date.now());
+    peer!.write(r.bytes(1 + r.below(100)), Date.now());
     const out = peer!.drain();
     peer!.free();
     return out;
@@ -135,11 +135,11 @@ test('mutated application records against established PSK sessions', () => {
 test('mutated DTLS datagrams (flights and records) against fresh DTLS clients', () => {
   const c0 = session({ role: 'client', transport: 'datagram', ca: [pki.ca()], hostname: 'localhost' });
   const s0 = session({ role: 'server', transport: 'datagram', certs: [pki.serverEc()] });
-  c0.handshake(); flush(c0, s0); s0.handshake();
+  c0.handshake(Date.now()); flush(c0, s0); s0.handshake(Date.now());
   const flight = s0.drain();
   run('DTLS flight', CASES / 6, SEED + 4, () => {
     const c = session({ role: 'client', transport: 'datagram', ca: [pki.ca()], hostname: 'localhost' });
-    c.handshake();
+    c.handshake(Date.now());
     c.drain();
     return c;
   }, () => flight);

@@ -122,7 +122,7 @@ test('queries before the handshake', () => {
   assert.is(c.alpn, null);
   assert.is(c.peerCertificate, null);
   assert.not.ok(c.handshakeDone);
-  const step = c.handshake();
+  const step = c.handshake(Date.now());
   assert.is(step.state, 'want-read');
   assert.ok(c.pendingOutput > 0, 'the ClientHello is waiting to be sent');
   const hello = c.drain();

@@ -54,7 +54,7 @@ test('a freed session refuses every call cleanly', () => {
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
   c.free();
   c.free(); // idempotent
-  for (const step of [c.handshake(), c.read(new Uint8Array(4)), c.write(new Uint8Array(4)), c.closeNotify()]) {
+  for (const step of [c.handshake(Date.now()), c.read(new Uint8Array(4), Date.now()), c.write(new Uint8Array(4), Date.now()), c.closeNotify(Date.now())]) {
     assert.is(step.state, 'fatal');
   }
   assert.is(c.ciphersuite, 0);
