@@ -1,3 +1,4 @@
 /** zsock: Zephyr's BSD-socket API with TLS/DTLS for JavaScript. */
+export * from './api/index.js';
 export * as errno from './errno.js';
 export * from './tls/index.js';

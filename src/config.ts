@@ -1,0 +1,57 @@
+/**
+ * zsock's configuration, Kconfig style: one place, Zephyr's option names where they exist,
+ * defaults as Zephyr's. A board overrides values with configure() before the first socket.
+ */
+export interface ZsockConfig {
+  /** CONFIG_ZVFS_OPEN_MAX: size of the global fd table. */
+  ZVFS_OPEN_MAX: number;
+  /** CONFIG_ZVFS_POLL_MAX: most fds one poll() may watch (more gives ENOMEM). */
+  ZVFS_POLL_MAX: number;
+  /** CONFIG_NET_SOCKETS_CONNECT_TIMEOUT (ms): a blocking TCP connect gives up with ETIMEDOUT. */
+  NET_SOCKETS_CONNECT_TIMEOUT: number;
+  /** CONFIG_NET_SOCKETS_DNS_TIMEOUT (ms): getaddrinfo gives up with EAI_AGAIN. */
+  NET_SOCKETS_DNS_TIMEOUT: number;
+  /** CONFIG_NET_SOCKETPAIR_BUFFER_SIZE: bytes buffered in each direction of a socketpair. */
+  NET_SOCKETPAIR_BUFFER_SIZE: number;
+  /** CONFIG_NET_CONTEXT_SNDBUF / RCVBUF defaults (bytes) for TCP and UDP sockets. */
+  NET_CONTEXT_SNDBUF: number;
+  NET_CONTEXT_RCVBUF: number;
+  /** CONFIG_NET_HOSTNAME: what gethostname() returns. */
+  NET_HOSTNAME: string;
+  /** CONFIG_NET_SOCKETS_DNS_PREFER_IPV4: order IPv4 results first. */
+  NET_SOCKETS_DNS_PREFER_IPV4: boolean;
+  /** Ephemeral ports the stack picks for bind(port 0) and listen on an unbound socket. */
+  EPHEMERAL_PORT_MIN: number;
+  EPHEMERAL_PORT_MAX: number;
+}
+
+const defaults: ZsockConfig = {
+  ZVFS_OPEN_MAX: 64,
+  ZVFS_POLL_MAX: 64,
+  NET_SOCKETS_CONNECT_TIMEOUT: 3000,
+  NET_SOCKETS_DNS_TIMEOUT: 2000,
+  NET_SOCKETPAIR_BUFFER_SIZE: 64,
+  NET_CONTEXT_SNDBUF: 65535,
+  NET_CONTEXT_RCVBUF: 65535,
+  NET_HOSTNAME: 'zephyr',
+  NET_SOCKETS_DNS_PREFER_IPV4: true,
+  EPHEMERAL_PORT_MIN: 49152,
+  EPHEMERAL_PORT_MAX: 65535,
+};
+
+/** The configuration in force (read it; change it with configure()). */
+export const config: Readonly<ZsockConfig> = { ...defaults };
+
+/** Overrides configuration values; unknown names or wrong types throw (a programmer error). */
+export function configure(values: Partial<ZsockConfig>): void {
+  for (const [k, v] of Object.entries(values)) {
+    if (!(k in defaults)) throw new TypeError(`zsock: unknown config option ${k}`);
+    if (typeof v !== typeof defaults[k as keyof ZsockConfig]) throw new TypeError(`zsock: ${k} must be a ${typeof defaults[k as keyof ZsockConfig]}`);
+    (config as Record<string, unknown>)[k] = v;
+  }
+}
+
+/** Restores the defaults (tests). */
+export function resetConfig(): void {
+  Object.assign(config, defaults);
+}

@@ -1,0 +1,83 @@
+/**
+ * NetDriver: the only code that touches a network. The socket layer (src/sockets) drives it;
+ * the host driver implements it with node:net/dgram/dns, the boards with Espruino's and
+ * Moddable's native APIs. The shape is event-driven like ECMA-419 (on*-callbacks set by the
+ * socket layer, read-on-demand through the callbacks' data) so a polled driver (Espruino's
+ * NetworkJS) can implement it with a timer.
+ *
+ * Addresses here are numeric strings ('127.0.0.1', '::1') with a family of 4 or 6.
+ * Errors are Zephyr errno values (positive), never exceptions.
+ */
+export interface NetAddr {
+  family: 4 | 6;
+  address: string;
+  port: number;
+}
+
+export interface TcpEvents {
+  /** The connection is established (client side). */
+  onConnect(): void;
+  /** Bytes arrived. The driver may stop delivering after pause() until resume(). */
+  onData(data: Uint8Array): void;
+  /** The peer closed its sending side (FIN). */
+  onEnd(): void;
+  /** Everything queued by write() was handed to the network. */
+  onDrain(): void;
+  /** The connection failed (connect refused, reset, timeout): a Zephyr errno. */
+  onError(errno: number): void;
+  /** The connection is fully closed. */
+  onClose(): void;
+}
+
+export interface TcpConn {
+  /** Queues bytes; the driver takes all of them. `queued` tells how many are not yet sent. */
+  write(data: Uint8Array): void;
+  readonly queued: number;
+  /** Sends FIN after the queued bytes. */
+  end(): void;
+  /** Closes at once (RST where the platform allows). */
+  destroy(): void;
+  pause(): void;
+  resume(): void;
+  setNoDelay(on: boolean): void;
+  setKeepAlive(on: boolean, idleMs: number): void;
+  readonly local: NetAddr | null;
+  readonly remote: NetAddr | null;
+  events: TcpEvents;
+}
+
+export interface TcpListener {
+  /** The bound address (port filled in); null until listening. */
+  readonly local: NetAddr | null;
+  close(): void;
+}
+
+export interface ListenEvents {
+  onListening(local: NetAddr): void;
+  /** A connection was accepted by the platform. The handler must set conn.events at once. */
+  onConnection(conn: TcpConn): void;
+  onError(errno: number): void;
+}
+
+export interface UdpEvents {
+  onMessage(data: Uint8Array, from: NetAddr): void;
+  onError(errno: number): void;
+}
+
+export interface UdpEndpoint {
+  send(data: Uint8Array, to: NetAddr): void;
+  readonly local: NetAddr | null;
+  close(): void;
+  events: UdpEvents;
+}
+
+export interface NetDriver {
+  readonly name: string;
+  tcpConnect(to: NetAddr, from: NetAddr | null, events: TcpEvents): TcpConn;
+  tcpListen(at: NetAddr, backlog: number, v6only: boolean, events: ListenEvents): TcpListener;
+  udpOpen(at: NetAddr, v6only: boolean, events: UdpEvents, onReady: (err: number, local: NetAddr | null) => void): UdpEndpoint;
+  /** Interface names (SO_BINDTODEVICE). */
+  interfaces(): string[];
+  /** Resolves a name to addresses (numeric), or a positive errno / EAI-style failure. */
+  resolve(name: string, family: 0 | 4 | 6): Promise<{ addrs: NetAddr[] } | { error: 'noname' | 'again' | 'fail' }>;
+}

@@ -1,0 +1,159 @@
+/**
+ * The host NetDriver: real sockets through node:net, node:dgram and node:dns (like Zephyr's
+ * native_sim with offloaded sockets). Node's error codes become Zephyr errno values here.
+ */
+import * as net from 'node:net';
+import * as dgram from 'node:dgram';
+import * as dns from 'node:dns';
+import { networkInterfaces } from 'node:os';
+import * as E from '../errno.js';
+import type { ListenEvents, NetAddr, NetDriver, TcpConn, TcpEvents, TcpListener, UdpEndpoint, UdpEvents } from './driver.js';
+
+const NODE_ERRNO: Record<string, number> = {
+  ECONNREFUSED: E.ECONNREFUSED, ECONNRESET: E.ECONNRESET, ETIMEDOUT: E.ETIMEDOUT,
+  EADDRINUSE: E.EADDRINUSE, EADDRNOTAVAIL: E.EADDRNOTAVAIL, EHOSTUNREACH: E.EHOSTUNREACH,
+  ENETUNREACH: E.ENETUNREACH, EPIPE: E.EPIPE, EACCES: E.EACCES, ECONNABORTED: E.ECONNABORTED,
+  EAFNOSUPPORT: E.EAFNOSUPPORT, EINVAL: E.EINVAL, EMSGSIZE: E.EMSGSIZE, ENOBUFS: E.ENOBUFS,
+};
+
+export function errnoOf(err: unknown): number {
+  return NODE_ERRNO[(err as NodeJS.ErrnoException)?.code ?? ''] ?? E.EIO;
+}
+
+function addrOf(address: string | undefined, port: number | undefined, family?: string | number): NetAddr | null {
+  if (!address) return null;
+  const fam = family === 'IPv6' || family === 6 || net.isIPv6(address) ? 6 : 4;
+  return { family: fam, address, port: port ?? 0 };
+}
+
+const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
+class HostTcp implements TcpConn {
+  events: TcpEvents;
+
+  constructor(readonly sock: net.Socket, events: TcpEvents, connected: boolean) {
+    this.events = events;
+    if (!connected) sock.once('connect', () => this.events.onConnect());
+    sock.on('data', (d: Buffer) => this.events.onData(bytes(d)));
+    sock.on('end', () => this.events.onEnd());
+    sock.on('drain', () => this.events.onDrain());
+    sock.on('error', (e) => this.events.onError(errnoOf(e)));
+    sock.on('close', () => this.events.onClose());
+  }
+
+  write(data: Uint8Array): void {
+    this.sock.write(data);
+  }
+
+  get queued(): number {
+    return this.sock.writableLength;
+  }
+
+  end(): void {
+    this.sock.end();
+  }
+
+  destroy(): void {
+    this.sock.resetAndDestroy?.() ?? this.sock.destroy();
+  }
+
+  pause(): void {
+    this.sock.pause();
+  }
+
+  resume(): void {
+    this.sock.resume();
+  }
+
+  setNoDelay(on: boolean): void {
+    this.sock.setNoDelay(on);
+  }
+
+  setKeepAlive(on: boolean, idleMs: number): void {
+    this.sock.setKeepAlive(on, idleMs);
+  }
+
+  get local(): NetAddr | null {
+    return addrOf(this.sock.localAddress, this.sock.localPort, this.sock.localFamily);
+  }
+
+  get remote(): NetAddr | null {
+    return addrOf(this.sock.remoteAddress, this.sock.remotePort, this.sock.remoteFamily);
+  }
+}
+
+class HostUdp implements UdpEndpoint {
+  constructor(readonly sock: dgram.Socket, public events: UdpEvents) {
+    sock.on('message', (m, r) => this.events.onMessage(bytes(m), addrOf(r.address, r.port, r.family)!));
+    sock.on('error', (e) => this.events.onError(errnoOf(e)));
+  }
+
+  send(data: Uint8Array, to: NetAddr): void {
+    this.sock.send(data, to.port, to.address, (e) => e && this.events.onError(errnoOf(e)));
+  }
+
+  get local(): NetAddr | null {
+    try {
+      const a = this.sock.address();
+      return addrOf(a.address, a.port, a.family);
+    } catch {
+      return null;
+    }
+  }
+
+  close(): void {
+    try { this.sock.close(); } catch { /* already closed */ }
+  }
+}
+
+export const hostDriver: NetDriver = {
+  name: 'host',
+
+  tcpConnect(to: NetAddr, from: NetAddr | null, events: TcpEvents): TcpConn {
+    const sock = net.connect({
+      host: to.address, port: to.port, family: to.family,
+      localAddress: from?.address, localPort: from?.port || undefined,
+    });
+    return new HostTcp(sock, events, false);
+  },
+
+  tcpListen(at: NetAddr, backlog: number, v6only: boolean, events: ListenEvents): TcpListener {
+    const server = net.createServer({ pauseOnConnect: false });
+    server.on('connection', (sock) => {
+      const conn = new HostTcp(sock, { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} }, true);
+      events.onConnection(conn);
+    });
+    server.on('error', (e) => events.onError(errnoOf(e)));
+    server.listen({ host: at.address, port: at.port, backlog, ipv6Only: v6only, exclusive: true }, () => {
+      const a = server.address() as net.AddressInfo;
+      events.onListening(addrOf(a.address, a.port, a.family)!);
+    });
+    return {
+      get local() {
+        const a = server.address() as net.AddressInfo | null;
+        return a ? addrOf(a.address, a.port, a.family) : null;
+      },
+      close: () => server.close(),
+    };
+  },
+
+  udpOpen(at: NetAddr, v6only: boolean, events: UdpEvents, onReady): UdpEndpoint {
+    const sock = dgram.createSocket({ type: at.family === 6 ? 'udp6' : 'udp4', ipv6Only: v6only });
+    const ep = new HostUdp(sock, events);
+    sock.once('error', (e) => onReady(errnoOf(e), null));
+    sock.bind({ address: at.address, port: at.port, exclusive: true }, () => onReady(0, ep.local));
+    return ep;
+  },
+
+  interfaces: () => Object.keys(networkInterfaces()),
+
+  async resolve(name: string, family: 0 | 4 | 6) {
+    try {
+      const found = await dns.promises.lookup(name, { all: true, family, verbatim: true });
+      return { addrs: found.map((f) => ({ family: f.family === 6 ? 6 : 4, address: f.address, port: 0 }) as NetAddr) };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { error: code === 'ENOTFOUND' || code === 'ENODATA' ? 'noname' : code === 'EAI_AGAIN' ? 'again' : 'fail' } as const;
+    }
+  },
+};

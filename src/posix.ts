@@ -1,0 +1,41 @@
+/**
+ * POSIX names (Zephyr's CONFIG_NET_SOCKETS_POSIX_NAMES): the same functions and constants as
+ * the zsock_* API, without the prefix, from their own entry point ('zsock/posix') so that they
+ * never clash with anything else a program imports.
+ */
+import * as Z from './api/zsock.js';
+import * as C from './api/constants.js';
+
+export const socket = Z.zsock_socket, socketpair = Z.zsock_socketpair, close = Z.zsock_close;
+export const shutdown = Z.zsock_shutdown, bind = Z.zsock_bind, listen = Z.zsock_listen;
+export const connect = Z.zsock_connect, accept = Z.zsock_accept;
+export const send = Z.zsock_send, sendto = Z.zsock_sendto, sendmsg = Z.zsock_sendmsg;
+export const recv = Z.zsock_recv, recvfrom = Z.zsock_recvfrom, recvmsg = Z.zsock_recvmsg;
+export const fcntl = Z.zsock_fcntl, ioctl = Z.zsock_ioctl, poll = Z.zsock_poll, select = Z.zsock_select;
+export const getsockopt = Z.zsock_getsockopt, setsockopt = Z.zsock_setsockopt;
+export const getsockname = Z.zsock_getsockname, getpeername = Z.zsock_getpeername;
+export const gethostname = Z.zsock_gethostname, inet_pton = Z.zsock_inet_pton, inet_ntop = Z.zsock_inet_ntop;
+export const getaddrinfo = Z.zsock_getaddrinfo, freeaddrinfo = Z.zsock_freeaddrinfo;
+export const gai_strerror = Z.zsock_gai_strerror, getnameinfo = Z.zsock_getnameinfo;
+export const FD_ZERO = Z.ZSOCK_FD_ZERO, FD_SET = Z.ZSOCK_FD_SET, FD_CLR = Z.ZSOCK_FD_CLR, FD_ISSET = Z.ZSOCK_FD_ISSET;
+export const fd_set = Z.ZsockFdSet;
+/** The last error (POSIX `errno`), read through a function because an import cannot be live-set. */
+export const errno = Z.zsock_errno;
+
+export const MSG_PEEK = C.ZSOCK_MSG_PEEK, MSG_CTRUNC = C.ZSOCK_MSG_CTRUNC, MSG_TRUNC = C.ZSOCK_MSG_TRUNC;
+export const MSG_DONTWAIT = C.ZSOCK_MSG_DONTWAIT, MSG_WAITALL = C.ZSOCK_MSG_WAITALL;
+export const POLLIN = C.ZSOCK_POLLIN, POLLPRI = C.ZSOCK_POLLPRI, POLLOUT = C.ZSOCK_POLLOUT;
+export const POLLERR = C.ZSOCK_POLLERR, POLLHUP = C.ZSOCK_POLLHUP, POLLNVAL = C.ZSOCK_POLLNVAL;
+export const SHUT_RD = C.ZSOCK_SHUT_RD, SHUT_WR = C.ZSOCK_SHUT_WR, SHUT_RDWR = C.ZSOCK_SHUT_RDWR;
+export {
+  AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX, AF_LOCAL, PF_INET, PF_INET6, PF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW,
+  IPPROTO_IP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IPV6, IPPROTO_TLS_1_2, IPPROTO_TLS_1_3, IPPROTO_DTLS_1_2,
+  SOL_SOCKET, SO_REUSEADDR, SO_TYPE, SO_ERROR, SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE, SO_PRIORITY, SO_LINGER,
+  SO_REUSEPORT, SO_RCVTIMEO, SO_SNDTIMEO, SO_BINDTODEVICE, SO_PROTOCOL, SO_DOMAIN,
+  TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, IPV6_V6ONLY,
+  F_GETFL, F_SETFL, O_NONBLOCK, FIONREAD, FIONBIO, SOMAXCONN,
+  AI_PASSIVE, AI_CANONNAME, AI_NUMERICHOST, AI_NUMERICSERV, NI_NUMERICHOST, NI_NUMERICSERV,
+  EAI_BADFLAGS, EAI_NONAME, EAI_AGAIN, EAI_FAIL, EAI_FAMILY, EAI_SOCKTYPE, EAI_SERVICE, EAI_ADDRFAMILY, EAI_SYSTEM,
+} from './api/constants.js';
+export * from './errno.js';
+export type { SockAddr, PollFd, AddrInfo, MsgHdr } from './api/zsock.js';

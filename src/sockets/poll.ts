@@ -1,0 +1,107 @@
+/**
+ * poll() and select() over the fd table. poll: a negative fd is skipped, a closed fd reports
+ * POLLNVAL, POLLERR / POLLHUP are reported even when not asked for. select: a closed fd in any
+ * set is EBADF. Both wait on the wait queues of all the sockets they watch.
+ */
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import { config } from '../config.js';
+import type { FdTable } from './fdtable.js';
+import type { Sock, Timeval } from './socket.js';
+import { deadline } from './wait.js';
+
+export interface PollFd { fd: number; events: number; revents: number }
+
+const ALWAYS = C.ZSOCK_POLLERR | C.ZSOCK_POLLHUP | C.ZSOCK_POLLNVAL;
+
+function scan(table: FdTable<Sock>, fds: PollFd[], n: number): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const p = fds[i];
+    if (p.fd < 0) { p.revents = 0; continue; }
+    const s = table.get(p.fd);
+    p.revents = s ? s.pollEvents() & ((p.events & 0xffff) | ALWAYS) : C.ZSOCK_POLLNVAL;
+    if (p.revents) count++;
+  }
+  return count;
+}
+
+/** Waits until an fd is ready or `timeoutMs` passes (negative: forever, 0: do not wait). */
+export async function poll(table: FdTable<Sock>, fds: PollFd[], nfds: number, timeoutMs: number): Promise<number> {
+  if (!Array.isArray(fds)) return -E.EFAULT;
+  if (!Number.isInteger(nfds) || nfds < 0 || nfds > fds.length) return -E.EINVAL;
+  if (nfds > config.ZVFS_POLL_MAX) return -E.ENOMEM;
+  for (let i = 0; i < nfds; i++) {
+    if (!fds[i] || !Number.isInteger(fds[i].fd) || !Number.isInteger(fds[i].events)) return -E.EFAULT;
+  }
+  const left = deadline(timeoutMs < 0 ? null : timeoutMs);
+  for (;;) {
+    const count = scan(table, fds, nfds);
+    if (count > 0 || timeoutMs === 0) return count;
+    const rem = left();
+    if (rem === 0) return 0;
+    await waitAny(fds.slice(0, nfds).map((p) => table.get(p.fd)).filter((s): s is Sock => !!s), rem);
+  }
+}
+
+/** Resolves when any of the sockets changes, or after `ms` (null: never). */
+function waitAny(socks: Sock[], ms: number | null): Promise<void> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const unsubs: (() => void)[] = [];
+    const done = () => {
+      if (timer) clearTimeout(timer);
+      unsubs.forEach((u) => u());
+      resolve();
+    };
+    for (const s of socks) unsubs.push(s.wq.subscribe(done));
+    if (ms !== null) timer = setTimeout(done, Math.min(ms, 0x7fffffff));
+  });
+}
+
+/** An fd_set: a bitset of 32-bit words (socket_select.h). */
+export class ZsockFdSet {
+  bits = new Uint32Array(Math.ceil(config.ZVFS_OPEN_MAX / 32));
+}
+
+export const ZSOCK_FD_ZERO = (set: ZsockFdSet) => set.bits.fill(0);
+export function ZSOCK_FD_SET(fd: number, set: ZsockFdSet): void {
+  if (fd >= 0 && fd < set.bits.length * 32) set.bits[fd >>> 5] |= 1 << (fd & 31);
+}
+export function ZSOCK_FD_CLR(fd: number, set: ZsockFdSet): void {
+  if (fd >= 0 && fd < set.bits.length * 32) set.bits[fd >>> 5] &= ~(1 << (fd & 31));
+}
+export function ZSOCK_FD_ISSET(fd: number, set: ZsockFdSet): boolean {
+  return fd >= 0 && fd < set.bits.length * 32 && (set.bits[fd >>> 5] & (1 << (fd & 31))) !== 0;
+}
+
+/** select(): the sets are rewritten to the ready fds; returns how many bits are set. */
+export async function select(table: FdTable<Sock>, nfds: number, r: ZsockFdSet | null, w: ZsockFdSet | null,
+  e: ZsockFdSet | null, timeout: Timeval | null): Promise<number> {
+  if (!Number.isInteger(nfds) || nfds < 0) return -E.EINVAL;
+  let ms = -1;
+  if (timeout) {
+    if (!Number.isInteger(timeout.tv_sec) || !Number.isInteger(timeout.tv_usec) || timeout.tv_sec < 0 || timeout.tv_usec < 0) return -E.EINVAL;
+    ms = timeout.tv_sec * 1000 + Math.floor(timeout.tv_usec / 1000); // tv_sec of 4295 must not wrap
+  }
+  const fds: PollFd[] = [];
+  for (let fd = 0; fd < nfds; fd++) {
+    const events = (r && ZSOCK_FD_ISSET(fd, r) ? C.ZSOCK_POLLIN : 0) | (w && ZSOCK_FD_ISSET(fd, w) ? C.ZSOCK_POLLOUT : 0)
+      | (e && ZSOCK_FD_ISSET(fd, e) ? C.ZSOCK_POLLPRI : 0);
+    if (!events) continue;
+    if (!table.get(fd)) return -E.EBADF;
+    fds.push({ fd, events, revents: 0 });
+  }
+  const n = await poll(table, fds, fds.length, ms);
+  if (n < 0) return n;
+  for (const set of [r, w, e]) if (set) ZSOCK_FD_ZERO(set);
+  let count = 0;
+  for (const p of fds) {
+    const mark = (set: ZsockFdSet | null, ok: boolean) => { if (set && ok) { ZSOCK_FD_SET(p.fd, set); count++; } };
+    mark(r, (p.events & C.ZSOCK_POLLIN) !== 0 && (p.revents & (C.ZSOCK_POLLIN | C.ZSOCK_POLLHUP | C.ZSOCK_POLLERR)) !== 0);
+    mark(w, (p.events & C.ZSOCK_POLLOUT) !== 0 && (p.revents & (C.ZSOCK_POLLOUT | C.ZSOCK_POLLERR)) !== 0);
+    mark(e, (p.events & C.ZSOCK_POLLPRI) !== 0 && (p.revents & C.ZSOCK_POLLPRI) !== 0);
+    if (p.revents & C.ZSOCK_POLLNVAL) return -E.EBADF; // closed while we waited
+  }
+  return count;
+}

@@ -1,0 +1,40 @@
+/**
+ * Local ports claimed by zsock sockets. The stack picks ephemeral ports itself, as Zephyr's does,
+ * so getsockname() knows the port as soon as bind()/listen() return, even though the host's
+ * own bind completes later. Conflicts between zsock sockets are found here at once; conflicts
+ * with other programs arrive later from the driver (SO_ERROR / POLLERR, or a quiet re-pick for
+ * a port the stack chose).
+ */
+import { EADDRINUSE } from '../errno.js';
+import { config } from '../config.js';
+
+const claims = new Map<string, { reuse: boolean; count: number }>();
+
+const key = (proto: string, port: number) => `${proto}:${port}`;
+
+/** Claims `port` for `proto` ('tcp' | 'udp'): 0, or -EADDRINUSE. SO_REUSEADDR/PORT on both
+ *  sockets lets them share it. */
+export function claim(proto: string, port: number, reuse: boolean): number {
+  const k = key(proto, port);
+  const c = claims.get(k);
+  if (c && !(c.reuse && reuse)) return -EADDRINUSE;
+  claims.set(k, { reuse, count: (c?.count ?? 0) + 1 });
+  return 0;
+}
+
+export function release(proto: string, port: number): void {
+  const k = key(proto, port);
+  const c = claims.get(k);
+  if (!c) return;
+  if (--c.count <= 0) claims.delete(k);
+}
+
+/** A free ephemeral port, claimed. */
+export function pickPort(proto: string): number {
+  const { EPHEMERAL_PORT_MIN: lo, EPHEMERAL_PORT_MAX: hi } = config;
+  for (let i = 0; i < 1000; i++) {
+    const port = lo + Math.floor(Math.random() * (hi - lo + 1));
+    if (claim(proto, port, false) === 0) return port;
+  }
+  return -EADDRINUSE;
+}

@@ -1,0 +1,53 @@
+/**
+ * Socket families, as Zephyr's NET_SOCKET_REGISTER: zsock_socket() asks each registered
+ * family, highest priority first, whether it handles (family, type, protocol). The inet family
+ * (TCP/UDP) is built in; secure sockets register their own for IPPROTO_TLS_* / DTLS_*, and
+ * wrap an inner TCP/UDP socket.
+ */
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import type { Sock } from './socket.js';
+import { TcpSock } from './tcp.js';
+import { UdpSock } from './udp.js';
+
+export interface SocketFamily {
+  name: string;
+  /** Higher is asked first, so a specific family (TLS) wins over the generic one (inet). */
+  priority: number;
+  handles(family: number, type: number, proto: number): boolean;
+  /** The new socket, or a negative errno. */
+  create(family: number, type: number, proto: number): Sock | number;
+}
+
+const families: SocketFamily[] = [];
+
+export function registerSocketFamily(f: SocketFamily): void {
+  families.push(f);
+  families.sort((a, b) => b.priority - a.priority);
+}
+
+const inet: SocketFamily = {
+  name: 'inet',
+  priority: 0,
+  handles: (family) => family === C.AF_INET || family === C.AF_INET6,
+  create(family, type, proto) {
+    if (type === C.SOCK_STREAM) {
+      if (proto !== 0 && proto !== C.IPPROTO_TCP) return proto === C.IPPROTO_UDP ? -E.EPROTOTYPE : -E.EPROTONOSUPPORT;
+      return new TcpSock(family);
+    }
+    if (type === C.SOCK_DGRAM) {
+      if (proto !== 0 && proto !== C.IPPROTO_UDP) return proto === C.IPPROTO_TCP ? -E.EPROTOTYPE : -E.EPROTONOSUPPORT;
+      return new UdpSock(family);
+    }
+    if (type === C.SOCK_RAW) return -E.EPROTONOSUPPORT;
+    return -E.EINVAL;
+  },
+};
+registerSocketFamily(inet);
+
+/** Creates a socket object for (family, type, proto), or a negative errno. */
+export function createSocket(family: number, type: number, proto: number): Sock | number {
+  if (![family, type, proto].every(Number.isInteger)) return -E.EINVAL;
+  for (const f of families) if (f.handles(family, type, proto)) return f.create(family, type, proto);
+  return -E.EAFNOSUPPORT;
+}

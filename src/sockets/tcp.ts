@@ -1,0 +1,331 @@
+/**
+ * TCP sockets over the NetDriver. Receive data waits in a queue (the driver is paused when
+ * it reaches SO_RCVBUF); sends are accepted while the driver's unsent bytes are below
+ * SO_SNDBUF, so short writes, EAGAIN and the loss of POLLOUT happen as on a device.
+ */
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import { config } from '../config.js';
+import { driver } from '../net/index.js';
+import type { TcpConn, TcpEvents, TcpListener } from '../net/driver.js';
+import { Sock, intOf, type Out } from './socket.js';
+import { ANY4, ANY6, canonical, fill, fromNet, toNet, type SockAddr } from './addr.js';
+import { claim, pickPort, release } from './ports.js';
+
+type State = 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
+
+export class TcpSock extends Sock {
+  state: State = 'new';
+  private local: SockAddr | null = null;
+  private autoPort = false;
+  private conn: TcpConn | null = null;
+  private listener: TcpListener | null = null;
+  private acceptQ: TcpSock[] = [];
+  private backlog = 1;
+  private rx: Uint8Array[] = [];
+  private rxBytes = 0;
+  private eof = false;       // the peer's FIN
+  private gone = false;      // the connection is closed
+  private rdShut = false;    // shutdown(SHUT_RD)
+  private paused = false;
+  private nbConnect = false; // a non-blocking connect whose success was not yet reported
+
+  constructor(family: number) {
+    super(family, C.SOCK_STREAM, C.IPPROTO_TCP);
+  }
+
+  override bind(addr: SockAddr): number {
+    if (this.local || this.state !== 'new') return -E.EINVAL;
+    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
+    const text = canonical(addr, this.family);
+    if (text === null) return -E.EINVAL;
+    let port = addr.port;
+    if (port === 0) {
+      port = pickPort('tcp');
+      if (port < 0) return port;
+      this.autoPort = true;
+    } else {
+      const r = claim('tcp', port, this.reuse());
+      if (r < 0) return r;
+    }
+    this.local = { family: this.family, addr: text, port };
+    return 0;
+  }
+
+  private reuse(): boolean {
+    return !!(this.opts.get(`so${C.SO_REUSEADDR}`) || this.opts.get(`so${C.SO_REUSEPORT}`));
+  }
+
+  override listen(backlog: number): number {
+    if (this.state === 'listening') {
+      this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN));
+      return 0;
+    }
+    if (this.state !== 'new') return -E.EINVAL;
+    if (!this.local) {
+      const r = this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
+      if (r < 0) return r;
+    }
+    this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN)); // Zephyr: backlog 0 means 1
+    this.state = 'listening';
+    this.startListener(5);
+    return 0;
+  }
+
+  private startListener(retries: number): void {
+    const local = this.local!;
+    this.listener = driver().tcpListen(toNet(local), this.backlog, !!this.opts.get('v6only'), {
+      onListening: () => this.changed(),
+      onConnection: (conn) => this.incoming(conn),
+      onError: (errno) => {
+        if (this.closed) return;
+        if (errno === E.EADDRINUSE && this.autoPort && retries > 0) {
+          // Another program holds the port the stack picked: pick again.
+          release('tcp', local.port);
+          const port = pickPort('tcp');
+          if (port > 0) {
+            this.local = { ...local, port };
+            return this.startListener(retries - 1);
+          }
+        }
+        this.error = errno;
+        this.changed();
+      },
+    });
+  }
+
+  private incoming(conn: TcpConn): void {
+    if (this.closed || this.acceptQ.length >= this.backlog) {
+      conn.destroy(); // the queue is full; Zephyr drops the SYN, a host stack resets
+      return;
+    }
+    const child = new TcpSock(this.family);
+    child.rcvbuf = this.rcvbuf;
+    child.sndbuf = this.sndbuf;
+    for (const [k, v] of this.opts) child.opts.set(k, v);
+    child.attach(conn);
+    child.state = 'connected';
+    child.applyOptions();
+    this.acceptQ.push(child);
+    this.changed();
+  }
+
+  /** Blocks (not bounded by SO_RCVTIMEO, as Zephyr) until a connection is queued. */
+  override async accept(addr?: SockAddr): Promise<Sock | number> {
+    if (this.state !== 'listening') return -E.EINVAL;
+    const r = await this.block<Sock | number>(() => (this.error ? -this.takeError() : this.acceptQ.shift() ?? null), 0, false);
+    if (r instanceof TcpSock) {
+      const peer = r.peerAddr();
+      if (peer) fill(addr, peer);
+    }
+    return r;
+  }
+
+  /** Puts an accepted connection back (the caller found no free fd). */
+  unaccept(child: TcpSock): void {
+    this.acceptQ.unshift(child);
+  }
+
+  override async connect(addr: SockAddr): Promise<number> {
+    switch (this.state) {
+      case 'listening': return -E.EINVAL;
+      case 'connected':
+        if (this.nbConnect) { this.nbConnect = false; return 0; }
+        return -E.EISCONN;
+      case 'connecting': return -E.EALREADY;
+      case 'failed': {
+        const e = this.takeError();
+        if (e) return -e;
+        this.state = 'new';
+      }
+    }
+    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
+    const text = canonical(addr, this.family);
+    if (text === null) return -E.EINVAL;
+    if (addr.port === 0) return -E.ECONNREFUSED;
+    this.state = 'connecting';
+    this.conn = driver().tcpConnect(toNet({ ...addr, addr: text }), this.local ? toNet(this.local) : null, this.events());
+    if (this.nonblock) {
+      this.nbConnect = true;
+      return -E.EINPROGRESS;
+    }
+    const r = await this.block(() => (this.state === 'connected' ? 0 : this.state === 'failed' ? -this.takeError() : null),
+      config.NET_SOCKETS_CONNECT_TIMEOUT, false, -E.ETIMEDOUT);
+    if (r === -E.ETIMEDOUT) {
+      this.conn?.destroy();
+      this.conn = null;
+      this.state = 'new';
+    }
+    return r;
+  }
+
+  private attach(conn: TcpConn): void {
+    this.conn = conn;
+    conn.events = this.events();
+  }
+
+  private events(): TcpEvents {
+    return {
+      onConnect: () => {
+        this.state = 'connected';
+        this.applyOptions();
+        this.changed();
+      },
+      onData: (d) => {
+        this.rx.push(d);
+        this.rxBytes += d.length;
+        if (this.rxBytes >= this.rcvbuf && !this.paused) {
+          this.paused = true;
+          this.conn?.pause();
+        }
+        this.changed();
+      },
+      onEnd: () => { this.eof = true; this.changed(); },
+      onDrain: () => this.changed(),
+      onError: (errno) => {
+        if (this.state === 'connecting') this.state = 'failed';
+        this.error = errno;
+        this.changed();
+      },
+      onClose: () => {
+        this.gone = true;
+        if (this.state === 'connecting') {
+          this.state = 'failed';
+          this.error ||= E.ECONNREFUSED;
+        }
+        this.changed();
+      },
+    };
+  }
+
+  override async sendto(buf: Uint8Array, flags: number, _to: SockAddr | null): Promise<number> {
+    if (this.state !== 'connected') return this.state === 'failed' && this.error ? -this.takeError() : -E.ENOTCONN;
+    if (buf.length === 0) return 0;
+    return this.block(() => {
+      if (this.error) return -this.takeError();
+      if (this.gone || !this.conn) return -E.EPIPE;
+      const room = this.sndbuf - this.conn.queued;
+      if (room <= 0) return null;
+      const n = Math.min(room, buf.length);
+      this.conn.write(buf.slice(0, n)); // one write per send; a copy, the caller may reuse buf
+      return n;
+    }, this.sndtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
+  }
+
+  override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null): Promise<number> {
+    if (this.state !== 'connected') return this.state === 'failed' && this.error ? -this.takeError() : -E.ENOTCONN;
+    if (buf.length === 0) return 0;
+    const peek = (flags & C.ZSOCK_MSG_PEEK) !== 0;
+    const waitall = (flags & C.ZSOCK_MSG_WAITALL) !== 0 && !peek;
+    let got = 0;
+    const r = await this.block(() => {
+      if (this.rxBytes > 0) {
+        got += this.take(buf.subarray(got), peek);
+        if (!waitall || got === buf.length) return got;
+      }
+      if (got > 0 && (this.eof || this.rdShut || this.error)) return got;
+      if (this.rdShut || this.eof) return 0;
+      if (this.error) return -this.takeError();
+      return null;
+    }, this.rcvtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
+    if (from && this.conn?.remote) fill(from, fromNet(this.conn.remote));
+    return typeof r === 'number' && r < 0 && got > 0 ? got : r; // a WAITALL timeout keeps the partial count
+  }
+
+  /** Copies queued bytes into dst; consumes them unless peeking. */
+  private take(dst: Uint8Array, peek: boolean): number {
+    let n = 0;
+    for (let i = 0; i < this.rx.length && n < dst.length; i++) {
+      const c = this.rx[i];
+      const k = Math.min(c.length, dst.length - n);
+      dst.set(c.subarray(0, k), n);
+      n += k;
+    }
+    if (peek) return n;
+    let left = n;
+    while (left > 0) {
+      const c = this.rx[0];
+      if (c.length <= left) { left -= c.length; this.rx.shift(); }
+      else { this.rx[0] = c.subarray(left); left = 0; }
+    }
+    this.rxBytes -= n;
+    if (this.paused && this.rxBytes < this.rcvbuf) {
+      this.paused = false;
+      this.conn?.resume();
+    }
+    return n;
+  }
+
+  protected override shutdownRead(): number {
+    this.rdShut = true;
+    this.changed();
+    return 0;
+  }
+
+  override pollEvents(): number {
+    const err = this.error ? C.ZSOCK_POLLERR : 0;
+    switch (this.state) {
+      case 'listening': return (this.acceptQ.length ? C.ZSOCK_POLLIN : 0) | err;
+      case 'failed': return C.ZSOCK_POLLERR;
+      case 'connected': {
+        let ev = err;
+        if (this.rxBytes > 0 || this.eof || this.rdShut || this.gone) ev |= C.ZSOCK_POLLIN;
+        if (this.eof || this.gone) ev |= C.ZSOCK_POLLHUP;
+        if (!this.gone && this.conn && this.conn.queued < this.sndbuf) ev |= C.ZSOCK_POLLOUT;
+        return ev;
+      }
+      default: return err;
+    }
+  }
+
+  override readable(): number {
+    return this.rxBytes;
+  }
+
+  override localAddr(): SockAddr | null {
+    const live = this.conn?.local;
+    return live ? fromNet(live) : this.local;
+  }
+
+  override peerAddr(): SockAddr | null {
+    const r = this.state === 'connected' ? this.conn?.remote : null;
+    return r ? fromNet(r) : null;
+  }
+
+  protected override getTcpOpt(name: number, out: Out<unknown>): number {
+    if (![C.TCP_NODELAY, C.TCP_KEEPIDLE, C.TCP_KEEPINTVL, C.TCP_KEEPCNT].includes(name)) return -E.ENOPROTOOPT;
+    out.value = (this.opts.get(`tcp${name}`) as number | undefined) ?? TCP_DEFAULTS[name];
+    return 0;
+  }
+
+  protected override setTcpOpt(name: number, value: unknown): number {
+    const v = intOf(value);
+    if (![C.TCP_NODELAY, C.TCP_KEEPIDLE, C.TCP_KEEPINTVL, C.TCP_KEEPCNT].includes(name)) return -E.ENOPROTOOPT;
+    if (v === null || (name !== C.TCP_NODELAY && v < 1)) return -E.EINVAL;
+    this.opts.set(`tcp${name}`, name === C.TCP_NODELAY ? (v ? 1 : 0) : v);
+    this.applyOptions();
+    return 0;
+  }
+
+  protected override applyOptions(): void {
+    if (!this.conn) return;
+    this.conn.setNoDelay(this.opts.get(`tcp${C.TCP_NODELAY}`) === 1);
+    const idle = (this.opts.get(`tcp${C.TCP_KEEPIDLE}`) as number | undefined) ?? TCP_DEFAULTS[C.TCP_KEEPIDLE];
+    this.conn.setKeepAlive(!!this.opts.get(`so${C.SO_KEEPALIVE}`), idle * 1000);
+  }
+
+  protected override interfaces(): string[] {
+    return driver().interfaces();
+  }
+
+  override close(): void {
+    super.close();
+    this.conn?.end();
+    this.listener?.close();
+    for (const child of this.acceptQ.splice(0)) child.conn?.destroy();
+    if (this.local) release('tcp', this.local.port);
+  }
+}
+
+/** CONFIG_NET_TCP_KEEPIDLE_DEFAULT (s), _KEEPINTVL_DEFAULT (s), _KEEPCNT_DEFAULT; NODELAY off. */
+const TCP_DEFAULTS: Record<number, number> = { [C.TCP_NODELAY]: 0, [C.TCP_KEEPIDLE]: 7200, [C.TCP_KEEPINTVL]: 75, [C.TCP_KEEPCNT]: 9 };

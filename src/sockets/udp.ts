@@ -1,0 +1,156 @@
+/**
+ * UDP sockets over the NetDriver: datagram boundaries kept, a short buffer truncates (the rest
+ * is dropped; MSG_TRUNC returns the real length), a full receive queue drops new datagrams.
+ */
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import { driver } from '../net/index.js';
+import type { UdpEndpoint } from '../net/driver.js';
+import { Sock } from './socket.js';
+import { ANY4, ANY6, canonical, fill, fromNet, toNet, type SockAddr } from './addr.js';
+import { claim, pickPort, release } from './ports.js';
+
+const MAX_PAYLOAD = 65507; // IPv4 UDP payload limit
+
+export class UdpSock extends Sock {
+  private ep: UdpEndpoint | null = null;
+  private local: SockAddr | null = null;
+  private autoPort = false;
+  private peer: SockAddr | null = null;
+  private q: { data: Uint8Array; from: SockAddr }[] = [];
+  private qBytes = 0;
+
+  constructor(family: number) {
+    super(family, C.SOCK_DGRAM, C.IPPROTO_UDP);
+  }
+
+  override bind(addr: SockAddr): number {
+    if (this.local) return -E.EINVAL;
+    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
+    const text = canonical(addr, this.family);
+    if (text === null) return -E.EINVAL;
+    let port = addr.port;
+    if (port === 0) {
+      port = pickPort('udp');
+      if (port < 0) return port;
+      this.autoPort = true;
+    } else {
+      const r = claim('udp', port, !!(this.opts.get(`so${C.SO_REUSEADDR}`) || this.opts.get(`so${C.SO_REUSEPORT}`)));
+      if (r < 0) return r;
+    }
+    this.local = { family: this.family, addr: text, port };
+    this.open(5);
+    return 0;
+  }
+
+  private autobind(): number {
+    return this.local ? 0 : this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
+  }
+
+  private open(retries: number): void {
+    const local = this.local!;
+    this.ep = driver().udpOpen(toNet(local), !!this.opts.get('v6only'), {
+      onMessage: (data, from) => this.arrived(data, fromNet(from)),
+      onError: (errno) => { this.error = errno; this.changed(); },
+    }, (err) => {
+      if (!err || this.closed) return;
+      if (err === E.EADDRINUSE && this.autoPort && retries > 0) {
+        this.ep?.close();
+        release('udp', local.port);
+        const port = pickPort('udp');
+        if (port > 0) {
+          this.local = { ...local, port };
+          return this.open(retries - 1);
+        }
+      }
+      this.error = err;
+      this.changed();
+    });
+  }
+
+  private arrived(data: Uint8Array, from: SockAddr): void {
+    if (this.peer && (from.addr !== this.peer.addr || from.port !== this.peer.port)) return;
+    if (this.qBytes + data.length > this.rcvbuf) return; // queue full: dropped, as UDP
+    this.q.push({ data, from });
+    this.qBytes += data.length;
+    this.changed();
+  }
+
+  /** Sets (or with AF_UNSPEC clears) the default peer; never waits. */
+  override async connect(addr: SockAddr): Promise<number> {
+    if (addr && typeof addr === 'object' && addr.family === C.AF_UNSPEC) {
+      this.peer = null;
+      return 0;
+    }
+    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
+    const text = canonical(addr, this.family);
+    if (text === null) return -E.EINVAL;
+    const r = this.autobind();
+    if (r < 0) return r;
+    this.peer = { family: this.family, addr: text, port: addr.port };
+    this.q = this.q.filter((d) => d.from.addr === text && d.from.port === addr.port);
+    this.qBytes = this.q.reduce((n, d) => n + d.data.length, 0);
+    return 0;
+  }
+
+  override async sendto(buf: Uint8Array, _flags: number, to: SockAddr | null): Promise<number> {
+    let target = this.peer;
+    if (to) {
+      if (to.family !== this.family) return typeof to === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
+      const text = canonical(to, this.family);
+      if (text === null) return -E.EINVAL;
+      target = { family: this.family, addr: text, port: to.port };
+    }
+    if (!target) return -E.EDESTADDRREQ;
+    if (buf.length > MAX_PAYLOAD) return -E.EMSGSIZE;
+    if (this.error) return -this.takeError();
+    const r = this.autobind();
+    if (r < 0) return r;
+    this.ep!.send(buf.slice(), toNet(target));
+    return buf.length;
+  }
+
+  override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null, msg?: { flags: number }): Promise<number> {
+    const peek = (flags & C.ZSOCK_MSG_PEEK) !== 0;
+    return this.block(() => {
+      const d = this.q[0];
+      if (!d) return this.error ? -this.takeError() : null;
+      if (!peek) {
+        this.q.shift();
+        this.qBytes -= d.data.length;
+      }
+      const n = Math.min(buf.length, d.data.length);
+      buf.set(d.data.subarray(0, n));
+      if (n < d.data.length && msg) msg.flags |= C.ZSOCK_MSG_TRUNC;
+      fill(from, d.from);
+      return (flags & C.ZSOCK_MSG_TRUNC) !== 0 ? d.data.length : n;
+    }, this.rcvtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
+  }
+
+  override pollEvents(): number {
+    return C.ZSOCK_POLLOUT | (this.q.length ? C.ZSOCK_POLLIN : 0) | (this.error ? C.ZSOCK_POLLERR : 0);
+  }
+
+  /** FIONREAD: the size of the next datagram. */
+  override readable(): number {
+    return this.q[0]?.data.length ?? 0;
+  }
+
+  override localAddr(): SockAddr | null {
+    return this.local;
+  }
+
+  override peerAddr(): SockAddr | null {
+    return this.peer;
+  }
+
+  protected override interfaces(): string[] {
+    return driver().interfaces();
+  }
+
+  override close(): void {
+    super.close();
+    this.ep?.close();
+    if (this.local) release('udp', this.local.port);
+  }
+}

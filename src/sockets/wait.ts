@@ -1,0 +1,45 @@
+/** Wait queues: how a call that may block waits for its socket to change, with a timeout,
+ *  and how close() interrupts it (EINTR). Every state change of a socket wakes its queue;
+ *  each woken waiter re-checks its own condition. */
+export type WaitResult = 'woken' | 'timeout' | 'intr';
+
+export class WaitQueue {
+  private waiters = new Set<(r: WaitResult) => void>();
+
+  /** Waits for the next wake (or `ms` milliseconds; null waits forever). */
+  wait(ms: number | null): Promise<WaitResult> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (r: WaitResult) => {
+        if (timer) clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve(r);
+      };
+      // Longer than setTimeout allows: wake early; the caller's deadline loop waits again.
+      if (ms !== null) timer = setTimeout(() => done(ms > 0x7fffffff ? 'woken' : 'timeout'), Math.min(Math.max(0, ms), 0x7fffffff));
+      this.waiters.add(done);
+    });
+  }
+
+  /** Lets several queues share one waiter (poll): returns a function that unsubscribes. */
+  subscribe(fn: () => void): () => void {
+    const w = () => fn();
+    this.waiters.add(w);
+    return () => this.waiters.delete(w);
+  }
+
+  wake(): void {
+    for (const w of [...this.waiters]) w('woken');
+  }
+
+  interrupt(): void {
+    for (const w of [...this.waiters]) w('intr');
+  }
+}
+
+/** A deadline from a timeout in ms (0 or null = none), and what is left of it. */
+export function deadline(ms: number | null): () => number | null {
+  if (!ms) return () => null;
+  const end = Date.now() + ms;
+  return () => Math.max(0, end - Date.now());
+}
