@@ -75,7 +75,7 @@ export interface NetDriver {
   readonly name: string;
   tcpConnect(to: NetAddr, from: NetAddr | null, events: TcpEvents): TcpConn;
   tcpListen(at: NetAddr, backlog: number, v6only: boolean, events: ListenEvents): TcpListener;
-  udpOpen(at: NetAddr, v6only: boolean, events: UdpEvents, onReady: (err: number, local: NetAddr | null) => void): UdpEndpoint;
+  udpOpen(at: NetAddr, opts: { v6only: boolean; reuse: boolean }, events: UdpEvents, onReady: (err: number, local: NetAddr | null) => void): UdpEndpoint;
   /** Interface names (SO_BINDTODEVICE). */
   interfaces(): string[];
   /** Resolves a name to addresses (numeric), or a positive errno / EAI-style failure. */

@@ -137,11 +137,11 @@ export const hostDriver: NetDriver = {
     };
   },
 
-  udpOpen(at: NetAddr, v6only: boolean, events: UdpEvents, onReady): UdpEndpoint {
-    const sock = dgram.createSocket({ type: at.family === 6 ? 'udp6' : 'udp4', ipv6Only: v6only });
+  udpOpen(at: NetAddr, opts: { v6only: boolean; reuse: boolean }, events: UdpEvents, onReady): UdpEndpoint {
+    const sock = dgram.createSocket({ type: at.family === 6 ? 'udp6' : 'udp4', ipv6Only: opts.v6only, reuseAddr: opts.reuse });
     const ep = new HostUdp(sock, events);
     sock.once('error', (e) => onReady(errnoOf(e), null));
-    sock.bind({ address: at.address, port: at.port, exclusive: true }, () => onReady(0, ep.local));
+    sock.bind({ address: at.address, port: at.port, exclusive: !opts.reuse }, () => onReady(0, ep.local));
     return ep;
   },
 

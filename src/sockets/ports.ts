@@ -29,12 +29,12 @@ export function release(proto: string, port: number): void {
   if (--c.count <= 0) claims.delete(k);
 }
 
-/** A free ephemeral port, claimed. */
-export function pickPort(proto: string): number {
+/** A free ephemeral port, claimed (shareable when `reuse`). */
+export function pickPort(proto: string, reuse = false): number {
   const { EPHEMERAL_PORT_MIN: lo, EPHEMERAL_PORT_MAX: hi } = config;
   for (let i = 0; i < 1000; i++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
-    if (claim(proto, port, false) === 0) return port;
+    if (!claims.has(key(proto, port)) && claim(proto, port, reuse) === 0) return port;
   }
   return -EADDRINUSE;
 }

@@ -41,7 +41,7 @@ export class TcpSock extends Sock {
     if (text === null) return -E.EINVAL;
     let port = addr.port;
     if (port === 0) {
-      port = pickPort('tcp');
+      port = pickPort('tcp', this.reuse());
       if (port < 0) return port;
       this.autoPort = true;
     } else {

@@ -31,16 +31,20 @@ export class UdpSock extends Sock {
     if (text === null) return -E.EINVAL;
     let port = addr.port;
     if (port === 0) {
-      port = pickPort('udp');
+      port = pickPort('udp', this.reuse());
       if (port < 0) return port;
       this.autoPort = true;
     } else {
-      const r = claim('udp', port, !!(this.opts.get(`so${C.SO_REUSEADDR}`) || this.opts.get(`so${C.SO_REUSEPORT}`)));
+      const r = claim('udp', port, this.reuse());
       if (r < 0) return r;
     }
     this.local = { family: this.family, addr: text, port };
     this.open(5);
     return 0;
+  }
+
+  private reuse(): boolean {
+    return !!(this.opts.get(`so${C.SO_REUSEADDR}`) || this.opts.get(`so${C.SO_REUSEPORT}`));
   }
 
   private autobind(): number {
@@ -49,7 +53,7 @@ export class UdpSock extends Sock {
 
   private open(retries: number): void {
     const local = this.local!;
-    this.ep = driver().udpOpen(toNet(local), !!this.opts.get('v6only'), {
+    this.ep = driver().udpOpen(toNet(local), { v6only: !!this.opts.get('v6only'), reuse: this.reuse() }, {
       onMessage: (data, from) => this.arrived(data, fromNet(from)),
       onError: (errno) => { this.error = errno; this.changed(); },
     }, (err) => {
