@@ -1,7 +1,7 @@
 // Transpiles src/, test/ and bench/ to build/js with esbuild, one output file per input
 // (no bundling: the test tree mirrors the source tree). Type checking is `tsc --noEmit`.
 import { build } from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function walk(dir) {
@@ -13,6 +13,9 @@ function walk(dir) {
   }
   return out;
 }
+
+// Start clean: a deleted source must not leave a stale test behind.
+rmSync('build/js', { recursive: true, force: true });
 
 const roots = ['src', 'test', 'bench'].filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } });
 await build({
