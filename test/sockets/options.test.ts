@@ -66,6 +66,14 @@ test('flags: SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE (TCP only); SO_PRIORITY ui
   assert.is(Z.zsock_setsockopt(u, Z.SOL_SOCKET, Z.SO_PRIORITY, 256), -E.EINVAL);
 });
 
+test('SO_TIMESTAMPING and SO_TXTIME are accepted for compatibility', () => {
+  const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, 0);
+  for (const opt of [Z.SO_TIMESTAMPING, Z.SO_TXTIME]) {
+    assert.is(Z.zsock_setsockopt(fd, Z.SOL_SOCKET, opt, 1), 0);
+    assert.is(get(fd, Z.SOL_SOCKET, opt), 1);
+  }
+});
+
 test('SO_LINGER is accepted and read back', () => {
   const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
   assert.is(Z.zsock_setsockopt(fd, Z.SOL_SOCKET, Z.SO_LINGER, { l_onoff: 1, l_linger: 5 }), 0);

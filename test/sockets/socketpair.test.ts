@@ -72,6 +72,19 @@ test('peer closed: buffered data, then 0; send EPIPE; POLLHUP on a full buffer',
   assert.ok(fds[0].revents & Z.ZSOCK_POLLHUP);
 });
 
+test('SO_SNDTIMEO: a send that cannot proceed gives EAGAIN after the timeout; O_NONBLOCK recv EAGAIN', async () => {
+  const [a, b] = pair();
+  assert.is(Z.zsock_setsockopt(a, Z.SOL_SOCKET, Z.SO_SNDTIMEO, { tv_sec: 0, tv_usec: 120000 }), 0);
+  assert.is(await Z.zsock_send(a, new Uint8Array(64), 0), 64);
+  const t0 = Date.now();
+  assert.is(await Z.zsock_send(a, new Uint8Array(1), 0), -E.EAGAIN);
+  assert.ok(Date.now() - t0 >= 110, 'waited for SO_SNDTIMEO');
+  Z.zsock_fcntl(b, Z.F_SETFL, Z.O_NONBLOCK);
+  const buf = new Uint8Array(64);
+  assert.is(await Z.zsock_recv(b, buf, 0), 64);
+  assert.is(await Z.zsock_recv(b, buf, 0), -E.EAGAIN);
+});
+
 test('close wakes a blocked recv on the same end with EINTR', async () => {
   const [a] = pair();
   const r = Z.zsock_recv(a, new Uint8Array(4), 0);
