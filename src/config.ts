@@ -20,6 +20,21 @@ export interface ZsockConfig {
   NET_HOSTNAME: string;
   /** CONFIG_NET_SOCKETS_DNS_PREFER_IPV4: order IPv4 results first. */
   NET_SOCKETS_DNS_PREFER_IPV4: boolean;
+  /** CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS: TLS/DTLS sockets at once (socket() gives ENOMEM past it).
+   *  Zephyr's default is 1; the host default is roomier, boards set their own. */
+  NET_SOCKETS_TLS_MAX_CONTEXTS: number;
+  /** CONFIG_NET_SOCKETS_TLS_MAX_CREDENTIALS: sec tags per socket (TLS_SEC_TAG_LIST). */
+  NET_SOCKETS_TLS_MAX_CREDENTIALS: number;
+  /** CONFIG_NET_SOCKETS_TLS_MAX_CIPHERSUITES: entries in TLS_CIPHERSUITE_LIST. */
+  NET_SOCKETS_TLS_MAX_CIPHERSUITES: number;
+  /** CONFIG_NET_SOCKETS_TLS_MAX_APP_PROTOCOLS: entries in TLS_ALPN_LIST. */
+  NET_SOCKETS_TLS_MAX_APP_PROTOCOLS: number;
+  /** CONFIG_NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: client session cache entries. */
+  NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: number;
+  /** CONFIG_NET_SOCKETS_TLS_CONNECT_TIMEOUT (ms): the handshake's bound in connect/accept. */
+  NET_SOCKETS_TLS_CONNECT_TIMEOUT: number;
+  /** CONFIG_TLS_MAX_CREDENTIALS_NUMBER: slots in the credential store (Zephyr: 4). */
+  TLS_MAX_CREDENTIALS_NUMBER: number;
   /** Ephemeral ports the stack picks for bind(port 0) and listen on an unbound socket. */
   EPHEMERAL_PORT_MIN: number;
   EPHEMERAL_PORT_MAX: number;
@@ -35,6 +50,13 @@ const defaults: ZsockConfig = {
   NET_CONTEXT_RCVBUF: 65535,
   NET_HOSTNAME: 'zephyr',
   NET_SOCKETS_DNS_PREFER_IPV4: true,
+  NET_SOCKETS_TLS_MAX_CONTEXTS: 16,
+  NET_SOCKETS_TLS_MAX_CREDENTIALS: 4,
+  NET_SOCKETS_TLS_MAX_CIPHERSUITES: 4,
+  NET_SOCKETS_TLS_MAX_APP_PROTOCOLS: 2,
+  NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: 4,
+  NET_SOCKETS_TLS_CONNECT_TIMEOUT: 10000,
+  TLS_MAX_CREDENTIALS_NUMBER: 16,
   EPHEMERAL_PORT_MIN: 49152,
   EPHEMERAL_PORT_MAX: 65535,
 };

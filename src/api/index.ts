@@ -4,3 +4,5 @@ export * from './constants.js';
 export { configure, config, type ZsockConfig } from '../config.js';
 export { setDriver, driver, type NetDriver, type NetAddr } from '../net/index.js';
 export { registerSocketFamily, type SocketFamily } from '../sockets/registry.js';
+export * from '../tls/credentials.js';
+export type { TlsCertVerifyCb } from '../sockets/tls_options.js';

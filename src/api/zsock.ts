@@ -201,7 +201,9 @@ export function zsock_ioctl(fd: number, request: number, arg: Out<number>): numb
     s.nonblock = !!arg.value;
     return 0;
   }
-  arg.value = s.readable();
+  const n = s.readable();
+  if (n < 0) return ret(n);
+  arg.value = n;
   return 0;
 }
 

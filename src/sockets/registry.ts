@@ -9,6 +9,7 @@ import * as C from '../api/constants.js';
 import type { Sock } from './socket.js';
 import { TcpSock } from './tcp.js';
 import { UdpSock } from './udp.js';
+import { tlsFamily } from './tls_family.js';
 
 export interface SocketFamily {
   name: string;
@@ -44,6 +45,7 @@ const inet: SocketFamily = {
   },
 };
 registerSocketFamily(inet);
+registerSocketFamily(tlsFamily);
 
 /** Creates a socket object for (family, type, proto), or a negative errno. */
 export function createSocket(family: number, type: number, proto: number): Sock | number {

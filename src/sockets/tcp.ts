@@ -202,14 +202,35 @@ export class TcpSock extends Sock {
     if (this.state !== 'connected') return this.state === 'failed' && this.error ? -this.takeError() : -E.ENOTCONN;
     if (buf.length === 0) return 0;
     return this.block(() => {
-      if (this.error) return -this.takeError();
-      if (this.gone || !this.conn) return -E.EPIPE;
-      const room = this.sndbuf - this.conn.queued;
-      if (room <= 0) return null;
-      const n = Math.min(room, buf.length);
-      this.conn.write(buf.slice(0, n)); // one write per send; a copy, the caller may reuse buf
-      return n;
+      const r = this.sendNow(buf);
+      return r === -E.EAGAIN ? null : r;
     }, this.sndtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
+  }
+
+  /** Sends what fits now, never waiting: the count, -EAGAIN, or -errno. One driver write per
+   *  call, of a copy (the caller may reuse buf). For layers above (TLS) and sendto. */
+  sendNow(buf: Uint8Array): number {
+    if (this.state !== 'connected') return -E.ENOTCONN;
+    if (this.error) return -this.takeError();
+    if (this.gone || !this.conn) return -E.EPIPE;
+    const room = this.sndbuf - this.conn.queued;
+    if (room <= 0) return -E.EAGAIN;
+    const n = Math.min(room, buf.length);
+    this.conn.write(buf.slice(0, n));
+    return n;
+  }
+
+  /** Hands bytes to the driver regardless of SO_SNDBUF (a closing TLS socket's last records). */
+  sendForce(buf: Uint8Array): void {
+    if (this.conn && !this.gone) this.conn.write(buf);
+  }
+
+  /** Reads what is queued now, never waiting: the count, 0 at EOF, -EAGAIN, or -errno. */
+  recvNow(buf: Uint8Array): number {
+    if (this.rxBytes > 0) return this.take(buf, false);
+    if (this.rdShut || this.eof) return 0;
+    if (this.error) return -this.takeError();
+    return this.gone ? 0 : -E.EAGAIN;
   }
 
   override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null): Promise<number> {

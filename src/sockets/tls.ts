@@ -1,0 +1,379 @@
+/**
+ * TLS stream sockets (IPPROTO_TLS_1_2 / _1_3): a TlsSession over an inner TCP socket that is
+ * not in the fd table. The socket is driven by its inner socket's events, as a kernel would
+ * drive it: ciphertext is pulled and decrypted as it arrives (so poll's POLLIN means
+ * application data), and output is pushed as the inner socket takes it. So the handshake
+ * progresses by itself: a blocking connect waits for it, a non-blocking one returns
+ * -EINPROGRESS and completion shows as POLLOUT (failure POLLERR + SO_ERROR), beyond Zephyr.
+ */
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import { config } from '../config.js';
+import { TlsSession, TlsServerState, TLS1_2, TLS1_3 } from '../tls/index.js';
+import { Sock, type Out } from './socket.js';
+import { TcpSock } from './tcp.js';
+import { TlsOptions } from './tls_options.js';
+import { contexts, clientCache, listeners, purgeSessionCaches } from './tls_state.js';
+import type { SockAddr } from './addr.js';
+
+type Phase = 'idle' | 'connecting' | 'handshaking' | 'established' | 'listening' | 'failed';
+
+const SCRATCH = new Uint8Array(16384);
+
+export class TlsSock extends Sock {
+  readonly tls = new TlsOptions();
+  phase: Phase = 'idle';
+  private session: TlsSession | null = null;
+  private out: Uint8Array[] = [];
+  private outBytes = 0;
+  private plain: Uint8Array[] = [];
+  private plainBytes = 0;
+  private peerClosed = false;
+  private fatal = false;         // a TLS error after the handshake (latched ECONNABORTED)
+  private verifyFlags: number | null = null;
+  private tickets = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private processing = false;
+  private nbPending = false;     // a non-blocking connect whose success was not yet reported
+  private peerKey = '';
+  srvState: TlsServerState | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(family: number, proto: number, readonly inner: TcpSock = new TcpSock(family)) {
+    super(family, C.SOCK_STREAM, proto);
+    inner.nonblock = true; // the TLS layer never waits on its inner socket; it is woken by it
+    inner.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, 1); // whole flights, no Nagle stall
+    this.unsubscribe = inner.wq.subscribe(() => this.process());
+  }
+
+  private minVersion(): number {
+    return this.proto === C.IPPROTO_TLS_1_3 ? TLS1_3 : TLS1_2; // 1_3 never downgrades (Zephyr PR #102570)
+  }
+
+  override bind(addr: SockAddr): number { return this.inner.bind(addr); }
+
+  override listen(backlog: number): number {
+    const r = this.inner.listen(backlog);
+    if (r === 0 && this.phase !== 'listening') {
+      this.phase = 'listening';
+      this.renewServerState();
+      listeners.add(this);
+    }
+    return r;
+  }
+
+  /** New ticket key and cache (TLS_SESSION_CACHE_PURGE drops the old ones). */
+  renewServerState(): void {
+    this.srvState?.free();
+    this.srvState = new TlsServerState();
+  }
+
+  override async connect(addr: SockAddr): Promise<number> {
+    switch (this.phase) {
+      case 'listening': return -E.EINVAL;
+      case 'connecting': case 'handshaking': return this.nonblock ? -E.EALREADY : this.waitEstablished();
+      case 'established':
+        if (this.nbPending) { this.nbPending = false; return 0; }
+        return -E.EISCONN;
+      case 'failed': return -(this.takeError() || E.ECONNABORTED);
+    }
+    const r = await this.inner.connect(addr);
+    if (r !== -E.EINPROGRESS && r !== 0) return r;
+    this.peerKey = `${addr.addr}|${addr.port}`;
+    this.phase = 'connecting';
+    this.arm(config.NET_SOCKETS_CONNECT_TIMEOUT);
+    this.process();
+    if (this.nonblock) {
+      this.nbPending = true;
+      return -E.EINPROGRESS;
+    }
+    return this.waitEstablished();
+  }
+
+  private waitEstablished(): Promise<number> {
+    return this.block(() => (this.phase === 'established' ? 0 : this.phase === 'failed' ? -(this.takeError() || E.ECONNABORTED) : null), 0, false)
+      .then((r) => r as number);
+  }
+
+  /** Accepts a TCP connection and runs the server handshake on it (a blocking listener waits
+   *  for it; a non-blocking one returns the new socket at once, handshake in progress). */
+  override async accept(addr?: SockAddr): Promise<Sock | number> {
+    if (this.phase !== 'listening') return -E.EINVAL;
+    this.inner.nonblock = this.nonblock;
+    const child = await this.inner.accept(addr);
+    this.inner.nonblock = true;
+    if (typeof child === 'number') return child;
+    if (!contexts.take()) {
+      child.close();
+      return -E.ENOMEM;
+    }
+    const t = new TlsSock(this.family, this.proto, child as TcpSock);
+    Object.assign(t.tls, this.tls.clone());
+    t.rcvtimeo = this.rcvtimeo;
+    t.sndtimeo = this.sndtimeo;
+    t.startHandshake('server', this.srvState);
+    if (this.nonblock) return t;
+    const r = await t.waitEstablished();
+    if (r < 0) {
+      t.close();
+      return r === -E.ETIMEDOUT ? r : -E.ECONNABORTED;
+    }
+    return t;
+  }
+
+  private startHandshake(role: 'client' | 'server', srv: TlsServerState | null): void {
+    const cfg = this.tls.engineConfig(role, false);
+    cfg.minVersion = this.minVersion();
+    if (role === 'client' && this.tls.sessionCache) cfg.session = clientCache.get(this.peerKey);
+    if (role === 'server' && srv) cfg.serverState = { handle: srv.handle, tickets: true, cache: !!this.tls.sessionCache };
+    try {
+      this.session = new TlsSession(cfg);
+    } catch (e) {
+      return this.fail((e as { errno?: number }).errno ?? E.EINVAL);
+    }
+    this.phase = 'handshaking';
+    this.arm(config.NET_SOCKETS_TLS_CONNECT_TIMEOUT);
+    this.process();
+  }
+
+  /** A phase deadline (TCP connect, then the handshake): ETIMEDOUT when it passes. */
+  private arm(ms: number): void {
+    clearTimeout(this.timer);
+    const phase = this.phase;
+    this.timer = setTimeout(() => { if (this.phase === phase) this.fail(E.ETIMEDOUT); }, ms);
+    this.timer.unref?.();
+  }
+
+  private fail(errno: number): void {
+    clearTimeout(this.timer);
+    if (this.session) this.verifyFlags = this.session.verifyResult;
+    this.phase = 'failed';
+    this.error = errno;
+    this.push();
+    this.changed();
+  }
+
+  /** Moves everything that can move now: TCP completion, ciphertext in, handshake, decrypt,
+   *  ciphertext out. Runs on every inner event and after every user call. */
+  process(): void {
+    if (this.processing || this.closed) return;
+    this.processing = true;
+    try {
+      if (this.phase === 'connecting') {
+        if (this.inner.state === 'connected') this.startHandshake('client', null);
+        else if (this.inner.state === 'failed') this.fail(this.inner.takeError() || E.ECONNREFUSED);
+      }
+      const s = this.session;
+      if (!s || (this.phase !== 'handshaking' && this.phase !== 'established')) return;
+      this.pull(s);
+      if (this.phase === 'handshaking') this.stepHandshake(s);
+      if (this.phase === 'established') this.decrypt(s);
+      this.push();
+    } finally {
+      this.processing = false;
+      this.changed();
+    }
+  }
+
+  private pull(s: TlsSession): void {
+    while (this.plainBytes < this.rcvbuf) {
+      const r = this.inner.recvNow(SCRATCH);
+      if (r > 0) { s.feed(SCRATCH.slice(0, r)); continue; }
+      if (r === 0) s.feedEof();
+      else if (r !== -E.EAGAIN) this.phase === 'handshaking' ? this.fail(-r) : (this.error = -r);
+      return;
+    }
+  }
+
+  private stepHandshake(s: TlsSession): void {
+    const st = s.handshake(Date.now());
+    if (st.state === 'done') {
+      clearTimeout(this.timer);
+      this.phase = 'established';
+      this.verifyFlags = s.verifyResult;
+      this.storeSession();
+    } else if (st.state === 'fatal') {
+      this.fail(st.error.errno === E.ETIMEDOUT ? E.ETIMEDOUT : E.ECONNABORTED);
+    } else if (st.state === 'closed') {
+      this.fail(E.ECONNABORTED);
+    }
+  }
+
+  private decrypt(s: TlsSession): void {
+    while (this.plainBytes < this.rcvbuf && !this.peerClosed && !this.fatal) {
+      const st = s.read(SCRATCH, Date.now());
+      if (st.state === 'done') {
+        this.plain.push(SCRATCH.slice(0, st.n));
+        this.plainBytes += st.n;
+      } else {
+        if (st.state === 'closed') this.peerClosed = true;
+        if (st.state === 'fatal') { this.fatal = true; this.error = E.ECONNABORTED; }
+        break;
+      }
+    }
+    if (s.ticketsReceived !== this.tickets) {
+      this.tickets = s.ticketsReceived;
+      this.storeSession(); // TLS 1.3: resumable only once a ticket came
+    }
+  }
+
+  private storeSession(): void {
+    if (this.session?.role !== 'client' || !this.tls.sessionCache) return;
+    const saved = this.session.saveSession();
+    if (saved) clientCache.set(this.peerKey, saved);
+  }
+
+  private push(): void {
+    const s = this.session;
+    if (s) for (const c of s.drain()) { this.out.push(c); this.outBytes += c.length; }
+    while (this.out.length) {
+      const n = this.inner.sendNow(this.out[0]);
+      if (n < 0) return;
+      this.outBytes -= n;
+      if (n < this.out[0].length) { this.out[0] = this.out[0].subarray(n); return; }
+      this.out.shift();
+    }
+  }
+
+  /** Waits for the handshake where needed; null when the socket can carry data. */
+  private async ready(dontwait: boolean): Promise<number | null> {
+    if (this.phase === 'connecting' || this.phase === 'handshaking') {
+      if (dontwait || this.nonblock) return -E.EAGAIN;
+      const r = await this.waitEstablished();
+      if (r < 0) return r;
+    }
+    if (this.phase === 'failed') return -(this.takeError() || E.ECONNABORTED);
+    return this.phase === 'established' ? null : -E.ENOTCONN;
+  }
+
+  override async sendto(buf: Uint8Array, flags: number, _to: SockAddr | null): Promise<number> {
+    const dontwait = (flags & C.ZSOCK_MSG_DONTWAIT) !== 0;
+    const pre = await this.ready(dontwait);
+    if (pre !== null) return pre;
+    if (buf.length === 0) return 0;
+    return this.block(() => {
+      if (this.fatal || this.peerClosed) return -E.ECONNABORTED; // as Zephyr, after close_notify too
+      if (this.error) return -this.takeError();
+      const room = this.sndbuf - this.outBytes;
+      if (room <= 0) return null;
+      const n = Math.min(room, buf.length);
+      const st = this.session!.write(buf.subarray(0, n), Date.now());
+      if (st.state === 'fatal') { this.fatal = true; return -E.ECONNABORTED; }
+      this.push();
+      return n;
+    }, this.sndtimeo, dontwait);
+  }
+
+  override async recvfrom(buf: Uint8Array, flags: number, _from: SockAddr | null): Promise<number> {
+    if (flags & C.ZSOCK_MSG_PEEK) return -E.ENOTSUP; // mbedTLS cannot peek (Zephyr)
+    const dontwait = (flags & C.ZSOCK_MSG_DONTWAIT) !== 0;
+    const pre = await this.ready(dontwait);
+    if (pre !== null) return pre;
+    if (buf.length === 0) return 0;
+    const waitall = (flags & C.ZSOCK_MSG_WAITALL) !== 0;
+    let got = 0;
+    const r = await this.block(() => {
+      if (this.plainBytes > 0) {
+        got += this.take(buf.subarray(got));
+        this.process(); // room again: pull and decrypt more
+        if (!waitall || got === buf.length) return got;
+      }
+      if (this.peerClosed) return got;
+      if (this.fatal) return got || -E.ECONNABORTED;
+      if (this.error) return got || -this.takeError();
+      return null;
+    }, this.rcvtimeo, dontwait);
+    return typeof r === 'number' && r < 0 && got > 0 ? got : r;
+  }
+
+  private take(dst: Uint8Array): number {
+    let n = 0;
+    while (n < dst.length && this.plain.length) {
+      const c = this.plain[0];
+      const k = Math.min(c.length, dst.length - n);
+      dst.set(c.subarray(0, k), n);
+      n += k;
+      if (k === c.length) this.plain.shift(); else this.plain[0] = c.subarray(k);
+    }
+    this.plainBytes -= n;
+    return n;
+  }
+
+  override pollEvents(): number {
+    switch (this.phase) {
+      case 'listening': return this.inner.pollEvents();
+      case 'failed': return C.ZSOCK_POLLERR;
+      case 'established': {
+        let ev = this.error || this.fatal ? C.ZSOCK_POLLERR : 0;
+        if (this.plainBytes > 0 || this.peerClosed || this.fatal) ev |= C.ZSOCK_POLLIN;
+        if (this.peerClosed) ev |= C.ZSOCK_POLLHUP;
+        if (this.outBytes < this.sndbuf && !this.fatal && (this.inner.pollEvents() & C.ZSOCK_POLLOUT)) ev |= C.ZSOCK_POLLOUT;
+        return ev;
+      }
+      default: return 0;
+    }
+  }
+
+  override readable(): number { return -E.EOPNOTSUPP; } // FIONREAD on TLS: not supported (Zephyr)
+  override localAddr(): SockAddr | null { return this.inner.localAddr(); }
+  override peerAddr(): SockAddr | null { return this.inner.peerAddr(); }
+  override shutdown(how: number): number { return this.inner.shutdown(how); } // pure passthrough
+
+  override getsockopt(level: number, name: number, out: Out<unknown>): number {
+    if (level === C.SOL_TLS) return this.getTls(name, out);
+    if (level === C.SOL_SOCKET && [C.SO_PROTOCOL, C.SO_TYPE, C.SO_DOMAIN, C.SO_RCVTIMEO, C.SO_SNDTIMEO, C.SO_RCVBUF, C.SO_SNDBUF].includes(name)) {
+      return super.getsockopt(level, name, out);
+    }
+    if (level === C.SOL_SOCKET && name === C.SO_ERROR) {
+      out.value = this.takeError() || this.inner.takeError();
+      return 0;
+    }
+    return this.inner.getsockopt(level, name, out);
+  }
+
+  override setsockopt(level: number, name: number, value: unknown): number {
+    if (level === C.SOL_TLS) {
+      const r = this.tls.set(name, value);
+      if (r === 0 && name === C.TLS_SESSION_CACHE_PURGE) purgeSessionCaches();
+      return r;
+    }
+    if (level === C.SOL_SOCKET && [C.SO_RCVTIMEO, C.SO_SNDTIMEO, C.SO_RCVBUF, C.SO_SNDBUF, C.SO_PROTOCOL, C.SO_TYPE, C.SO_DOMAIN, C.SO_ERROR].includes(name)) {
+      return super.setsockopt(level, name, value);
+    }
+    return this.inner.setsockopt(level, name, value);
+  }
+
+  private getTls(name: number, out: Out<unknown>): number {
+    switch (name) {
+      case C.TLS_CIPHERSUITE_USED:
+        if (this.phase !== 'established') return -E.ENOTCONN;
+        out.value = this.session!.ciphersuite;
+        return 0;
+      case C.TLS_CERT_VERIFY_RESULT:
+        if (this.verifyFlags === null) return -E.ENOTCONN;
+        out.value = this.verifyFlags;
+        return 0;
+      case C.TLS_DTLS_CID_STATUS: case C.TLS_DTLS_PEER_CID_VALUE:
+        return -E.ENOTCONN; // no DTLS session on a stream socket
+      default:
+        return this.tls.get(name, out);
+    }
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    if (this.session && this.phase === 'established' && !this.fatal) {
+      this.session.closeNotify(Date.now()); // Zephyr: close sends close_notify
+      this.push();
+    }
+    for (const c of this.out) this.inner.sendForce(c);
+    super.close();
+    this.unsubscribe();
+    this.inner.close();
+    this.session?.free();
+    this.srvState?.free();
+    listeners.delete(this);
+    contexts.give();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The credential store, keyed by security tag (tls_credential_add/get/delete), with Zephyr's
+ * return values. Unlike Zephyr's volatile backend, which keeps the caller's pointer, the bytes
+ * are copied (a JS caller reuses its buffers); deleting a credential wipes the copy.
+ * DER by default; PEM is recognised by its header (the engine handles both).
+ */
+import { EEXIST, EFAULT, EFBIG, EINVAL, ENOENT, ENOMEM } from '../errno.js';
+import { config } from '../config.js';
+
+export const TLS_CREDENTIAL_NONE = 0;
+export const TLS_CREDENTIAL_CA_CERTIFICATE = 1;
+export const TLS_CREDENTIAL_PUBLIC_CERTIFICATE = 2;
+/** Deprecated alias of TLS_CREDENTIAL_PUBLIC_CERTIFICATE, as in Zephyr. */
+export const TLS_CREDENTIAL_SERVER_CERTIFICATE = 2;
+export const TLS_CREDENTIAL_PRIVATE_KEY = 3;
+export const TLS_CREDENTIAL_PSK = 4;
+export const TLS_CREDENTIAL_PSK_ID = 5;
+export const SEC_TAG_TLS_INVALID = -1;
+
+export interface Credential {
+  readonly tag: number;
+  readonly type: number;
+  readonly data: Uint8Array;
+}
+
+const store: Credential[] = [];
+
+function valid(tag: number, type: number): boolean {
+  return Number.isInteger(tag) && tag >= 0 && tag <= 0x7fffffff && Number.isInteger(type) && type >= 1 && type <= 5;
+}
+
+/** Adds a credential: 0, -EEXIST (same tag and type), -ENOMEM (all slots used), -EINVAL (bad
+ *  tag/type/empty), -EFAULT (not a Uint8Array). */
+export function tls_credential_add(tag: number, type: number, cred: Uint8Array): number {
+  if (!valid(tag, type)) return -EINVAL;
+  if (!(cred instanceof Uint8Array)) return -EFAULT;
+  if (cred.length === 0) return -EINVAL;
+  if (store.some((c) => c.tag === tag && c.type === type)) return -EEXIST;
+  if (store.length >= config.TLS_MAX_CREDENTIALS_NUMBER) return -ENOMEM;
+  store.push({ tag, type, data: cred.slice() });
+  return 0;
+}
+
+/** Copies a credential into buf; len.value gets its size: 0, -ENOENT (len 0), -EFBIG (buffer
+ *  too small; len holds the size needed). */
+export function tls_credential_get(tag: number, type: number, buf: Uint8Array, len: { value?: number }): number {
+  if (!len || typeof len !== 'object' || !(buf instanceof Uint8Array)) return -EFAULT;
+  const c = store.find((x) => x.tag === tag && x.type === type);
+  if (!c) {
+    len.value = 0;
+    return -ENOENT;
+  }
+  len.value = c.data.length;
+  if (buf.length < c.data.length) return -EFBIG;
+  buf.set(c.data);
+  return 0;
+}
+
+/** Deletes and wipes a credential: 0 or -ENOENT. */
+export function tls_credential_delete(tag: number, type: number): number {
+  const i = store.findIndex((x) => x.tag === tag && x.type === type);
+  if (i < 0) return -ENOENT;
+  store[i].data.fill(0);
+  store.splice(i, 1);
+  return 0;
+}
+
+/** The credentials of one tag (for TLS sockets and the CLI). */
+export function credentialsOf(tag: number): Credential[] {
+  return store.filter((c) => c.tag === tag);
+}
+
+/** Every credential, ordered by tag then type. */
+export function allCredentials(): Credential[] {
+  return [...store].sort((a, b) => a.tag - b.tag || a.type - b.type);
+}
