@@ -1,0 +1,63 @@
+/** tls_credential_add / get / delete with Zephyr's return values. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as Z from '../../src/api/index.js';
+import * as E from '../../src/errno.js';
+import { configure } from '../../src/config.js';
+import { credentialsOf } from '../../src/tls/credentials.js';
+import { closeAll } from '../helpers/zs.js';
+import { removeCredentials } from '../helpers/tls.js';
+
+test.after.each(() => { removeCredentials(); closeAll(); });
+
+test('add, get, delete; EEXIST for the same tag and type', () => {
+  const ca = new Uint8Array([0x30, 1, 2, 3]);
+  assert.is(Z.tls_credential_add(10, Z.TLS_CREDENTIAL_CA_CERTIFICATE, ca), 0);
+  assert.is(Z.tls_credential_add(10, Z.TLS_CREDENTIAL_CA_CERTIFICATE, ca), -E.EEXIST);
+  assert.is(Z.tls_credential_add(10, Z.TLS_CREDENTIAL_PRIVATE_KEY, ca), 0, 'another type on the tag');
+  const buf = new Uint8Array(8), len: Z.Out<number> = {};
+  assert.is(Z.tls_credential_get(10, Z.TLS_CREDENTIAL_CA_CERTIFICATE, buf, len), 0);
+  assert.is(len.value, 4);
+  assert.equal(buf.subarray(0, 4), ca);
+  assert.is(Z.tls_credential_delete(10, Z.TLS_CREDENTIAL_CA_CERTIFICATE), 0);
+  assert.is(Z.tls_credential_delete(10, Z.TLS_CREDENTIAL_CA_CERTIFICATE), -E.ENOENT);
+});
+
+test('get: ENOENT with len 0; EFBIG with the size needed', () => {
+  const len: Z.Out<number> = { value: 99 };
+  assert.is(Z.tls_credential_get(11, Z.TLS_CREDENTIAL_PSK, new Uint8Array(4), len), -E.ENOENT);
+  assert.is(len.value, 0);
+  Z.tls_credential_add(11, Z.TLS_CREDENTIAL_PSK, new Uint8Array(32));
+  assert.is(Z.tls_credential_get(11, Z.TLS_CREDENTIAL_PSK, new Uint8Array(16), len), -E.EFBIG);
+  assert.is(len.value, 32);
+});
+
+test('ENOMEM when every slot (CONFIG_TLS_MAX_CREDENTIALS_NUMBER) is used', () => {
+  configure({ TLS_MAX_CREDENTIALS_NUMBER: 3 });
+  for (let t = 0; t < 3; t++) assert.is(Z.tls_credential_add(20 + t, Z.TLS_CREDENTIAL_PSK, new Uint8Array([t])), 0);
+  assert.is(Z.tls_credential_add(30, Z.TLS_CREDENTIAL_PSK, new Uint8Array([1])), -E.ENOMEM);
+  Z.tls_credential_delete(20, Z.TLS_CREDENTIAL_PSK);
+  assert.is(Z.tls_credential_add(30, Z.TLS_CREDENTIAL_PSK, new Uint8Array([1])), 0, 'a freed slot is reused');
+});
+
+test('bytes are copied at add (the caller may reuse its buffer) and wiped at delete', () => {
+  const key = new Uint8Array([1, 2, 3, 4]);
+  Z.tls_credential_add(12, Z.TLS_CREDENTIAL_PSK, key);
+  key.fill(9);
+  const held = credentialsOf(12)[0].data;
+  assert.equal(held, new Uint8Array([1, 2, 3, 4]));
+  Z.tls_credential_delete(12, Z.TLS_CREDENTIAL_PSK);
+  assert.equal(held, new Uint8Array(4), 'wiped');
+});
+
+test('bad arguments: negative tag / unknown type / empty -> EINVAL; not bytes -> EFAULT', () => {
+  assert.is(Z.tls_credential_add(-1, Z.TLS_CREDENTIAL_PSK, new Uint8Array(1)), -E.EINVAL);
+  assert.is(Z.tls_credential_add(1, 0, new Uint8Array(1)), -E.EINVAL);
+  assert.is(Z.tls_credential_add(1, 6, new Uint8Array(1)), -E.EINVAL);
+  assert.is(Z.tls_credential_add(1, Z.TLS_CREDENTIAL_PSK, new Uint8Array(0)), -E.EINVAL);
+  assert.is(Z.tls_credential_add(1, Z.TLS_CREDENTIAL_PSK, 'secret' as unknown as Uint8Array), -E.EFAULT);
+  assert.is(Z.tls_credential_get(1, Z.TLS_CREDENTIAL_PSK, new Uint8Array(1), null as unknown as {}), -E.EFAULT);
+  assert.is(Z.TLS_CREDENTIAL_SERVER_CERTIFICATE, Z.TLS_CREDENTIAL_PUBLIC_CERTIFICATE);
+});
+
+test.run();
