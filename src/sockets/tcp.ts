@@ -220,6 +220,11 @@ export class TcpSock extends Sock {
     return n;
   }
 
+  /** Sends FIN after what is queued (a layer above whose session died ends the transport). */
+  finish(): void {
+    if (this.conn && !this.gone) this.conn.end();
+  }
+
   /** Hands bytes to the driver regardless of SO_SNDBUF (a closing TLS socket's last records). */
   sendForce(buf: Uint8Array): void {
     if (this.conn && !this.gone) this.conn.write(buf);

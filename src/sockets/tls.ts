@@ -144,12 +144,17 @@ export class TlsSock extends Sock {
     this.timer.unref?.();
   }
 
+  /** The handshake failed: the alert (if any) goes out, then FIN, so the peer learns at once
+   *  instead of waiting for its own timeout. */
   private fail(errno: number): void {
     clearTimeout(this.timer);
     if (this.session) this.verifyFlags = this.session.verifyResult;
     this.phase = 'failed';
     this.error = errno;
     this.push();
+    for (const c of this.out.splice(0)) this.inner.sendForce(c);
+    this.outBytes = 0;
+    this.inner.finish();
     this.changed();
   }
 

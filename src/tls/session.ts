@@ -27,6 +27,9 @@ const WANT_READ: TlsStep = Object.freeze({ state: 'want-read' });
 const CLOSED: TlsStep = Object.freeze({ state: 'closed' });
 const done = (n: number): TlsStep => ({ state: 'done', n });
 
+/** TLS 1.3 suites are 0x1301..0x1305 (RFC 8446 B.4). */
+const isTls13Suite = (id: number) => id >= 0x1301 && id <= 0x1305;
+
 let nextId = 1;
 const byId = new Map<number, TlsSession>();
 
@@ -49,12 +52,17 @@ export class TlsSession {
     this.core = getCore();
     this.role = config.role;
     this.datagram = config.transport === 'datagram';
-    const min = config.minVersion ?? TLS1_2;
-    const max = config.maxVersion ?? (this.datagram ? TLS1_2 : TLS1_3);
+    let min = config.minVersion ?? TLS1_2;
+    let max = config.maxVersion ?? (this.datagram ? TLS1_2 : TLS1_3);
+    // A suite list implies the versions: mbedTLS would offer TLS 1.3 without a 1.3 suite and
+    // then fail, so a list of TLS 1.2 suites means TLS 1.2 (and of 1.3 suites, TLS 1.3).
+    const suites = config.ciphersuites;
+    if (suites?.length && suites.every((id) => !isTls13Suite(id))) max = Math.min(max, TLS1_2);
+    if (suites?.length && suites.every(isTls13Suite)) min = Math.max(min, TLS1_3);
     for (const v of [min, max]) {
       if (v !== TLS1_2 && v !== TLS1_3) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, `TLS version 0x${Number(v).toString(16)}`);
     }
-    if (min > max) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, 'minVersion above maxVersion');
+    if (min > max) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, 'minVersion above maxVersion (or ciphersuites outside the versions)');
     if (this.datagram && max === TLS1_3) throw engineError.unsupported('DTLS 1.3');
     this.ctx = this.core.x.zs_new(this.id, this.role === 'server' ? 1 : 0, this.datagram ? 1 : 0, min, max);
     if (this.ctx === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');

@@ -108,6 +108,20 @@ test('ciphersuite list: the server\'s preference among the client\'s offers is h
   assert.is(c.ciphersuite, CS.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256);
 });
 
+test('a list of TLS 1.2 suites means TLS 1.2, of 1.3 suites TLS 1.3; a list outside the versions is EINVAL', () => {
+  const { c } = agree(
+    { role: 'client', ca: [pki.ca()], hostname: 'localhost', ciphersuites: [CS.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256] },
+    { role: 'server', certs: [pki.serverEc()] },
+  );
+  assert.is(c.version, TLS1_2);
+  const r = agree(
+    { role: 'client', ca: [pki.ca()], hostname: 'localhost', ciphersuites: [CS.TLS_AES_256_GCM_SHA384] },
+    { role: 'server', certs: [pki.serverEc()] },
+  );
+  assert.is(r.c.version, TLS1_3);
+  assert.throws(() => session({ role: 'client', minVersion: TLS1_3, ciphersuites: [CS.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256] }), /ciphersuites outside/);
+});
+
 test('ciphersuite list: nothing in common fails', () => {
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', ciphersuites: [CS.TLS_AES_128_GCM_SHA256] });
   const s = session({ role: 'server', certs: [pki.serverEc()], ciphersuites: [CS.TLS_CHACHA20_POLY1305_SHA256] });
