@@ -80,9 +80,9 @@ $(BUILD)/certs/.done: scripts/gen-certs.sh
 
 # Real peers for the interop suites (Debian's packages).
 test-deps:
-	@command -v openssl >/dev/null && command -v gnutls-serv >/dev/null || { \
-	  echo "==> installing interop peers (openssl, gnutls-bin)"; apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin >/dev/null; }
+	@command -v openssl >/dev/null && command -v gnutls-serv >/dev/null && command -v curl >/dev/null || { \
+	  echo "==> installing interop peers (openssl, gnutls-bin, curl)"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl >/dev/null; }
 
 test: build test-deps
 	@echo "==> typecheck"

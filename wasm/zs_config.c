@@ -21,6 +21,23 @@ static int bio_recv(void *p, unsigned char *buf, size_t len);
 static void timer_set(void *p, uint32_t int_ms, uint32_t fin_ms);
 static int timer_get(void *p);
 
+/* Signature schemes, ours in this order: mbedTLS 3.6's default lists rsa_pss_rsae_* first, a
+ * TLS 1.2 server that follows the client's order (OpenSSL, GnuTLS) then signs its
+ * ServerKeyExchange with PSS, and mbedTLS 3.6's TLS 1.2 code rejects PSS (illegal_parameter;
+ * Mbed-TLS issue #10668, fixed in 4.x). PKCS#1 v1.5 before PSS keeps TLS 1.2 working, and TLS
+ * 1.3 peers still choose PSS, the only RSA scheme TLS 1.3 allows in the handshake. */
+static const uint16_t zs_sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE,
+};
+
 /* A new context: server != 0 for the server role, dgram != 0 for DTLS. NULL when the arena
  * cannot hold it. min/max versions are MBEDTLS_SSL_VERSION_* (0x0303, 0x0304). */
 ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
@@ -50,6 +67,7 @@ ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
         mbedtls_ssl_conf_min_tls_version(&c->conf, (mbedtls_ssl_protocol_version) min_ver);
         mbedtls_ssl_conf_max_tls_version(&c->conf, (mbedtls_ssl_protocol_version) max_ver);
         mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+        mbedtls_ssl_conf_sig_algs(&c->conf, zs_sig_algs);
         if (dgram) {
             /* No cookie exchange unless the server is given a cookie key (zs_conf_server). */
             mbedtls_ssl_conf_dtls_cookies(&c->conf, NULL, NULL, NULL);

@@ -54,6 +54,15 @@ test('client vs openssl s_server: TLS 1.2 ECDHE-RSA', async () => {
   wire.close();
 });
 
+test('a TLS 1.3-capable client vs a TLS 1.2-only RSA server (regression: PSS in TLS 1.2)', async () => {
+  // mbedTLS 3.6 lists PSS first by default; OpenSSL then signs with PSS, which mbedTLS's TLS 1.2
+  // code refuses. Our signature-scheme order makes this work.
+  const port = await opensslServer([...RSA, '-tls1_2']);
+  const s = client();
+  await revExchange(port, s);
+  assert.is(s.version, TLS1_2);
+});
+
 test('client vs openssl s_server: TLS 1.2 ECDHE-ECDSA with ChaCha20-Poly1305', async () => {
   const port = await opensslServer([...EC, '-tls1_2']);
   const s = client({ maxVersion: TLS1_2, ciphersuites: [CS.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256] });
