@@ -4,10 +4,16 @@
 set -uo pipefail
 dir=${1:?usage: run-tests.sh DIR}
 log=$(mktemp)
-FORCE_COLOR=0 NO_COLOR=1 npx --no-install uvu "$dir" '\.test\.js$' 2>&1 | grep -v '^npm warn' | tee "$log"
+# Bounded: a test that never settles (or a handle that keeps Node alive) fails the run, not CI's clock.
+FORCE_COLOR=0 NO_COLOR=1 timeout "${ZSOCK_TEST_TIMEOUT:-900}" npx --no-install uvu "$dir" '\.test\.js$' 2>&1 | grep -v '^npm warn' | tee "$log"
 status=${PIPESTATUS[0]}
 total=$(grep -E '^\s*Total:' "$log" | awk '{s+=$2} END {print s+0}')
 passed=$(grep -E '^\s*Passed:' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
-echo "tests: $passed passed, $((total - passed)) failed"
+failed=$((total - passed))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the run itself failed (timed out, crashed, or a handle kept Node alive)
+  echo "the test run did not finish cleanly (exit $status)"
+fi
+echo "tests: $passed passed, $failed failed"
 exit "$status"

@@ -16,6 +16,8 @@ export interface ZsockConfig {
   /** CONFIG_NET_CONTEXT_SNDBUF / RCVBUF defaults (bytes) for TCP and UDP sockets. */
   NET_CONTEXT_SNDBUF: number;
   NET_CONTEXT_RCVBUF: number;
+  /** CONFIG_NET_TCP_FIN_TIMEOUT (ms): how long a closed connection waits for the peer's FIN. */
+  NET_TCP_FIN_TIMEOUT: number;
   /** CONFIG_NET_HOSTNAME: what gethostname() returns. */
   NET_HOSTNAME: string;
   /** CONFIG_NET_SOCKETS_DNS_PREFER_IPV4: order IPv4 results first. */
@@ -48,6 +50,7 @@ const defaults: ZsockConfig = {
   NET_SOCKETPAIR_BUFFER_SIZE: 64,
   NET_CONTEXT_SNDBUF: 65535,
   NET_CONTEXT_RCVBUF: 65535,
+  NET_TCP_FIN_TIMEOUT: 2000,
   NET_HOSTNAME: 'zephyr',
   NET_SOCKETS_DNS_PREFER_IPV4: true,
   NET_SOCKETS_TLS_MAX_CONTEXTS: 16,

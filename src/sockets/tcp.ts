@@ -346,7 +346,15 @@ export class TcpSock extends Sock {
 
   override close(): void {
     super.close();
-    this.conn?.end();
+    const conn = this.conn;
+    if (conn && (this.rxBytes > 0 || this.paused)) {
+      conn.destroy(); // unread data: reset, as a host stack does on close
+    } else if (conn) {
+      conn.end(); // FIN after what is queued; the peer's FIN then closes it
+      conn.resume();
+      // FIN_WAIT_2 bound: a peer that never closes does not keep the connection forever.
+      setTimeout(() => conn.destroy(), config.NET_TCP_FIN_TIMEOUT).unref();
+    }
     this.listener?.close();
     for (const child of this.acceptQ.splice(0)) child.conn?.destroy();
     if (this.local) release('tcp', this.local.port);

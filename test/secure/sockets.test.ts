@@ -179,7 +179,7 @@ test('non-blocking failure: POLLERR and SO_ERROR ECONNABORTED', async () => {
 });
 
 test('a fatal alert after the handshake latches ECONNABORTED: POLLERR, SO_ERROR, recv', async () => {
-  let engine: TlsSession;
+  let engine!: TlsSession;
   let wire!: Wire;
   const at = await rawServer((sock) => {
     engine = new TlsSession({ role: 'server', certs: [pki.serverEc()] });
