@@ -5,4 +5,5 @@ export { configure, config, type ZsockConfig } from '../config.js';
 export { setDriver, driver, type NetDriver, type NetAddr } from '../net/index.js';
 export { registerSocketFamily, type SocketFamily } from '../sockets/registry.js';
 export * from '../tls/credentials.js';
+export { loadCredentials, saveCredentials } from '../tls/credfile.js';
 export type { TlsCertVerifyCb } from '../sockets/tls_options.js';

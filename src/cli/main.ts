@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { getCore } from '../tls/wasm.js';
 import { CIPHERSUITES } from '../tls/ciphersuites.js';
+import { credCommand } from './cred.js';
 
 interface Command {
   summary: string;
@@ -22,6 +23,10 @@ const commands: Record<string, Command> = {
       console.log(`ciphersuites  ${Object.keys(CIPHERSUITES).join(' ')}`);
       return 0;
     },
+  },
+  cred: {
+    summary: 'manage a credential store file, like Zephyr\'s credentials shell (add/del/get/list)',
+    run: credCommand,
   },
   version: {
     summary: 'print the version',
