@@ -35,6 +35,10 @@ export interface ZsockConfig {
   NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: number;
   /** CONFIG_NET_SOCKETS_TLS_CONNECT_TIMEOUT (ms): the handshake's bound in connect/accept. */
   NET_SOCKETS_TLS_CONNECT_TIMEOUT: number;
+  /** CONFIG_NET_SOCKETS_DTLS_TIMEOUT (ms): a DTLS server drops a peer's session idle this long. */
+  NET_SOCKETS_DTLS_TIMEOUT: number;
+  /** CONFIG_NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: peer sessions one DTLS server socket holds. */
+  NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: number;
   /** CONFIG_TLS_MAX_CREDENTIALS_NUMBER: slots in the credential store (Zephyr: 4). */
   TLS_MAX_CREDENTIALS_NUMBER: number;
   /** Ephemeral ports the stack picks for bind(port 0) and listen on an unbound socket. */
@@ -60,6 +64,8 @@ const defaults: ZsockConfig = {
   NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: 4,
   NET_SOCKETS_TLS_CONNECT_TIMEOUT: 10000,
   TLS_MAX_CREDENTIALS_NUMBER: 16,
+  NET_SOCKETS_DTLS_TIMEOUT: 5000,
+  NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: 16,
   EPHEMERAL_PORT_MIN: 49152,
   EPHEMERAL_PORT_MAX: 65535,
 };

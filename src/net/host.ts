@@ -83,13 +83,20 @@ class HostTcp implements TcpConn {
 }
 
 class HostUdp implements UdpEndpoint {
+  private pending = 0;
+  private closing = false;
+
   constructor(readonly sock: dgram.Socket, public events: UdpEvents) {
     sock.on('message', (m, r) => this.events.onMessage(bytes(m), addrOf(r.address, r.port, r.family)!));
     sock.on('error', (e) => this.events.onError(errnoOf(e)));
   }
 
   send(data: Uint8Array, to: NetAddr): void {
-    this.sock.send(data, to.port, to.address, (e) => e && this.events.onError(errnoOf(e)));
+    this.pending++;
+    this.sock.send(data, to.port, to.address, (e) => {
+      if (e && !this.closing) this.events.onError(errnoOf(e));
+      if (--this.pending === 0 && this.closing) this.shut();
+    });
   }
 
   get local(): NetAddr | null {
@@ -101,7 +108,13 @@ class HostUdp implements UdpEndpoint {
     }
   }
 
+  /** Closes once the datagrams already handed over are sent (node would drop them). */
   close(): void {
+    this.closing = true;
+    if (this.pending === 0) this.shut();
+  }
+
+  private shut(): void {
     try { this.sock.close(); } catch { /* already closed */ }
   }
 }

@@ -4,6 +4,7 @@ import * as E from '../errno.js';
 import * as C from '../api/constants.js';
 import type { SocketFamily } from './registry.js';
 import { TlsSock } from './tls.js';
+import { DtlsSock } from './dtls.js';
 import { contexts } from './tls_state.js';
 
 const TLS = [C.IPPROTO_TLS_1_0, C.IPPROTO_TLS_1_1, C.IPPROTO_TLS_1_2, C.IPPROTO_TLS_1_3];
@@ -17,8 +18,7 @@ export const tlsFamily: SocketFamily = {
     if (family !== C.AF_INET && family !== C.AF_INET6) return -E.EAFNOSUPPORT;
     if (TLS.includes(proto) && type !== C.SOCK_STREAM) return -E.EPROTOTYPE;
     if (DTLS.includes(proto) && type !== C.SOCK_DGRAM) return -E.EPROTOTYPE;
-    if (DTLS.includes(proto)) return -E.EPROTONOSUPPORT; // DTLS sockets: not built yet (Zephyr: DTLS disabled)
     if (!contexts.take()) return -E.ENOMEM;
-    return new TlsSock(family, proto);
+    return DTLS.includes(proto) ? new DtlsSock(family, proto) : new TlsSock(family, proto);
   },
 };

@@ -106,12 +106,24 @@ export class UdpSock extends Sock {
       target = { family: this.family, addr: text, port: to.port };
     }
     if (!target) return -E.EDESTADDRREQ;
+    return this.sendNow(buf, target);
+  }
+
+  /** Sends one datagram to a checked address, never waiting: its length or -errno. */
+  sendNow(buf: Uint8Array, target: SockAddr): number {
     if (buf.length > MAX_PAYLOAD) return -E.EMSGSIZE;
     if (this.error) return -this.takeError();
     const r = this.autobind();
     if (r < 0) return r;
     this.ep!.send(buf.slice(), toNet(target));
     return buf.length;
+  }
+
+  /** Takes the next whole datagram and its sender, never waiting; null when none. */
+  recvNow(): { data: Uint8Array; from: SockAddr } | null {
+    const d = this.q.shift();
+    if (d) this.qBytes -= d.data.length;
+    return d ?? null;
   }
 
   override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null, msg?: { flags: number }): Promise<number> {

@@ -162,4 +162,42 @@ test('curl vs our server: an HTTPS GET', async () => {
   assert.match(req, /^GET \/hello HTTP\/1\.1\r\n/);
 });
 
+test('DTLS client vs openssl s_server -dtls1_2', async () => {
+  const port = await freePort();
+  const p = new Peer('openssl', ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, ...EC, '-naccept', '1'], 'ACCEPT');
+  peers.push(p);
+  await p.ready;
+  const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+  Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]);
+  Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost');
+  assert.is(await Z.zsock_connect(c, lo4(port)), 0);
+  assert.is(await Z.zsock_send(c, text('dtls from zsock\n'), 0), 16);
+  await p.waitFor('dtls from zsock');
+  p.proc.stdin!.write('dtls from openssl\n');
+  const buf = new Uint8Array(64);
+  Z.zsock_setsockopt(c, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: 5, tv_usec: 0 });
+  const n = await Z.zsock_recv(c, buf, 0);
+  assert.is(new TextDecoder().decode(buf.subarray(0, n)), 'dtls from openssl\n');
+});
+
+test('openssl s_client -dtls1_2 vs our DTLS server (cookie exchange, certificate verified)', async () => {
+  const s = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+  Z.zsock_setsockopt(s, Z.SOL_TLS, Z.TLS_DTLS_ROLE, Z.TLS_DTLS_ROLE_SERVER);
+  Z.zsock_setsockopt(s, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.RSA]);
+  assert.is(Z.zsock_bind(s, lo4()), 0);
+  const at = {} as Z.SockAddr;
+  Z.zsock_getsockname(s, at);
+  const p = new Peer('openssl', ['s_client', '-dtls1_2', '-connect', `127.0.0.1:${at.port}`, '-CAfile', f('ca.crt'),
+    '-verify_return_error', '-verify_hostname', 'localhost', '-brief'], undefined, 'hello dtls server\n');
+  peers.push(p);
+  const buf = new Uint8Array(256), from = {} as Z.SockAddr;
+  Z.zsock_setsockopt(s, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: 10, tv_usec: 0 });
+  const n = await Z.zsock_recvfrom(s, buf, 0, from);
+  assert.is(new TextDecoder().decode(buf.subarray(0, n)), 'hello dtls server\n');
+  assert.is(await Z.zsock_sendto(s, text('welcome\n'), 0, from), 8);
+  await p.waitFor('welcome');
+  assert.match(p.out, 'Protocol version: DTLSv1.2');
+  assert.match(p.out, 'Verification: OK');
+});
+
 test.run();

@@ -106,6 +106,17 @@ test('an unbound socket is bound on first send, and a real peer can answer it', 
   }
 });
 
+test('a datagram sent just before close() still goes out (regression: node dropped it)', async () => {
+  const [rx, at] = bound();
+  const tx = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, 0);
+  assert.is(await Z.zsock_sendto(tx, new Uint8Array([42]), 0, at), 1);
+  Z.zsock_close(tx);
+  Z.zsock_setsockopt(rx, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: 2, tv_usec: 0 });
+  const buf = new Uint8Array(4);
+  assert.is(await Z.zsock_recv(rx, buf, 0), 1);
+  assert.is(buf[0], 42);
+});
+
 test('sendmsg gathers the iovecs into one datagram', async () => {
   const [rx, at] = bound();
   const [tx] = bound();

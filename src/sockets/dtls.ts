@@ -1,0 +1,290 @@
+/**
+ * DTLS sockets (IPPROTO_DTLS_1_2) over an inner UDP socket, as Zephyr's sockets_tls.c does them:
+ *  - client (TLS_DTLS_ROLE 0): the peer is fixed by connect() or the first sendto(); the
+ *    handshake runs in connect() (TLS_DTLS_HANDSHAKE_ON_CONNECT, default) or in the first send;
+ *  - server (role 1): no accept(); a session per peer address, made when its first datagram
+ *    arrives (HelloVerify cookies on), advanced as datagrams arrive, dropped after
+ *    CONFIG_NET_SOCKETS_DTLS_TIMEOUT idle or at the peer's close_notify (POLLHUP).
+ * Retransmission runs on the session's timer; one record per send and per recv, a short read
+ * truncates (MSG_TRUNC gives the real length).
+ */
+import { getRandomValues } from 'node:crypto';
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import { config } from '../config.js';
+import { TlsSession, TlsServerState } from '../tls/index.js';
+import { Sock, type Out } from './socket.js';
+import { UdpSock } from './udp.js';
+import { TlsOptions } from './tls_options.js';
+import { canonical, fill, inet_pton, type SockAddr } from './addr.js';
+import { contexts } from './tls_state.js';
+
+interface Peer {
+  addr: SockAddr;
+  session: TlsSession;
+  established: boolean;
+  last: number;
+}
+
+const SCRATCH = new Uint8Array(16384);
+const keyOf = (a: SockAddr) => `${a.addr}|${a.port}`;
+
+export class DtlsSock extends Sock {
+  readonly tls = new TlsOptions();
+  private readonly inner: UdpSock;
+  private readonly peers = new Map<string, Peer>();
+  private peer: SockAddr | null = null;     // client: the fixed peer
+  private rx: { data: Uint8Array; full: number; from: SockAddr }[] = [];
+  private srv: TlsServerState | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private hup = false;                       // a session ended: POLLHUP until the next recv
+  private failed = 0;                        // client handshake failure (errno)
+  private peerClosed = false;                // client: close_notify seen
+  private processing = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(family: number, proto: number) {
+    super(family, C.SOCK_DGRAM, proto);
+    this.inner = new UdpSock(family);
+    this.inner.nonblock = true;
+    this.unsubscribe = this.inner.wq.subscribe(() => this.process());
+  }
+
+  private get server(): boolean {
+    return this.tls.dtlsRole === C.TLS_DTLS_ROLE_SERVER;
+  }
+
+  override bind(addr: SockAddr): number { return this.inner.bind(addr); }
+
+  override async connect(addr: SockAddr): Promise<number> {
+    if (this.server) return -E.EOPNOTSUPP;
+    if (this.peer) return -E.EISCONN;
+    const r = await this.inner.connect(addr);
+    if (r < 0) return r;
+    this.peer = { family: addr.family, addr: canonical(addr, this.family)!, port: addr.port };
+    if (!this.tls.handshakeOnConnect) return 0; // the first send shakes hands
+    return this.handshake(this.nonblock);
+  }
+
+  /** Client: starts (once) and waits for the handshake; -EINPROGRESS when non-blocking. */
+  private async handshake(nonblock: boolean): Promise<number> {
+    const p = this.clientPeer() ?? this.newPeer(this.peer!, 'client');
+    if (!p) return -E.ENOMEM;
+    this.process();
+    if (nonblock && !p.established && !this.failed) return -E.EINPROGRESS;
+    return this.block(() => (this.failed ? -this.failed : p.established ? 0 : null),
+      config.NET_SOCKETS_TLS_CONNECT_TIMEOUT, false, -E.ETIMEDOUT) as Promise<number>;
+  }
+
+  private clientPeer(): Peer | undefined {
+    return this.peer ? this.peers.get(keyOf(this.peer)) : undefined;
+  }
+
+  private newPeer(addr: SockAddr, role: 'client' | 'server'): Peer | null {
+    const cfg = this.tls.engineConfig(role, true);
+    if (this.tls.dtlsCid !== C.TLS_DTLS_CID_DISABLED) {
+      cfg.cid = this.tls.dtlsCid === C.TLS_DTLS_CID_SUPPORTED ? new Uint8Array(0)
+        : this.tls.dtlsCidValue ?? getRandomValues(new Uint8Array(8));
+    }
+    if (role === 'server') {
+      this.srv ??= new TlsServerState();
+      cfg.serverState = { handle: this.srv.handle, cookies: true, tickets: false, cache: !!this.tls.sessionCache };
+      const ip = new Uint8Array(16);
+      inet_pton(addr.family, addr.addr, ip);
+      cfg.transportId = new Uint8Array([...ip, addr.port >> 8, addr.port & 0xff]); // bound into the cookie
+    }
+    let session: TlsSession;
+    try {
+      session = new TlsSession(cfg);
+    } catch (e) {
+      if (role === 'client') this.failed = (e as { errno?: number }).errno ?? E.EINVAL;
+      return null;
+    }
+    const p: Peer = { addr, session, established: false, last: Date.now() };
+    this.peers.set(keyOf(addr), p);
+    return p;
+  }
+
+  private dropPeer(p: Peer): void {
+    p.session.free();
+    this.peers.delete(keyOf(p.addr));
+  }
+
+  /** Datagrams in, handshakes and decryption, datagrams out, timers: on every inner event. */
+  private process(): void {
+    if (this.processing || this.closed) return;
+    this.processing = true;
+    try {
+      const now = Date.now();
+      for (let d = this.inner.recvNow(); d; d = this.inner.recvNow()) {
+        let p = this.peers.get(keyOf(d.from));
+        if (!p && this.server && this.peers.size < config.NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS) p = this.newPeer(d.from, 'server') ?? undefined;
+        if (!p) continue; // a stranger (client), or no room for another session (server)
+        p.session.feed(d.data);
+        p.last = now;
+      }
+      for (const p of [...this.peers.values()]) this.step(p, now);
+      this.rearm(now);
+    } finally {
+      this.processing = false;
+      this.changed();
+    }
+  }
+
+  private step(p: Peer, now: number): void {
+    const s = p.session;
+    if (!p.established) {
+      const st = s.handshake(now);
+      if (st.state === 'done') p.established = true;
+      else if (st.state !== 'want-read') return this.lose(p, st.state === 'fatal' && st.error.errno === E.ETIMEDOUT ? E.ETIMEDOUT : E.ECONNABORTED);
+    }
+    while (p.established) {
+      const st = s.read(SCRATCH, now);
+      if (st.state === 'done') this.rx.push({ data: SCRATCH.slice(0, st.n), full: st.full ?? st.n, from: p.addr });
+      else if (st.state === 'closed') return this.lose(p, 0);
+      else if (st.state === 'fatal') return this.lose(p, E.ECONNABORTED);
+      else break;
+    }
+    for (const d of s.drain()) this.inner.sendNow(d, p.addr);
+    if (this.server && p.established && now - p.last > config.NET_SOCKETS_DTLS_TIMEOUT) this.lose(p, 0);
+  }
+
+  /** A session ended: errno 0 for a close (close_notify or idle expiry), else a failure. */
+  private lose(p: Peer, errno: number): void {
+    for (const d of p.session.drain()) this.inner.sendNow(d, p.addr); // the alert, if any
+    if (this.server) {
+      this.dropPeer(p);
+      this.hup = true;
+      return;
+    }
+    if (errno === 0) this.peerClosed = true;
+    else if (!p.established) this.failed = errno;
+    else this.error = errno;
+  }
+
+  /** The next wake: a retransmission deadline, or a server session's idle expiry. */
+  private rearm(now: number): void {
+    clearTimeout(this.timer);
+    let next = Infinity;
+    for (const p of this.peers.values()) {
+      const d = p.session.timerDeadline;
+      if (!p.established && d !== null) next = Math.min(next, d);
+      if (this.server && p.established) next = Math.min(next, p.last + config.NET_SOCKETS_DTLS_TIMEOUT + 1);
+    }
+    if (next !== Infinity) this.timer = setTimeout(() => this.process(), Math.max(0, next - now)).unref();
+  }
+
+  override async sendto(buf: Uint8Array, flags: number, to: SockAddr | null): Promise<number> {
+    if (this.server) {
+      if (!to) return -E.EDESTADDRREQ;
+      const p = this.peers.get(keyOf({ ...to, addr: canonical(to, this.family) ?? to.addr }));
+      if (!p?.established) return -E.ENOTCONN;
+      return this.send(p, buf);
+    }
+    if (to && this.peer && (canonical(to, this.family) !== this.peer.addr || to.port !== this.peer.port)) return -E.EISCONN;
+    if (!this.peer) {
+      if (!to) return -E.EDESTADDRREQ;
+      const r = await this.connect(to); // the first sendto fixes the peer
+      if (r < 0 && r !== -E.EINPROGRESS) return r;
+    }
+    if (this.failed) return -this.failed;
+    if (this.peerClosed) return -E.ECONNABORTED;
+    if (!this.clientPeer()?.established) {
+      const r = await this.handshake(this.nonblock || (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
+      if (r === -E.EINPROGRESS) return -E.EAGAIN;
+      if (r < 0) return r;
+    }
+    return this.send(this.clientPeer()!, buf);
+  }
+
+  private send(p: Peer, buf: Uint8Array): number {
+    if (this.error) return -this.takeError();
+    const st = p.session.write(buf, Date.now());
+    if (st.state === 'fatal') return -st.error.errno; // EMSGSIZE for a datagram too large
+    for (const d of p.session.drain()) this.inner.sendNow(d, p.addr);
+    return buf.length;
+  }
+
+  override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null, msg?: { flags: number }): Promise<number> {
+    if (flags & C.ZSOCK_MSG_PEEK) return -E.ENOTSUP;
+    this.hup = false; // the server socket recovers after POLLHUP
+    if (!this.server && (!this.clientPeer()?.established || this.peerClosed) && this.rx.length === 0) return -E.ENOTCONN;
+    return this.block(() => {
+      const d = this.rx.shift();
+      if (!d) return this.error ? -this.takeError() : null;
+      const n = Math.min(buf.length, d.data.length);
+      buf.set(d.data.subarray(0, n));
+      if (n < d.full && msg) msg.flags |= C.ZSOCK_MSG_TRUNC;
+      fill(from, d.from);
+      return (flags & C.ZSOCK_MSG_TRUNC) !== 0 ? d.full : n;
+    }, this.rcvtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
+  }
+
+  override pollEvents(): number {
+    if (this.failed) return C.ZSOCK_POLLERR;
+    let ev = C.ZSOCK_POLLOUT; // DTLS is always writable
+    if (this.rx.length) ev |= C.ZSOCK_POLLIN;
+    if (this.error) ev |= C.ZSOCK_POLLERR;
+    if (this.hup || this.peerClosed) ev |= C.ZSOCK_POLLHUP;
+    return ev;
+  }
+
+  override readable(): number { return -E.EOPNOTSUPP; }
+  override localAddr(): SockAddr | null { return this.inner.localAddr(); }
+  override peerAddr(): SockAddr | null { return this.peer; }
+
+  override getsockopt(level: number, name: number, out: Out<unknown>): number {
+    if (level !== C.SOL_TLS) return this.sharedOpt(level, name) ? super.getsockopt(level, name, out) : this.inner.getsockopt(level, name, out);
+    const p = this.clientPeer() ?? [...this.peers.values()][0];
+    switch (name) {
+      case C.TLS_CIPHERSUITE_USED:
+        if (!p?.established) return -E.ENOTCONN;
+        out.value = p.session.ciphersuite;
+        return 0;
+      case C.TLS_CERT_VERIFY_RESULT:
+        if (!p) return -E.ENOTCONN;
+        out.value = p.session.verifyResult;
+        return 0;
+      case C.TLS_DTLS_CID_STATUS: {
+        if (!p) return -E.ENOTCONN;
+        if (!p.established) return -E.EAGAIN;
+        const theirs = p.session.peerCid !== null, ours = this.tls.dtlsCid === C.TLS_DTLS_CID_ENABLED && theirs;
+        out.value = !theirs ? C.TLS_DTLS_CID_STATUS_DISABLED : ours ? C.TLS_DTLS_CID_STATUS_BIDIRECTIONAL : C.TLS_DTLS_CID_STATUS_UPLINK;
+        return 0;
+      }
+      case C.TLS_DTLS_PEER_CID_VALUE:
+        if (!p?.established) return -E.ENOTCONN;
+        out.value = p.session.peerCid ?? new Uint8Array(0);
+        return 0;
+      default:
+        return this.tls.get(name, out);
+    }
+  }
+
+  override setsockopt(level: number, name: number, value: unknown): number {
+    if (level === C.SOL_TLS) return this.tls.set(name, value);
+    return this.sharedOpt(level, name) ? super.setsockopt(level, name, value) : this.inner.setsockopt(level, name, value);
+  }
+
+  private sharedOpt(level: number, name: number): boolean {
+    return level === C.SOL_SOCKET && [C.SO_PROTOCOL, C.SO_TYPE, C.SO_DOMAIN, C.SO_RCVTIMEO, C.SO_SNDTIMEO, C.SO_ERROR].includes(name);
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    for (const p of this.peers.values()) { // Zephyr: close_notify to every session
+      if (p.established) {
+        p.session.closeNotify(Date.now());
+        for (const d of p.session.drain()) this.inner.sendNow(d, p.addr);
+      }
+      p.session.free();
+    }
+    this.peers.clear();
+    super.close();
+    this.unsubscribe();
+    this.inner.close();
+    this.srv?.free();
+    contexts.give();
+  }
+}
