@@ -22,11 +22,15 @@ import { contexts } from './tls_state.js';
 interface Peer {
   addr: SockAddr;
   session: TlsSession;
+  cid: Uint8Array | null;   // the connection ID we asked this peer to use (server: unique)
   established: boolean;
   last: number;
 }
 
 const SCRATCH = new Uint8Array(16384);
+const SERVER_CID_LEN = 8;
+const CID_RECORD = 25; // tls12_cid content type (RFC 9146)
+const DTLS_HEADER = 11; // type, version, epoch, sequence number: then the CID
 const keyOf = (a: SockAddr) => `${a.addr}|${a.port}`;
 
 export class DtlsSock extends Sock {
@@ -83,8 +87,11 @@ export class DtlsSock extends Sock {
   private newPeer(addr: SockAddr, role: 'client' | 'server'): Peer | null {
     const cfg = this.tls.engineConfig(role, true);
     if (this.tls.dtlsCid !== C.TLS_DTLS_CID_DISABLED) {
+      // A server gives every peer its own random CID: that is how it finds the session when
+      // the peer's address changes. A client may choose its own (TLS_DTLS_CID_VALUE).
       cfg.cid = this.tls.dtlsCid === C.TLS_DTLS_CID_SUPPORTED ? new Uint8Array(0)
-        : this.tls.dtlsCidValue ?? getRandomValues(new Uint8Array(8));
+        : role === 'client' && this.tls.dtlsCidValue ? this.tls.dtlsCidValue
+        : getRandomValues(new Uint8Array(role === 'server' ? SERVER_CID_LEN : 8));
     }
     if (role === 'server') {
       this.srv ??= new TlsServerState();
@@ -100,7 +107,7 @@ export class DtlsSock extends Sock {
       if (role === 'client') this.failed = (e as { errno?: number }).errno ?? E.EINVAL;
       return null;
     }
-    const p: Peer = { addr, session, established: false, last: Date.now() };
+    const p: Peer = { addr, session, cid: cfg.cid?.length ? cfg.cid : null, established: false, last: Date.now() };
     this.peers.set(keyOf(addr), p);
     return p;
   }
@@ -117,7 +124,7 @@ export class DtlsSock extends Sock {
     try {
       const now = Date.now();
       for (let d = this.inner.recvNow(); d; d = this.inner.recvNow()) {
-        let p = this.peers.get(keyOf(d.from));
+        let p = this.peers.get(keyOf(d.from)) ?? this.moved(d.data, d.from);
         if (!p && this.server && this.peers.size < config.NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS) p = this.newPeer(d.from, 'server') ?? undefined;
         if (!p) continue; // a stranger (client), or no room for another session (server)
         p.session.feed(d.data);
@@ -129,6 +136,22 @@ export class DtlsSock extends Sock {
       this.processing = false;
       this.changed();
     }
+  }
+
+  /** Server: a record carrying the CID of a known session, from a new address (NAT
+   *  rebinding, a new port): the session moves there. */
+  private moved(data: Uint8Array, from: SockAddr): Peer | undefined {
+    if (!this.server || data[0] !== CID_RECORD || data.length < DTLS_HEADER + SERVER_CID_LEN) return undefined;
+    const cid = data.subarray(DTLS_HEADER, DTLS_HEADER + SERVER_CID_LEN);
+    for (const p of this.peers.values()) {
+      if (p.established && p.cid && p.cid.every((b, i) => b === cid[i])) {
+        this.peers.delete(keyOf(p.addr));
+        p.addr = from;
+        this.peers.set(keyOf(from), p);
+        return p;
+      }
+    }
+    return undefined;
   }
 
   private step(p: Peer, now: number): void {

@@ -5,6 +5,9 @@ import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
 import { closeAll, lo4, sleep } from '../helpers/zs.js';
+import * as dgram from 'node:dgram';
+import { TlsSession } from '../../src/tls/index.js';
+import { pki } from '../helpers/pki.js';
 import { TAG, addCredentials, removeCredentials, getopt } from '../helpers/tls.js';
 
 test.before.each(addCredentials);
@@ -170,6 +173,49 @@ test('connection ID: TLS_DTLS_CID enabled on both sides; status and peer value',
   assert.is(getopt(c, Z.SOL_TLS, Z.TLS_DTLS_CID_STATUS), Z.TLS_DTLS_CID_STATUS_BIDIRECTIONAL);
   assert.is((getopt(c, Z.SOL_TLS, Z.TLS_DTLS_PEER_CID_VALUE) as Uint8Array).length, 8, "the server's random CID");
   await sleep(0);
+});
+
+test('server: a peer whose address changes is found by its connection ID', async () => {
+  const [s, at] = server();
+  Z.zsock_setsockopt(s, Z.SOL_TLS, Z.TLS_DTLS_CID, Z.TLS_DTLS_CID_ENABLED);
+  // The client: the engine over two raw UDP sockets, as if a NAT rebinding changed its port.
+  const eng = new TlsSession({ role: 'client', transport: 'datagram', ca: [pki.ca()], hostname: 'localhost', cid: new Uint8Array(0) });
+  const before = dgram.createSocket('udp4'), after = dgram.createSocket('udp4');
+  await Promise.all([before, after].map((u) => new Promise<void>((r) => u.bind(0, '127.0.0.1', r))));
+  try {
+    before.on('message', (m) => eng.feed(new Uint8Array(m)));
+    const flush = (u: dgram.Socket) => eng.drain().forEach((d) => u.send(d, at.port, '127.0.0.1'));
+    for (let i = 0; i < 100 && !eng.handshakeDone; i++) {
+      eng.handshake(Date.now());
+      flush(before);
+      await sleep(10);
+    }
+    assert.ok(eng.handshakeDone, 'handshake over the first address');
+    assert.ok(eng.peerCid && eng.peerCid.length === 8, 'the server gave us a CID');
+    eng.write(text('from a new port'), Date.now());
+    flush(after);
+    const buf = new Uint8Array(64), from = {} as Z.SockAddr;
+    Z.zsock_setsockopt(s, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: 2, tv_usec: 0 });
+    const n = await Z.zsock_recvfrom(s, buf, 0, from);
+    assert.is(new TextDecoder().decode(buf.subarray(0, n)), 'from a new port');
+    assert.is(from.port, after.address().port, 'the session moved to the new address');
+  } finally {
+    eng.free();
+    before.close();
+    after.close();
+  }
+});
+
+test('sendmsg merges the iovecs into one record', async () => {
+  const [s, at] = server();
+  const c = client();
+  const serving = echo(s, 1);
+  await Z.zsock_connect(c, at);
+  assert.is(await Z.zsock_sendmsg(c, { msg_iov: [text('one '), text('record')] }, 0), 10);
+  const buf = new Uint8Array(32);
+  assert.is(await Z.zsock_recv(c, buf, 0), 10);
+  assert.is(new TextDecoder().decode(buf.subarray(0, 10)), 'one record');
+  await serving;
 });
 
 test.run();
