@@ -136,6 +136,15 @@ for (const [name, v, prio] of [['1.2', TLS1_2, 'NORMAL:-VERS-ALL:+VERS-TLS1.2'],
   });
 }
 
+test('a TLS 1.3-capable client vs gnutls-serv TLS 1.2-only with an RSA certificate (PSS regression)', async () => {
+  const port = await gnutlsServer(['--x509certfile', f('server-rsa.crt'), '--x509keyfile', f('server-rsa.key'), '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.2']);
+  const s = client();
+  const wire = new Wire(s, await connectTo(port));
+  assert.is((await wire.handshake()).state, 'done');
+  assert.is(s.version, TLS1_2);
+  wire.close();
+});
+
 /** Our engine as a TCP server: echoes what it reads, closes on the client's close_notify. */
 async function echoServer(config: Omit<TlsConfig, 'role'>): Promise<{ port: number; done: Promise<TlsSession> }> {
   let resolveDone!: (s: TlsSession) => void;
