@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:net';
 import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
-import { TlsSession, X509_BADCERT } from '../../src/tls/index.js';
+import { TlsSession, X509_BADCERT, getCore } from '../../src/tls/index.js';
+import { contexts } from '../../src/sockets/tls_state.js';
 import { pki } from '../helpers/pki.js';
 import { Wire } from '../helpers/net.js';
 import { closeAll, lo4, sleep, until } from '../helpers/zs.js';
@@ -246,5 +247,37 @@ test('IPPROTO_TLS_1_3 never downgrades to TLS 1.2', async () => {
   eng.tls.ciphersuites = [0xc02b]; // the server speaks TLS 1.2 suites only
   assert.is(await handshakeFails(tlsClient(Z.IPPROTO_TLS_1_3), at, l), -E.ECONNABORTED);
 });
+
+test('after real connections (TLS and DTLS) are closed, contexts and arena bytes are back at baseline', async () => {
+  const arena0 = getCore().arena().used, ctx0 = contexts.inUse;
+  const [l, at] = tlsListener([TAG.EC], Z.IPPROTO_TLS_1_3, (fd) => Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SESSION_CACHE, 1));
+  for (let i = 0; i < 3; i++) {
+    const [c, a] = await tlsPair(l, at, tlsClient(Z.IPPROTO_TLS_1_3));
+    await Z.zsock_send(c, text('x'), 0);
+    await Z.zsock_recv(a, new Uint8Array(4), 0);
+    Z.zsock_close(c);
+    Z.zsock_close(a);
+  }
+  const d = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+  Z.zsock_setsockopt(d, Z.SOL_TLS, Z.TLS_DTLS_ROLE, 1);
+  Z.zsock_setsockopt(d, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.EC]);
+  Z.zsock_bind(d, lo4());
+  const dat = {} as Z.SockAddr;
+  Z.zsock_getsockname(d, dat);
+  const dc = tlsClientDgram();
+  assert.is(await Z.zsock_connect(dc, dat), 0);
+  Z.zsock_close(dc);
+  Z.zsock_close(d);
+  Z.zsock_close(l);
+  assert.is(contexts.inUse, ctx0);
+  assert.is(getCore().arena().used, arena0);
+});
+
+function tlsClientDgram(): number {
+  const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+  Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]);
+  Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost');
+  return fd;
+}
 
 test.run();
