@@ -66,7 +66,9 @@ const defaults: ZsockConfig = {
   TLS_MAX_CREDENTIALS_NUMBER: 16,
   NET_SOCKETS_DTLS_TIMEOUT: 5000,
   NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: 16,
-  EPHEMERAL_PORT_MIN: 49152,
+  // Above Linux's default ip_local_port_range (32768-60999): the host hands those out to its own
+  // connections, and a port the stack picked could then be taken after getsockname() told it.
+  EPHEMERAL_PORT_MIN: 61000,
   EPHEMERAL_PORT_MAX: 65535,
 };
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as Z from '../../src/api/index.js';
 import { allCredentials } from '../../src/tls/credentials.js';
 import { pki } from './pki.js';
-import { lo4 } from './zs.js';
+import { lo4, within } from './zs.js';
 
 export const TAG = { CA: 1, EC: 2, RSA: 3, PSK: 4, CLIENT: 5, OTHER: 6, EXPIRED: 7 } as const;
 
@@ -48,7 +48,7 @@ export function tlsClient(proto = Z.IPPROTO_TLS_1_2, tags: number[] = [TAG.CA], 
 
 /** Connects a client to a listener and accepts; returns [client, accepted]. */
 export async function tlsPair(listener: number, at: Z.SockAddr, client: number): Promise<[number, number]> {
-  const [rc, a] = await Promise.all([Z.zsock_connect(client, at), Z.zsock_accept(listener)]);
+  const [rc, a] = await within(Promise.all([Z.zsock_connect(client, at), Z.zsock_accept(listener)]), 8000, 'connect + accept');
   assert.is(rc, 0, `connect ${rc}`);
   assert.ok(a >= 0, `accept ${a}`);
   return [client, a];

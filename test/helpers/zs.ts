@@ -23,6 +23,13 @@ export function tcpListener(family = AF_INET, backlog = 8): [number, number] {
   return [fd, a.port];
 }
 
+/** Rejects if `p` has not settled within `ms` (a pairing that fails must fail, not hang). */
+export function within<T>(p: Promise<T>, ms = 8000, what = 'operation'): Promise<T> {
+  let t: NodeJS.Timeout;
+  const guard = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms); });
+  return Promise.race([p, guard]).finally(() => clearTimeout(t));
+}
+
 /** Resolves when `cond` holds (polling every 5 ms), or fails after `ms`. */
 export async function until(cond: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;

@@ -10,6 +10,7 @@ import { contexts } from '../../src/sockets/tls_state.js';
 import { pki } from '../helpers/pki.js';
 import { Wire } from '../helpers/net.js';
 import { closeAll, lo4, sleep, until } from '../helpers/zs.js';
+import { within } from '../helpers/zs.js';
 import { TAG, addCredentials, removeCredentials, tlsListener, tlsClient, tlsPair, getopt } from '../helpers/tls.js';
 
 const servers: Server[] = [];
@@ -63,7 +64,7 @@ for (const [name, proto] of [['1.2', Z.IPPROTO_TLS_1_2], ['1.3', Z.IPPROTO_TLS_1
 }
 
 async function handshakeFails(client: number, at: Z.SockAddr, listener?: number): Promise<number> {
-  const [rc] = await Promise.all([Z.zsock_connect(client, at), listener !== undefined ? Z.zsock_accept(listener) : 0]);
+  const [rc] = await within(Promise.all([Z.zsock_connect(client, at), listener !== undefined ? Z.zsock_accept(listener) : 0]), 8000, 'connect + accept');
   return rc;
 }
 
@@ -72,7 +73,7 @@ test('unknown CA: ECONNABORTED, TLS_CERT_VERIFY_RESULT NOT_TRUSTED; the server a
   Z.tls_credential_add(TAG.OTHER, Z.TLS_CREDENTIAL_PRIVATE_KEY, pki.otherServer().key);
   const [l, at] = tlsListener([TAG.OTHER]);
   const c = tlsClient();
-  const [rc, ra] = await Promise.all([Z.zsock_connect(c, at), Z.zsock_accept(l)]);
+  const [rc, ra] = await within(Promise.all([Z.zsock_connect(c, at), Z.zsock_accept(l)]), 8000, 'connect + accept');
   assert.is(rc, -E.ECONNABORTED);
   assert.is(ra, -E.ECONNABORTED);
   assert.is(getopt(c, Z.SOL_TLS, Z.TLS_CERT_VERIFY_RESULT), X509_BADCERT.NOT_TRUSTED);
@@ -86,14 +87,14 @@ test('wrong hostname: CN_MISMATCH; no hostname set: verification refuses (as Zep
   const c2 = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, Z.IPPROTO_TLS_1_2);
   Z.zsock_setsockopt(c2, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]);
   const t0 = Date.now();
-  const [rc2, ra2] = await Promise.all([Z.zsock_connect(c2, at), Z.zsock_accept(l)]);
+  const [rc2, ra2] = await within(Promise.all([Z.zsock_connect(c2, at), Z.zsock_accept(l)]), 8000, 'connect + accept');
   assert.is(rc2, -E.ECONNABORTED);
   assert.is(ra2, -E.ECONNABORTED);
   // Regression: the client failed without an alert and the server waited for its 10 s timeout.
   assert.ok(Date.now() - t0 < 2000, `the server learned at once (${Date.now() - t0} ms)`);
   const c3 = tlsClient(Z.IPPROTO_TLS_1_2, [TAG.CA], 'device.example');
   Z.zsock_setsockopt(c3, Z.SOL_TLS, Z.TLS_PEER_VERIFY, Z.TLS_PEER_VERIFY_OPTIONAL);
-  const [rc, a] = await Promise.all([Z.zsock_connect(c3, at), Z.zsock_accept(l)]);
+  const [rc, a] = await within(Promise.all([Z.zsock_connect(c3, at), Z.zsock_accept(l)]), 8000, 'connect + accept');
   assert.is(rc, 0, 'VERIFY_OPTIONAL connects');
   assert.ok(a >= 0);
   assert.is(getopt(c3, Z.SOL_TLS, Z.TLS_CERT_VERIFY_RESULT), X509_BADCERT.CN_MISMATCH, 'and tells why');
@@ -146,7 +147,7 @@ test('mutual TLS: the server requires and verifies the client certificate', asyn
   const [l, at] = tlsListener([TAG.EC, TAG.CA], Z.IPPROTO_TLS_1_2, (fd) => Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_PEER_VERIFY, 2));
   await tlsPair(l, at, tlsClient(Z.IPPROTO_TLS_1_2, [TAG.CA, TAG.CLIENT]));
   const anon = tlsClient();
-  const [, ra] = await Promise.all([Z.zsock_connect(anon, at), Z.zsock_accept(l)]);
+  const [, ra] = await within(Promise.all([Z.zsock_connect(anon, at), Z.zsock_accept(l)]), 8000, 'connect + accept');
   assert.is(ra, -E.ECONNABORTED, 'a client without a certificate is refused');
 });
 

@@ -7,6 +7,7 @@ import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
 import { closeAll, lo4, lo6, tcpListener, sleep, until } from '../helpers/zs.js';
+import { within } from '../helpers/zs.js';
 
 const servers: Server[] = [];
 test.after.each(() => { closeAll(); servers.splice(0).forEach((s) => s.close()); });
@@ -16,7 +17,7 @@ const text = (s: string) => new TextEncoder().encode(s);
 async function connectedPair(family = Z.AF_INET): Promise<[number, number, number]> {
   const [l, port] = tcpListener(family);
   const c = Z.zsock_socket(family, Z.SOCK_STREAM, 0);
-  const [r, a] = await Promise.all([Z.zsock_connect(c, family === Z.AF_INET ? lo4(port) : lo6(port)), Z.zsock_accept(l)]);
+  const [r, a] = await within(Promise.all([Z.zsock_connect(c, family === Z.AF_INET ? lo4(port) : lo6(port)), Z.zsock_accept(l)]), 8000, 'connect + accept');
   assert.is(r, 0);
   assert.ok(a >= 0);
   return [l, c, a];
@@ -43,7 +44,7 @@ test('accept fills the peer address', async () => {
   const [l, port] = tcpListener();
   const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
   const from = {} as Z.SockAddr;
-  const [, a] = await Promise.all([Z.zsock_connect(c, lo4(port)), Z.zsock_accept(l, from)]);
+  const [, a] = await within(Promise.all([Z.zsock_connect(c, lo4(port)), Z.zsock_accept(l, from)]), 8000, 'connect + accept');
   const me = {} as Z.SockAddr;
   Z.zsock_getsockname(c, me);
   assert.equal(from, me);
@@ -56,8 +57,17 @@ test('getsockname: EINVAL before bind; a bound port 0 is known at once', () => {
   assert.is(Z.zsock_bind(fd, lo4(0)), 0);
   const a = {} as Z.SockAddr;
   assert.is(Z.zsock_getsockname(fd, a), 0);
-  assert.ok(a.port >= 49152, `ephemeral port ${a.port}`);
+  assert.ok(a.port >= 61000, `ephemeral port ${a.port}`);
   assert.is(Z.zsock_bind(fd, lo4(0)), -E.EINVAL, 'bound twice');
+});
+
+test("the stack's ephemeral ports lie above the host's own range (regression: a stale port hung a test)", async () => {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const { config } = await import('../../src/config.js');
+  const f = '/proc/sys/net/ipv4/ip_local_port_range';
+  if (!existsSync(f)) return; // not Linux: nothing to compare with
+  const hi = Number(readFileSync(f, 'utf8').trim().split(/\s+/)[1]);
+  assert.ok(config.EPHEMERAL_PORT_MIN > hi, `zsock ${config.EPHEMERAL_PORT_MIN}.. vs host ..${hi}`);
 });
 
 test('bind errors: EADDRINUSE, EAFNOSUPPORT, EINVAL; SO_REUSEADDR shares', () => {
