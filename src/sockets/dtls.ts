@@ -59,6 +59,7 @@ export class DtlsSock extends Sock {
   }
 
   override bind(addr: SockAddr): number { return this.inner.bind(addr); }
+  override whenReady(): Promise<void> { return this.inner.whenReady(); }
 
   override async connect(addr: SockAddr): Promise<number> {
     if (this.server) return -E.EOPNOTSUPP;

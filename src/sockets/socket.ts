@@ -44,6 +44,10 @@ export abstract class Sock implements FdObject {
   /** Bytes readable now (FIONREAD). */
   abstract readable(): number;
 
+  /** Resolves when the host has really bound/listened (the host driver does it on the next
+   *  turn of the event loop; an external program started before then may be refused). */
+  whenReady(): Promise<void> { return Promise.resolve(); }
+
   shutdown(how: number): number {
     if (how === C.ZSOCK_SHUT_WR || how === C.ZSOCK_SHUT_RDWR) return -E.ENOTSUP; // as Zephyr
     return how === C.ZSOCK_SHUT_RD ? this.shutdownRead() : -E.EINVAL;

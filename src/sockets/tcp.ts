@@ -29,6 +29,8 @@ export class TcpSock extends Sock {
   private rdShut = false;    // shutdown(SHUT_RD)
   private paused = false;
   private nbConnect = false; // a non-blocking connect whose success was not yet reported
+  private ready: Promise<void> = Promise.resolve();
+  private markReady = () => {};
 
   constructor(family: number) {
     super(family, C.SOCK_STREAM, C.IPPROTO_TCP);
@@ -68,6 +70,7 @@ export class TcpSock extends Sock {
     }
     this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN)); // Zephyr: backlog 0 means 1
     this.state = 'listening';
+    this.ready = new Promise((r) => (this.markReady = r));
     this.startListener(5);
     return 0;
   }
@@ -75,7 +78,7 @@ export class TcpSock extends Sock {
   private startListener(retries: number): void {
     const local = this.local!;
     this.listener = driver().tcpListen(toNet(local), this.backlog, !!this.opts.get('v6only'), {
-      onListening: () => this.changed(),
+      onListening: () => { this.markReady(); this.changed(); },
       onConnection: (conn) => this.incoming(conn),
       onError: (errno) => {
         if (this.closed) return;
@@ -89,9 +92,14 @@ export class TcpSock extends Sock {
           }
         }
         this.error = errno;
+        this.markReady();
         this.changed();
       },
     });
+  }
+
+  override whenReady(): Promise<void> {
+    return this.ready;
   }
 
   private incoming(conn: TcpConn): void {

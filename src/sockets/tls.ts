@@ -51,6 +51,7 @@ export class TlsSock extends Sock {
   }
 
   override bind(addr: SockAddr): number { return this.inner.bind(addr); }
+  override whenReady(): Promise<void> { return this.inner.whenReady(); }
 
   override listen(backlog: number): number {
     const r = this.inner.listen(backlog);

@@ -18,6 +18,8 @@ export class UdpSock extends Sock {
   private autoPort = false;
   private peer: SockAddr | null = null;
   private q: { data: Uint8Array; from: SockAddr }[] = [];
+  private ready: Promise<void> = Promise.resolve();
+  private markReady = () => {};
   private qBytes = 0;
 
   constructor(family: number) {
@@ -39,6 +41,7 @@ export class UdpSock extends Sock {
       if (r < 0) return r;
     }
     this.local = { family: this.family, addr: text, port };
+    this.ready = new Promise((r) => (this.markReady = r));
     this.open(5);
     return 0;
   }
@@ -57,7 +60,7 @@ export class UdpSock extends Sock {
       onMessage: (data, from) => this.arrived(data, fromNet(from)),
       onError: (errno) => { this.error = errno; this.changed(); },
     }, (err) => {
-      if (!err || this.closed) return;
+      if (!err || this.closed) return this.markReady();
       if (err === E.EADDRINUSE && this.autoPort && retries > 0) {
         this.ep?.close();
         release('udp', local.port);
@@ -68,8 +71,13 @@ export class UdpSock extends Sock {
         }
       }
       this.error = err;
+      this.markReady();
       this.changed();
     });
+  }
+
+  override whenReady(): Promise<void> {
+    return this.ready;
   }
 
   private arrived(data: Uint8Array, from: SockAddr): void {

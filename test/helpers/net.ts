@@ -122,6 +122,8 @@ export class Peer {
       this.proc.on('error', reject);
       if (!readyText) { clearTimeout(t); resolve(); }
     });
+    // A peer that exits before reading its input must fail the test, not crash the run (EPIPE).
+    this.proc.stdin!.on('error', () => {});
     if (stdin !== undefined) this.proc.stdin!.write(stdin);
   }
 
@@ -131,6 +133,9 @@ export class Peer {
     const has = () => (typeof text === 'string' ? this.out.includes(text) : text.test(this.out));
     while (!has()) {
       if (Date.now() - start > ms) throw new Error(`timed out waiting for ${text}; output:\n${this.out}`);
+      if (this.proc.exitCode !== null && Date.now() - start > 200) {
+        throw new Error(`peer exited (${this.proc.exitCode}) before ${text}; output:\n${this.out}`);
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.out;

@@ -107,6 +107,7 @@ test('client vs gnutls-serv (TLS 1.3 echo)', async () => {
 /** A zsock TLS server: accepts `count` connections, answers each request once, then closes. */
 async function zsockServer(tags: number[], answer: (req: string) => string, count = 1): Promise<[Z.SockAddr, Promise<string[]>]> {
   const [l, at] = tlsListener(tags, Z.IPPROTO_TLS_1_2);
+  await Z.zsock_get_context_object(l)!.whenReady(); // external peers connect next
   const served = (async () => {
     const log: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -187,6 +188,7 @@ test('openssl s_client -dtls1_2 vs our DTLS server (cookie exchange, certificate
   assert.is(Z.zsock_bind(s, lo4()), 0);
   const at = {} as Z.SockAddr;
   Z.zsock_getsockname(s, at);
+  await Z.zsock_get_context_object(s)!.whenReady();
   const p = new Peer('openssl', ['s_client', '-dtls1_2', '-connect', `127.0.0.1:${at.port}`, '-CAfile', f('ca.crt'),
     '-verify_return_error', '-verify_hostname', 'localhost', '-brief'], undefined, 'hello dtls server\n');
   peers.push(p);

@@ -70,6 +70,14 @@ test("the stack's ephemeral ports lie above the host's own range (regression: a 
   assert.ok(config.EPHEMERAL_PORT_MIN > hi, `zsock ${config.EPHEMERAL_PORT_MIN}.. vs host ..${hi}`);
 });
 
+test('whenReady(): once it resolves an external program can connect (regression: peers were refused)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const [l, port] = tcpListener();
+  await Z.zsock_get_context_object(l)!.whenReady();
+  const r = spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && echo open`], { encoding: 'utf8' });
+  assert.is(r.stdout.trim(), 'open');
+});
+
 test('bind errors: EADDRINUSE, EAFNOSUPPORT, EINVAL; SO_REUSEADDR shares', () => {
   const [, port] = tcpListener();
   const b = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
