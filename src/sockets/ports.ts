@@ -29,6 +29,15 @@ export function release(proto: string, port: number): void {
   if (--c.count <= 0) claims.delete(k);
 }
 
+/** The host refused a port the stack picked (another program holds it): releases it and
+ *  claims another, or returns null when the failure is not that or the retries are used up. */
+export function repick(proto: string, errno: number, port: number, auto: boolean, retries: number): number | null {
+  if (errno !== EADDRINUSE || !auto || retries <= 0) return null;
+  release(proto, port);
+  const next = pickPort(proto);
+  return next > 0 ? next : null;
+}
+
 /** A free ephemeral port, claimed (shareable when `reuse`). */
 export function pickPort(proto: string, reuse = false): number {
   const { EPHEMERAL_PORT_MIN: lo, EPHEMERAL_PORT_MAX: hi } = config;

@@ -10,7 +10,7 @@ import { driver } from '../net/index.js';
 import type { TcpConn, TcpEvents, TcpListener } from '../net/driver.js';
 import { Sock, intOf, type Out } from './socket.js';
 import { ANY4, ANY6, canonical, fill, fromNet, toNet, type SockAddr } from './addr.js';
-import { claim, pickPort, release } from './ports.js';
+import { claim, pickPort, release, repick } from './ports.js';
 
 type State = 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
 
@@ -82,14 +82,10 @@ export class TcpSock extends Sock {
       onConnection: (conn) => this.incoming(conn),
       onError: (errno) => {
         if (this.closed) return;
-        if (errno === E.EADDRINUSE && this.autoPort && retries > 0) {
-          // Another program holds the port the stack picked: pick again.
-          release('tcp', local.port);
-          const port = pickPort('tcp');
-          if (port > 0) {
-            this.local = { ...local, port };
-            return this.startListener(retries - 1);
-          }
+        const port = repick('tcp', errno, local.port, this.autoPort, retries);
+        if (port !== null) {
+          this.local = { ...local, port };
+          return this.startListener(retries - 1);
         }
         this.error = errno;
         this.markReady();

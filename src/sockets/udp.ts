@@ -8,7 +8,7 @@ import { driver } from '../net/index.js';
 import type { UdpEndpoint } from '../net/driver.js';
 import { Sock } from './socket.js';
 import { ANY4, ANY6, canonical, fill, fromNet, toNet, type SockAddr } from './addr.js';
-import { claim, pickPort, release } from './ports.js';
+import { claim, pickPort, release, repick } from './ports.js';
 
 const MAX_PAYLOAD = 65507; // IPv4 UDP payload limit
 
@@ -61,14 +61,11 @@ export class UdpSock extends Sock {
       onError: (errno) => { this.error = errno; this.changed(); },
     }, (err) => {
       if (!err || this.closed) return this.markReady();
-      if (err === E.EADDRINUSE && this.autoPort && retries > 0) {
+      const port = repick('udp', err, local.port, this.autoPort, retries);
+      if (port !== null) {
         this.ep?.close();
-        release('udp', local.port);
-        const port = pickPort('udp');
-        if (port > 0) {
-          this.local = { ...local, port };
-          return this.open(retries - 1);
-        }
+        this.local = { ...local, port };
+        return this.open(retries - 1);
       }
       this.error = err;
       this.markReady();
