@@ -4,6 +4,7 @@
  * string is canonical: inet_ntop of its bytes).
  */
 import { AF_INET, AF_INET6 } from '../api/constants.js';
+import { EAFNOSUPPORT, EINVAL } from '../errno.js';
 import type { NetAddr } from '../net/driver.js';
 
 export interface SockAddr {
@@ -94,6 +95,13 @@ export function canonical(a: SockAddr | null | undefined, family: number): strin
   const bytes = new Uint8Array(16);
   if (inet_pton(family, a.addr, bytes) !== 1) return null;
   return inet_ntop(family, bytes);
+}
+
+/** An address argument for a socket of `family`: its canonical text, or -EAFNOSUPPORT (another
+ *  family) / -EINVAL (missing, malformed, port out of range). */
+export function checkAddr(a: SockAddr | null | undefined, family: number): string | number {
+  if (a?.family !== family) return a && typeof a === 'object' ? -EAFNOSUPPORT : -EINVAL;
+  return canonical(a, family) ?? -EINVAL;
 }
 
 export function toNet(a: SockAddr): NetAddr {

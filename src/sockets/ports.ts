@@ -7,6 +7,7 @@
  */
 import { EADDRINUSE } from '../errno.js';
 import { config } from '../config.js';
+import { checkAddr, type SockAddr } from './addr.js';
 
 const claims = new Map<string, { reuse: boolean; count: number }>();
 
@@ -27,6 +28,16 @@ export function release(proto: string, port: number): void {
   const c = claims.get(k);
   if (!c) return;
   if (--c.count <= 0) claims.delete(k);
+}
+
+/** bind(): checks the address and claims its port (an ephemeral one for port 0, `auto`).
+ *  The bound address, or a negative errno. */
+export function bindAddr(proto: string, family: number, addr: SockAddr, reuse: boolean): { local: SockAddr; auto: boolean } | number {
+  const text = checkAddr(addr, family);
+  if (typeof text === 'number') return text;
+  const auto = addr.port === 0;
+  const port = auto ? pickPort(proto, reuse) : claim(proto, addr.port, reuse) || addr.port;
+  return port < 0 ? port : { local: { family, addr: text, port }, auto };
 }
 
 /** The host refused a port the stack picked (another program holds it): releases it and

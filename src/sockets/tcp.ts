@@ -9,8 +9,8 @@ import { config } from '../config.js';
 import { driver } from '../net/index.js';
 import type { TcpConn, TcpEvents, TcpListener } from '../net/driver.js';
 import { Sock, intOf, type Out } from './socket.js';
-import { ANY4, ANY6, canonical, fill, fromNet, toNet, type SockAddr } from './addr.js';
-import { claim, pickPort, release, repick } from './ports.js';
+import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
+import { bindAddr, release, repick } from './ports.js';
 
 type State = 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
 
@@ -38,19 +38,10 @@ export class TcpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local || this.state !== 'new') return -E.EINVAL;
-    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
-    const text = canonical(addr, this.family);
-    if (text === null) return -E.EINVAL;
-    let port = addr.port;
-    if (port === 0) {
-      port = pickPort('tcp', this.reuse());
-      if (port < 0) return port;
-      this.autoPort = true;
-    } else {
-      const r = claim('tcp', port, this.reuse());
-      if (r < 0) return r;
-    }
-    this.local = { family: this.family, addr: text, port };
+    const b = bindAddr('tcp', this.family, addr, this.reuse());
+    if (typeof b === 'number') return b;
+    this.local = b.local;
+    this.autoPort = b.auto;
     return 0;
   }
 
@@ -143,9 +134,8 @@ export class TcpSock extends Sock {
         this.state = 'new';
       }
     }
-    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
-    const text = canonical(addr, this.family);
-    if (text === null) return -E.EINVAL;
+    const text = checkAddr(addr, this.family);
+    if (typeof text === 'number') return text;
     if (addr.port === 0) return -E.ECONNREFUSED;
     this.state = 'connecting';
     this.conn = driver().tcpConnect(toNet({ ...addr, addr: text }), this.local ? toNet(this.local) : null, this.events());

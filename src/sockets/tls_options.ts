@@ -8,7 +8,7 @@ import * as C from '../api/constants.js';
 import { config } from '../config.js';
 import { CIPHERSUITES } from '../tls/ciphersuites.js';
 import * as K from '../tls/credentials.js';
-import { TlsSession, type TlsConfig, TlsError } from '../tls/index.js';
+import { TlsSession, type TlsConfig, TlsError, MBEDTLS } from '../tls/index.js';
 import { intOf, type Out } from './socket.js';
 
 /** TLS_CERT_VERIFY_CALLBACK's value: cb(ctx, certDer, depth, flags) -> 0 to go on; it may
@@ -65,7 +65,7 @@ export class TlsOptions {
     if (v) {
       c.verifyCallback = (cert, depth, flags) => {
         const f = { value: flags };
-        return v.cb(v.ctx, cert, depth, f) !== 0 ? -0x2700 : f.value; // X509_CERT_VERIFY_FAILED
+        return v.cb(v.ctx, cert, depth, f) !== 0 ? MBEDTLS.X509_CERT_VERIFY_FAILED : f.value;
       };
     }
     return c;

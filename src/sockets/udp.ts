@@ -7,8 +7,8 @@ import * as C from '../api/constants.js';
 import { driver } from '../net/index.js';
 import type { UdpEndpoint } from '../net/driver.js';
 import { Sock } from './socket.js';
-import { ANY4, ANY6, canonical, fill, fromNet, toNet, type SockAddr } from './addr.js';
-import { claim, pickPort, release, repick } from './ports.js';
+import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
+import { bindAddr, release, repick } from './ports.js';
 
 const MAX_PAYLOAD = 65507; // IPv4 UDP payload limit
 
@@ -28,19 +28,10 @@ export class UdpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local) return -E.EINVAL;
-    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
-    const text = canonical(addr, this.family);
-    if (text === null) return -E.EINVAL;
-    let port = addr.port;
-    if (port === 0) {
-      port = pickPort('udp', this.reuse());
-      if (port < 0) return port;
-      this.autoPort = true;
-    } else {
-      const r = claim('udp', port, this.reuse());
-      if (r < 0) return r;
-    }
-    this.local = { family: this.family, addr: text, port };
+    const b = bindAddr('udp', this.family, addr, this.reuse());
+    if (typeof b === 'number') return b;
+    this.local = b.local;
+    this.autoPort = b.auto;
     this.ready = new Promise((r) => (this.markReady = r));
     this.open(5);
     return 0;
@@ -91,9 +82,8 @@ export class UdpSock extends Sock {
       this.peer = null;
       return 0;
     }
-    if (addr?.family !== this.family) return addr && typeof addr === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
-    const text = canonical(addr, this.family);
-    if (text === null) return -E.EINVAL;
+    const text = checkAddr(addr, this.family);
+    if (typeof text === 'number') return text;
     const r = this.autobind();
     if (r < 0) return r;
     this.peer = { family: this.family, addr: text, port: addr.port };
@@ -105,9 +95,8 @@ export class UdpSock extends Sock {
   override async sendto(buf: Uint8Array, _flags: number, to: SockAddr | null): Promise<number> {
     let target = this.peer;
     if (to) {
-      if (to.family !== this.family) return typeof to === 'object' ? -E.EAFNOSUPPORT : -E.EINVAL;
-      const text = canonical(to, this.family);
-      if (text === null) return -E.EINVAL;
+      const text = checkAddr(to, this.family);
+      if (typeof text === 'number') return text;
       target = { family: this.family, addr: text, port: to.port };
     }
     if (!target) return -E.EDESTADDRREQ;

@@ -5,7 +5,7 @@
  * reason but a timeout is ECONNABORTED, a timeout ETIMEDOUT, exhausted memory ENOMEM, bad
  * configuration input EINVAL. The reason says why, so a user need not decode hex.
  */
-import { ECONNABORTED, EINVAL, EIO, EMSGSIZE, ENOMEM, ENOTSUP, ETIMEDOUT, ENOENT } from '../errno.js';
+import { ECONNABORTED, EINVAL, EIO, EMSGSIZE, ENOMEM, ENOTSUP, ETIMEDOUT } from '../errno.js';
 
 /** mbedTLS codes the engine acts on itself (and the tests name). */
 export const MBEDTLS = {
@@ -168,6 +168,5 @@ export const engineError = {
   notSetUp: () => new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, 'session used after free()'),
   tooLarge: (n: number, max: number) =>
     new TlsError(MBEDTLS.BAD_INPUT_DATA, EMSGSIZE, `datagram of ${n} bytes exceeds the record limit ${max}`),
-  noSession: () => new TlsError(MBEDTLS.BAD_INPUT_DATA, ENOENT, 'no session to save yet'),
   unsupported: (what: string) => new TlsError(MBEDTLS.BAD_INPUT_DATA, ENOTSUP, `${what} is not supported`),
 };
