@@ -1,11 +1,11 @@
 /** The NetDriver in use: the host driver unless a board installs its own (boards/, sim/). */
 import type { NetDriver } from './driver.js';
-import { hostDriver } from './host.js';
+import { defaultDriver } from '../platform.js';
 
-let current: NetDriver = hostDriver;
+let current: NetDriver | null = null;
 
 export function driver(): NetDriver {
-  return current;
+  return (current ??= defaultDriver());
 }
 
 /** Installs a board's driver; call before the first socket. */

@@ -8,7 +8,6 @@
  * Retransmission runs on the session's timer; one record per send and per recv, a short read
  * truncates (MSG_TRUNC gives the real length).
  */
-import { getRandomValues } from 'node:crypto';
 import * as E from '../errno.js';
 import * as C from '../api/constants.js';
 import { config } from '../config.js';
@@ -92,7 +91,7 @@ export class DtlsSock extends Sock {
       // the peer's address changes. A client may choose its own (TLS_DTLS_CID_VALUE).
       cfg.cid = this.tls.dtlsCid === C.TLS_DTLS_CID_SUPPORTED ? new Uint8Array(0)
         : role === 'client' && this.tls.dtlsCidValue ? this.tls.dtlsCidValue
-        : getRandomValues(new Uint8Array(role === 'server' ? SERVER_CID_LEN : 8));
+        : globalThis.crypto.getRandomValues(new Uint8Array(role === 'server' ? SERVER_CID_LEN : 8));
     }
     if (role === 'server') {
       this.srv ??= new TlsServerState();

@@ -1,16 +1,11 @@
 /**
- * Loads the wasm TLS core once, lazily, and gives typed access to its exports and memory.
+ * The TLS core: the C shim's exports, typed, and views of its memory.
  *
- * The module is built with -sSTANDALONE_WASM (no emscripten JS glue). Its imports are exactly:
- * entropy and the certificate-verify hook (env), a memory-growth notice, and WASI calls that
- * libc links but zsock never uses for real (they answer ENOSYS). Any other import is a build
- * error and fails the load loudly.
+ * How the core is instantiated is a CoreBinding: on the host, the standalone .wasm built by
+ * the Makefile (wasm_binding.ts); on a board, the same C shim compiled into the firmware and
+ * offered as a native module (boards/BOARD/platform.ts). Everything above this file sees only Core.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { getRandomValues } from 'node:crypto';
-
+import { defaultCoreBinding, defaultArenaSize } from '../platform.js';
 /** The C shim's exports (wasm/zs_*.c); pointers are numbers into `memory`. */
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -68,8 +63,10 @@ export interface CoreExports {
 export type VerifyHook = (id: number, depth: number, der: Uint8Array, flagsPtr: number) => number;
 
 export interface CoreOptions {
-  /** Path of the .wasm file; default: $ZSOCK_WASM, else build/wasm/zsock-core.wasm. */
+  /** Path of the .wasm file (host); default: $ZSOCK_WASM, else build/wasm/zsock-core.wasm. */
   path?: string;
+  /** Another binding (a board's native core); overrides `path`. */
+  binding?: CoreBinding;
   /** Bytes of the mbedTLS arena shared by all contexts (Kconfig-like: MBEDTLS_HEAP_SIZE). */
   arenaSize?: number;
 }
@@ -83,12 +80,10 @@ export class Core {
   private u8cache: Uint8Array;
   private dvcache: DataView;
 
-  constructor(bytes: Uint8Array, arenaSize: number) {
-    this.wasmBytes = bytes.length;
+  constructor(binding: CoreBinding, arenaSize: number) {
+    this.wasmBytes = binding.size;
     this.arenaSize = arenaSize;
-    const module = new WebAssembly.Module(bytes);
-    const instance = new WebAssembly.Instance(module, this.imports(module));
-    this.x = instance.exports as unknown as CoreExports;
+    this.x = binding.instantiate(this.hooks());
     this.u8cache = new Uint8Array(this.x.memory.buffer);
     this.dvcache = new DataView(this.x.memory.buffer);
     this.x._initialize();
@@ -139,59 +134,40 @@ export class Core {
     return this.scratchPtr;
   }
 
-  private imports(module: WebAssembly.Module): WebAssembly.Imports {
-    const ENOSYS = 52; // WASI errno
-    const env: Record<string, Function> = {
-      zs_host_random: (ptr: number, len: number) => {
-        // getRandomValues fills at most 64 KiB per call.
+  /** What the core calls back into: entropy, certificate verification, memory growth, logs. */
+  private hooks(): CoreHooks {
+    return {
+      random: (ptr, len) => {
+        // getRandomValues fills at most 64 KiB per call; on a board it is the TRNG.
         for (let at = 0; at < len; at += 65536) {
-          getRandomValues(this.u8.subarray(ptr + at, ptr + Math.min(len, at + 65536)));
+          globalThis.crypto.getRandomValues(this.u8.subarray(ptr + at, ptr + Math.min(len, at + 65536)));
         }
-        return 0;
       },
-      zs_host_verify: (id: number, depth: number, der: number, len: number, flags: number) =>
+      verify: (id, depth, der, len, flags) =>
         this.verifyHook ? this.verifyHook(id, depth, this.u8.slice(der, der + len), flags) : 0,
-      emscripten_notify_memory_growth: () => this.refresh(),
+      grown: () => this.refresh(),
+      // Only mbedTLS's allocator reports heap corruption this way.
+      log: (ptr, len) => console.error(new TextDecoder().decode(this.u8.subarray(ptr, ptr + len))),
     };
-    const wasi: Record<string, Function> = {
-      fd_write: (fd: number, iov: number, iovcnt: number, nwritten: number) => {
-        // Only mbedTLS's allocator reports heap corruption this way; pass it on to stderr.
-        let n = 0;
-        for (let i = 0; i < iovcnt; i++) {
-          const p = this.dv.getUint32(iov + 8 * i, true), l = this.dv.getUint32(iov + 8 * i + 4, true);
-          if (fd === 1 || fd === 2) process.stderr.write(this.u8.slice(p, p + l));
-          n += l;
-        }
-        this.dv.setUint32(nwritten, n, true);
-        return 0;
-      },
-      proc_exit: (code: number) => { throw new Error(`zsock core: exit(${code})`); },
-      fd_close: () => ENOSYS,
-      fd_seek: () => ENOSYS,
-      clock_time_get: () => ENOSYS, // the core is told the time; it never reads a clock
-    };
-    const known: Record<string, Record<string, Function>> = { env, wasi_snapshot_preview1: wasi };
-    for (const imp of WebAssembly.Module.imports(module)) {
-      if (!known[imp.module]?.[imp.name]) {
-        throw new Error(`zsock core: unexpected import ${imp.module}.${imp.name} (build problem)`);
-      }
-    }
-    return known as WebAssembly.Imports;
   }
+}
+
+/** Calls from the core to its host (the wasm imports, or a native module's callbacks). */
+export interface CoreHooks {
+  random(ptr: number, len: number): void;
+  verify(id: number, depth: number, der: number, len: number, flags: number): number;
+  grown(): void;
+  log(ptr: number, len: number): void;
+}
+
+/** One way to instantiate the C shim: wasm on the host, a native module on a device. */
+export interface CoreBinding {
+  /** Bytes of code (the .wasm file, or the native module's text size). */
+  readonly size: number;
+  instantiate(hooks: CoreHooks): CoreExports;
 }
 
 let core: Core | null = null;
-
-/** Finds the package root (the folder holding package.json) above this module. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('zsock core: package root not found');
-    dir = up;
-  }
-  return dir;
-}
 
 /** Default arena: enough for a few dozen full-profile (16 KiB record) sessions at once. */
 export const DEFAULT_ARENA_SIZE = 8 * 1024 * 1024;
@@ -200,15 +176,14 @@ export const DEFAULT_ARENA_SIZE = 8 * 1024 * 1024;
  * Loads the core with `opts` (once). Throws if it is already loaded with other options.
  */
 export function loadCore(opts: CoreOptions = {}): Core {
-  const arenaSize = opts.arenaSize ?? (Number(process.env.ZSOCK_ARENA_SIZE) || DEFAULT_ARENA_SIZE);
+  const arenaSize = opts.arenaSize ?? (defaultArenaSize() || DEFAULT_ARENA_SIZE);
   if (core) {
     if (opts.arenaSize !== undefined && opts.arenaSize !== core.arenaSize) {
       throw new Error('zsock core: already loaded with another arena size');
     }
     return core;
   }
-  const path = opts.path ?? process.env.ZSOCK_WASM ?? join(packageRoot(), 'build/wasm/zsock-core.wasm');
-  core = new Core(readFileSync(path), arenaSize);
+  core = new Core(opts.binding ?? defaultCoreBinding(opts.path), arenaSize);
   return core;
 }
 

@@ -1,0 +1,52 @@
+/**
+ * What zsock takes from the platform it runs on: the default network driver, the TLS core
+ * binding, entropy, files. This is the host's version (Node: node:net, the .wasm file, node:fs).
+ * A board's firmware build substitutes boards/<board>/platform.ts for this one file (see
+ * boards/build.ts), the way a Zephyr build selects a board's drivers: nothing else changes.
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NetDriver } from './net/driver.js';
+import { hostDriver } from './net/host.js';
+import type { CoreBinding } from './tls/wasm.js';
+import { wasmBinding } from './tls/wasm_binding.js';
+
+/** The board's name, as `zsock info` and logs show it. */
+export const platformName = 'host';
+
+export function defaultDriver(): NetDriver {
+  return hostDriver;
+}
+
+/** Finds the package root (the folder holding package.json) above this module. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('zsock core: package root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+/** The wasm core at `path`, else $ZSOCK_WASM, else build/wasm/zsock-core.wasm. */
+export function defaultCoreBinding(path?: string): CoreBinding {
+  return wasmBinding(readFileSync(path ?? process.env.ZSOCK_WASM ?? join(packageRoot(), 'build/wasm/zsock-core.wasm')));
+}
+
+/** $ZSOCK_ARENA_SIZE, or 0 for the built-in default. */
+export function defaultArenaSize(): number {
+  return Number(process.env.ZSOCK_ARENA_SIZE) || 0;
+}
+
+/** Files, for the credential store file; a board without a file system returns null/false. */
+export const files = {
+  read(path: string): string | null {
+    return existsSync(path) ? readFileSync(path, 'utf8') : null;
+  },
+  write(path: string, text: string): boolean {
+    writeFileSync(path, text, { mode: 0o600 });
+    return true;
+  },
+};

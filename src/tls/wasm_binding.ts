@@ -1,0 +1,49 @@
+/**
+ * The host's CoreBinding: the standalone .wasm (-sSTANDALONE_WASM, no emscripten JS glue).
+ * Its imports are exactly entropy and the certificate-verify hook (env), a memory-growth
+ * notice, and WASI calls that libc links but zsock never uses for real (they answer ENOSYS).
+ * Any other import is a build error and fails the load loudly.
+ */
+import type { CoreBinding, CoreExports, CoreHooks } from './wasm.js';
+
+const ENOSYS = 52; // WASI errno
+
+export function wasmBinding(bytes: Uint8Array): CoreBinding {
+  const module = new WebAssembly.Module(bytes);
+  return {
+    size: bytes.length,
+    instantiate(hooks: CoreHooks): CoreExports {
+      let x: CoreExports | null = null;
+      const dv = () => new DataView(x!.memory.buffer);
+      const env: Record<string, Function> = {
+        zs_host_random: (ptr: number, len: number) => { hooks.random(ptr, len); return 0; },
+        zs_host_verify: hooks.verify,
+        emscripten_notify_memory_growth: hooks.grown,
+      };
+      const wasi: Record<string, Function> = {
+        fd_write: (fd: number, iov: number, iovcnt: number, nwritten: number) => {
+          let n = 0;
+          for (let i = 0; i < iovcnt; i++) {
+            const p = dv().getUint32(iov + 8 * i, true), l = dv().getUint32(iov + 8 * i + 4, true);
+            if (fd === 1 || fd === 2) hooks.log(p, l);
+            n += l;
+          }
+          dv().setUint32(nwritten, n, true);
+          return 0;
+        },
+        proc_exit: (code: number) => { throw new Error(`zsock core: exit(${code})`); },
+        fd_close: () => ENOSYS,
+        fd_seek: () => ENOSYS,
+        clock_time_get: () => ENOSYS, // the core is told the time; it never reads a clock
+      };
+      const known: Record<string, Record<string, Function>> = { env, wasi_snapshot_preview1: wasi };
+      for (const imp of WebAssembly.Module.imports(module)) {
+        if (!known[imp.module]?.[imp.name]) {
+          throw new Error(`zsock core: unexpected import ${imp.module}.${imp.name} (build problem)`);
+        }
+      }
+      x = new WebAssembly.Instance(module, known as WebAssembly.Imports).exports as unknown as CoreExports;
+      return x;
+    },
+  };
+}
