@@ -17,7 +17,7 @@ function walk(dir) {
 // Start clean: a deleted source must not leave a stale test behind.
 rmSync('build/js', { recursive: true, force: true });
 
-const roots = ['src', 'test', 'bench'].filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } });
+const roots = ['src', 'boards', 'sim', 'samples', 'test', 'bench'].filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } });
 await build({
   entryPoints: roots.flatMap(walk),
   outdir: 'build/js',

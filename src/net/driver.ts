@@ -6,7 +6,8 @@
  * NetworkJS) can implement it with a timer.
  *
  * Addresses here are numeric strings ('127.0.0.1', '::1') with a family of 4 or 6.
- * Errors are Zephyr errno values (positive), never exceptions.
+ * Errors are Zephyr errno values (positive), never exceptions. Events are never delivered from
+ * inside a call into the driver (write, end, ...): always from a later turn.
  */
 export interface NetAddr {
   family: 4 | 6;

@@ -1,0 +1,171 @@
+/**
+ * A NetDriver over Espruino's `net` and `dgram` modules, used as an Espruino program uses them:
+ * binary strings, events, and the close order data → error → end → close.
+ *
+ * What the platform cannot say, and how this adapter answers:
+ * - IPv4 only: an IPv6 address fails with EAFNOSUPPORT.
+ * - Sockets have no RST and no half-close: destroy() and end() both close; a peer's FIN ends the
+ *   connection both ways. error codes map back: -9 (reset or refused) is ECONNREFUSED before
+ *   connect and ECONNRESET after, -3 ETIMEDOUT, -4 EHOSTUNREACH, -6 (DNS) EHOSTUNREACH.
+ * - No addresses are reported: a client's local port reads as 0 and an accepted socket's peer
+ *   as unknown; listeners and UDP sockets bound to port 0 get a port this adapter picks.
+ * - There is no flow control towards the program (no pause); data is held here while paused.
+ */
+import * as E from '../../src/errno.js';
+import type { ListenEvents, NetAddr, NetDriver, TcpConn, TcpEvents, TcpListener, UdpEndpoint, UdpEvents } from '../../src/net/driver.js';
+import { addr, bindPicked } from '../common/util.js';
+
+interface EspSocket {
+  on(event: string, fn: (...a: any[]) => void): unknown;
+  write(data: string): boolean;
+  end(): void;
+}
+export interface EspruinoLibs {
+  net: { connect(o: { host: string; port: number }, cb?: () => void): EspSocket; createServer(cb: (s: EspSocket) => void): { listen(port: number): unknown; close(): void } };
+  dgram: { createSocket(type: string | Record<string, unknown>): { bind(port: number, cb?: () => void): unknown; send(msg: string, port: number, address: string): void; close(): void; on(e: string, fn: (...a: any[]) => void): unknown } };
+  Wifi: { getHostByName(name: string, cb: (ip: string | undefined) => void): void };
+}
+
+/* Espruino strings hold bytes; no spread or Map on the device. */
+function toBin(u8: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < u8.length; i += 512) s += String.fromCharCode.apply(null, Array.prototype.slice.call(u8, i, i + 512));
+  return s;
+}
+function fromBin(s: string): Uint8Array {
+  const u8 = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) u8[i] = s.charCodeAt(i);
+  return u8;
+}
+
+const ERRNO: Record<number, number> = { [-3]: E.ETIMEDOUT, [-4]: E.EHOSTUNREACH, [-6]: E.EHOSTUNREACH, [-9]: E.ECONNRESET, [-7]: E.ENOMEM, [-2]: E.ENOMEM };
+const NOOP_EVENTS: TcpEvents = { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} };
+
+class EspruinoTcp implements TcpConn {
+  events: TcpEvents;
+  private sock: EspSocket | null = null;
+  private pending = 0;
+  private held: Uint8Array[] = [];
+  private paused = false;
+  private closed = false;
+
+  constructor(events: TcpEvents, readonly local: NetAddr, readonly remote: NetAddr | null, private connected: boolean) {
+    this.events = events;
+  }
+
+  attach(s: EspSocket): void {
+    this.sock = s;
+    s.on('connect', () => { this.connected = true; this.events.onConnect(); });
+    s.on('data', (d: string) => this.data(fromBin(d)));
+    s.on('drain', () => { this.pending = 0; this.events.onDrain(); });
+    s.on('error', (e: { code: number }) => {
+      const errno = e.code === -9 && !this.connected ? E.ECONNREFUSED : ERRNO[e.code] ?? E.EIO;
+      this.events.onError(errno);
+    });
+    s.on('end', () => { if (this.connected) this.events.onEnd(); });
+    s.on('close', () => { this.closed = true; this.sock = null; this.events.onClose(); });
+  }
+
+  private data(b: Uint8Array): void {
+    if (this.paused) this.held.push(b); else this.events.onData(b);
+  }
+
+  write(data: Uint8Array): void {
+    if (!this.sock || !data.length) return;
+    this.pending += data.length;
+    this.sock.write(toBin(data));
+  }
+
+  get queued(): number { return this.pending; }
+
+  end(): void { this.sock?.end(); }
+
+  destroy(): void { this.sock?.end(); }
+
+  pause(): void { this.paused = true; }
+
+  resume(): void {
+    this.paused = false;
+    while (this.held.length && !this.paused) this.events.onData(this.held.shift()!);
+  }
+
+  setNoDelay(): void { /* Espruino sends each chunk as it goes */ }
+  setKeepAlive(): void { /* not exposed by net */ }
+}
+
+export interface EspruinoOptions {
+  /** The board's address, as Wifi.getIP() reports it. */
+  address4: string;
+}
+
+export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDriver {
+  const later = (fn: () => void) => Promise.resolve().then(fn);
+
+  return {
+    name: 'espruino-esp32',
+
+    tcpConnect(to: NetAddr, _from: NetAddr | null, events: TcpEvents): TcpConn {
+      const conn = new EspruinoTcp(events, { family: 4, address: opts.address4, port: 0 }, to, false);
+      if (to.family === 6) later(() => { conn.events.onError(E.EAFNOSUPPORT); conn.events.onClose(); });
+      else conn.attach(lib.net.connect({ host: to.address, port: to.port }));
+      return conn;
+    },
+
+    tcpListen(at: NetAddr, _backlog: number, _v6only: boolean, events: ListenEvents): TcpListener {
+      if (at.family === 6) {
+        later(() => events.onError(E.EAFNOSUPPORT));
+        return { local: null, close() {} };
+      }
+      let local: NetAddr | null = null;
+      const got = bindPicked(at.port, (port) => {
+        const srv = lib.net.createServer((s) => {
+          const conn = new EspruinoTcp(NOOP_EVENTS, { family: 4, address: opts.address4, port }, null, true);
+          conn.attach(s);
+          events.onConnection(conn);
+        });
+        srv.listen(port);
+        return srv;
+      });
+      if (!got) later(() => events.onError(E.EADDRINUSE));
+      else {
+        local = { family: 4, address: at.address, port: got.port };
+        later(() => events.onListening(local!));
+      }
+      return { get local() { return local; }, close: () => got?.it.close() };
+    },
+
+    udpOpen(at: NetAddr, o, events: UdpEvents, onReady): UdpEndpoint {
+      if (at.family === 6) {
+        later(() => onReady(E.EAFNOSUPPORT, null));
+        return { events, local: null, send() {}, close() {} };
+      }
+      const got = bindPicked(at.port, (port) => {
+        const s = lib.dgram.createSocket({ type: 'udp4', reuseAddr: o.reuse });
+        s.bind(port);
+        return s;
+      });
+      const local = got ? { family: 4 as const, address: at.address, port: got.port } : null;
+      got?.it.on('message', (msg: string, r: { address: string; port: number }) => ep.events.onMessage(fromBin(msg), addr(r.address, r.port)));
+      later(() => onReady(got ? 0 : E.EADDRINUSE, local));
+      const ep: UdpEndpoint = {
+        events,
+        local,
+        send(data: Uint8Array, to: NetAddr) {
+          if (to.family === 6) return ep.events.onError(E.EAFNOSUPPORT);
+          got?.it.send(toBin(data), to.port, to.address);
+        },
+        close() { got?.it.close(); },
+      };
+      return ep;
+    },
+
+    interfaces: () => ['wlan'],
+
+    resolve(name: string, family: 0 | 4 | 6) {
+      if (/^[\d.]+$/.test(name)) return Promise.resolve({ addrs: [addr(name, 0)] });
+      if (family === 6 || name.includes(':')) return Promise.resolve({ error: 'noname' as const });
+      return new Promise((resolve) => lib.Wifi.getHostByName(name, (ip) =>
+        resolve(ip ? { addrs: [addr(ip, 0)] } : { error: 'noname' as const })));
+    },
+  };
+}
