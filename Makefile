@@ -21,7 +21,7 @@ LDFLAGS_WASM := -O2 -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
 SHIM_SRC := $(wildcard wasm/*.c)
 SHIM_HDR := $(wildcard wasm/*.h)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench clean distclean
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench sim clean distclean
 
 build: deps wasm ts certs
 
@@ -91,6 +91,13 @@ test: build test-deps
 	@scripts/run-tests.sh $(BUILD)/js/test
 
 # Benchmarks: figures beside their peers from the same run; never part of `make test`.
+# Boots SAMPLE (a folder under samples/, or a firmware entry file) on BOARD in the simulator.
+BOARD ?= moddable-esp32
+SAMPLE ?= echo-server
+HOSTFWD ?= tcp:4242-:4242
+sim: build
+	node bin/zsock.mjs sim --board $(BOARD) --hostfwd $(HOSTFWD) $(SAMPLE)
+
 bench: build
 	@node $(BUILD)/js/bench/handshake.js
 

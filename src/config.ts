@@ -46,6 +46,8 @@ export interface ZsockConfig {
   EPHEMERAL_PORT_MAX: number;
 }
 
+import { platformConfig } from './platform.js';
+
 const defaults: ZsockConfig = {
   ZVFS_OPEN_MAX: 64,
   ZVFS_POLL_MAX: 64,
@@ -70,6 +72,7 @@ const defaults: ZsockConfig = {
   // connections, and a port the stack picked could then be taken after getsockname() told it.
   EPHEMERAL_PORT_MIN: 61000,
   EPHEMERAL_PORT_MAX: 65535,
+  ...platformConfig, // a board's limits (boards/BOARD/platform.ts)
 };
 
 /** The configuration in force (read it; change it with configure()). */

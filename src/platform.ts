@@ -8,12 +8,16 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NetDriver } from './net/driver.js';
+import type { ZsockConfig } from './config.js';
 import { hostDriver } from './net/host.js';
 import type { CoreBinding } from './tls/wasm.js';
 import { wasmBinding } from './tls/wasm_binding.js';
 
 /** The board's name, as `zsock info` and logs show it. */
 export const platformName = 'host';
+
+/** The board's Kconfig-style limits over zsock's defaults; the host keeps the defaults. */
+export const platformConfig: Partial<ZsockConfig> = {};
 
 export function defaultDriver(): NetDriver {
   return hostDriver;

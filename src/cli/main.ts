@@ -28,6 +28,14 @@ const commands: Record<string, Command> = {
     summary: 'manage a credential store file, like Zephyr\'s credentials shell (add/del/get/list)',
     run: credCommand,
   },
+  sim: {
+    summary: 'boot boards from a firmware bundle on a virtual network (zsock sim --board NAME ... FIRMWARE)',
+    async run(args) {
+      // The simulator is a tool on top of zsock, not part of the library: loaded only for this command.
+      const { simCommand } = await import('../../sim/sim.js');
+      return simCommand(args);
+    },
+  },
   version: {
     summary: 'print the version',
     run() {

@@ -1,0 +1,64 @@
+/**
+ * Builds a firmware bundle: the application, zsock and the board's adapter in one script at the
+ * board's JS level. `zsock` resolves to this package's sources, with src/platform.ts replaced by
+ * boards/BOARD/platform.ts; the board's native modules stay imports the engine (or the simulator's
+ * sandbox) provides. For Moddable it also writes the manifest.json mcconfig builds from.
+ */
+import { build, type Plugin } from 'esbuild';
+import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join, resolve, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { boardNamed } from './boards.js';
+
+/** The package root: the folder above this file that holds package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error('zsock: package root not found');
+    dir = dirname(dir);
+  }
+  return dir;
+}
+
+const NATIVE_MODULES = ['embedded:*', 'net', 'dgram', 'Wifi', 'zsock:core'];
+
+export interface BundleResult { path: string; bytes: number; manifest?: string; flash: string[] }
+
+export async function buildBundle(boardName: string, entry: string, outDir: string): Promise<BundleResult> {
+  const board = boardNamed(boardName);
+  const top = packageRoot();
+  const platform = join(top, 'boards', boardName, 'platform.ts');
+  const seam: Plugin = {
+    name: 'zsock-board',
+    setup(b) {
+      b.onResolve({ filter: /^zsock(\/.*)?$/ }, (a) => ({ path: join(top, 'src', a.path === 'zsock' ? 'index.ts' : `${a.path.slice(6)}.ts`) }));
+      b.onResolve({ filter: /platform\.js$/ }, (a) =>
+        resolve(a.resolveDir, a.path) === join(top, 'src', 'platform.js') ? { path: platform } : undefined);
+    },
+  };
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `${basename(entry).replace(/\.[tj]s$/, '')}.${boardName}.js`);
+  const native = board.natives === 'host';
+  const limits = { fds: board.limits.fds, tlsContexts: board.limits.tlsContexts, arenaBytes: board.limits.arenaBytes };
+  const r = await build({
+    entryPoints: [entry], bundle: true, outfile: native ? out.replace(/\.js$/, '.mjs') : out,
+    format: native ? 'esm' : 'iife', platform: native ? 'node' : 'neutral', target: board.target,
+    mainFields: ['module', 'main'], external: native ? [] : NATIVE_MODULES, plugins: native ? [] : [seam],
+    alias: native ? { zsock: join(top, 'src/index.ts') } : undefined,
+    define: native ? undefined : { ZSOCK_BOARD_LIMITS: JSON.stringify(limits) },
+    logLevel: 'error', metafile: true, legalComments: 'none',
+  });
+  const path = Object.keys(r.metafile!.outputs)[0];
+  const bytes = r.metafile!.outputs[path].bytes;
+  let manifest: string | undefined;
+  if (board.natives === 'moddable') {
+    manifest = join(outDir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({
+      include: ['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json', '$(MODDABLE)/modules/io/manifest.json'],
+      modules: { '*': [`./${basename(path).replace(/\.js$/, '')}`], 'zsock:core': './zsock_core' },
+      preload: ['zsock:core'],
+      platforms: { esp32: {}, '...': { error: 'zsock firmware targets esp32' } },
+    }, null, 2) + '\n');
+  }
+  return { path: resolve(path), bytes, manifest, flash: board.flash(path) };
+}

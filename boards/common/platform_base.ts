@@ -1,0 +1,32 @@
+/**
+ * The parts of a board's platform.ts that all device boards share: no file system, the TLS core
+ * from the firmware's native module `zsock:core` (the C shim compiled into the image; in the
+ * simulator, the wasm build of the same shim), and limits baked in at bundle time.
+ */
+import type { CoreBinding } from '../../src/tls/wasm.js';
+import type { ZsockConfig } from '../../src/config.js';
+
+declare const require: (name: string) => unknown;
+/** Replaced by boards/build.ts with the board's limits (esbuild `define`). */
+declare const ZSOCK_BOARD_LIMITS: { fds: number; tlsContexts: number; arenaBytes: number };
+
+export function nativeCore(): CoreBinding {
+  return require('zsock:core') as CoreBinding;
+}
+
+export const limits = ZSOCK_BOARD_LIMITS;
+
+export const boardConfig: Partial<ZsockConfig> = {
+  ZVFS_OPEN_MAX: limits.fds,
+  ZVFS_POLL_MAX: limits.fds,
+  NET_SOCKETS_TLS_MAX_CONTEXTS: limits.tlsContexts,
+  // Small devices: the socket buffers lwIP gives a connection, not a host's 64 KiB.
+  NET_CONTEXT_SNDBUF: 5744,
+  NET_CONTEXT_RCVBUF: 5744,
+  EPHEMERAL_PORT_MIN: 49152,
+};
+
+export const noFiles = {
+  read: (_path: string): string | null => null,
+  write: (_path: string, _text: string): boolean => false,
+};
