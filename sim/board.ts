@@ -12,14 +12,14 @@ import type { VHost, VNet } from './vnet.js';
 import { moddableIO } from './natives/moddable.js';
 import { espruinoModules } from './natives/espruino.js';
 import type { BoardRealm } from './natives/realm.js';
-import { wasmBinding } from '../src/tls/wasm_binding.js';
 import type { CoreBinding } from '../src/tls/wasm.js';
 
 export interface BoardOptions {
   /** Where console lines go (default: stdout/stderr). */
   log?: (line: string, stream: 'out' | 'err') => void;
-  /** The wasm core standing in for the firmware's native one. */
-  coreWasm: Uint8Array;
+  /** The firmware's native TLS core: the same C shim, here its wasm build (compiled once, one
+   *  instance per board). */
+  core: CoreBinding;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -84,8 +84,7 @@ export class SimBoard {
   }
 
   private requireFor(realm: BoardRealm): (name: string) => unknown {
-    const core = this.coreBinding();
-    const mods: Record<string, unknown> = { 'zsock:core': core };
+    const mods: Record<string, unknown> = { 'zsock:core': this.opts.core };
     if (this.board.natives === 'moddable') {
       const io = moddableIO(this.host, realm);
       Object.assign(mods, {
@@ -103,11 +102,6 @@ export class SimBoard {
       // esbuild's ESM interop reads `default` from a module object.
       return typeof m === 'function' || name.startsWith('embedded:') ? { default: m, __esModule: true } : m;
     };
-  }
-
-  /** The firmware's native TLS core: the same C shim, here its wasm build, one instance per board. */
-  private coreBinding(): CoreBinding {
-    return wasmBinding(this.opts.coreWasm);
   }
 
   private globals(): Record<string, unknown> {

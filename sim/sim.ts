@@ -10,6 +10,7 @@ import { Bridge, parseHostfwd, type Forward } from './bridge.js';
 import { SimBoard } from './board.js';
 import { boardNamed } from '../boards/boards.js';
 import { buildBundle } from '../boards/build.js';
+import { wasmBinding } from '../src/tls/wasm_binding.js';
 
 export interface SimOptions {
   boards: { board: string; name?: string }[];
@@ -39,14 +40,14 @@ export class Sim {
   }
 
   async start(): Promise<void> {
-    const wasm = readFileSync(this.opts.coreWasm ?? process.env.ZSOCK_WASM ?? join(process.cwd(), 'build/wasm/zsock-core.wasm'));
+    const core = wasmBinding(readFileSync(this.opts.coreWasm ?? process.env.ZSOCK_WASM ?? join(process.cwd(), 'build/wasm/zsock-core.wasm')));
     process.on('unhandledRejection', this.onRejection);
     const firmware = Array.isArray(this.opts.firmware) ? this.opts.firmware : this.opts.boards.map(() => this.opts.firmware as string);
     for (const [i, spec] of this.opts.boards.entries()) {
       const board = boardNamed(spec.board);
       if (board.natives === 'host') throw new Error('native-sim runs on the host itself: node BUNDLE (see boards/native-sim/README.md)');
       const name = spec.name ?? (this.opts.boards.length > 1 ? `${spec.board}-${i + 1}` : spec.board);
-      const b = new SimBoard(this.vnet, board, name, { coreWasm: wasm, log: this.opts.log });
+      const b = new SimBoard(this.vnet, board, name, { core, log: this.opts.log });
       this.boards.push(b);
       const entry = resolve(firmware[i]);
       const path = entry.endsWith('.bundle.js') ? entry : (await buildBundle(spec.board, entry, join('build/bundles', name))).path;

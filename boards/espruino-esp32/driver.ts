@@ -26,13 +26,13 @@ export interface EspruinoLibs {
   Wifi: { getHostByName(name: string, cb: (ip: string | undefined) => void): void };
 }
 
-/* Espruino strings hold bytes; no spread or Map on the device. */
-function toBin(u8: Uint8Array): string {
+/** Espruino strings hold bytes; no spread or Map on the device. */
+export function toBin(u8: Uint8Array): string {
   let s = '';
   for (let i = 0; i < u8.length; i += 512) s += String.fromCharCode.apply(null, Array.prototype.slice.call(u8, i, i + 512));
   return s;
 }
-function fromBin(s: string): Uint8Array {
+export function fromBin(s: string): Uint8Array {
   const u8 = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) u8[i] = s.charCodeAt(i);
   return u8;

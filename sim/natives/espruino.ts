@@ -13,6 +13,7 @@
 import * as E from '../../src/errno.js';
 import type { TcpEnd, VHost } from '../vnet.js';
 import { numericFamily, type BoardRealm } from './realm.js';
+import { toBin, fromBin } from '../../boards/espruino-esp32/driver.js';
 
 export const CHUNK = 536;
 /** Bytes in flight a NetworkJS driver keeps before send() answers 0 (busy). */
@@ -33,8 +34,8 @@ const CODE_OF: Record<number, number> = {
   [E.EHOSTUNREACH]: SOCKET_ERR.NO_ROUTE, [E.ENETUNREACH]: SOCKET_ERR.NO_ROUTE,
 };
 
-export const bin = (u8: Uint8Array): string => { let s = ''; for (const b of u8) s += String.fromCharCode(b); return s; };
-export const unbin = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+// The same byte-string conversions the board's adapter uses.
+const bin = toBin, unbin = fromBin;
 
 /** JsNetUDPPacketHeader + payload, as a NetworkJS driver's recv() returns it. */
 export function encodeUdp(address: string, port: number, payload: string): string {

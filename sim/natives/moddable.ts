@@ -12,6 +12,7 @@
  */
 import type { TcpEnd, VHost, Endpoint } from '../vnet.js';
 import { boardBuffer, bytesOf, numericFamily, type BoardRealm } from './realm.js';
+import { ByteQueue } from '../../boards/common/util.js';
 
 /** lwIP's defaults on ESP32: TCP_SND_BUF and TCP_WND are 4 * MSS (1436). */
 export const SNDBUF = 5744;
@@ -30,8 +31,7 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
 
   class TCP {
     #end: TcpEnd | null = null;
-    #rx: Uint8Array[] = [];
-    #rxBytes = 0;
+    #rx = new ByteQueue();
     #failed = false;
     #errorDue = false;
     #closed = false;
@@ -71,7 +71,7 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
 
     #adopt(from: TCP): void {
       const end = from.#end!;
-      this.#rx = from.#rx; this.#rxBytes = from.#rxBytes; this.#failed = from.#failed; this.#errorDue = from.#errorDue;
+      this.#rx = from.#rx; this.#failed = from.#failed; this.#errorDue = from.#errorDue;
       from.#end = null;
       from.#closed = true;
       this.#attach(end);
@@ -79,7 +79,7 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
       realm.post(() => {
         if (this.#closed) return;
         this.onWritable?.(this.#room());
-        if (this.#rxBytes) this.onReadable?.(this.#rxBytes);
+        if (this.#rx.length) this.onReadable?.(this.#rx.length);
         this.#maybeError();
       });
     }
@@ -90,8 +90,7 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
         onConnect: () => realm.post(() => !this.#closed && this.onWritable?.(this.#room())),
         onData: (b) => {
           this.#rx.push(b);
-          this.#rxBytes += b.length;
-          realm.post(() => !this.#closed && this.#rxBytes && this.onReadable?.(this.#rxBytes));
+          realm.post(() => !this.#closed && this.#rx.length && this.onReadable?.(this.#rx.length));
         },
         onAck: () => realm.post(() => !this.#closed && !this.#failed && this.onWritable?.(this.#room())),
         onEnd: () => this.#fail(),
@@ -112,37 +111,29 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
     }
 
     #maybeError(): void {
-      if (this.#closed || this.#bare || !this.#errorDue || this.#rxBytes) return;
+      if (this.#closed || this.#bare || !this.#errorDue || this.#rx.length) return;
       this.#errorDue = false;
       this.onError?.();
     }
 
     read(arg?: unknown): ArrayBuffer | number | undefined {
       if (this.#closed) throw err('closed');
-      if (!this.#rxBytes) return undefined;
+      if (!this.#rx.length) return undefined;
       if (this.#format === 'number') return this.#take(1)[0];
-      let n = this.#rxBytes;
+      let n = this.#rx.length;
       const dst = bytesOf(arg);
       if (dst) n = dst.length;
       else if (arg !== undefined) n = Number(arg);
-      if (!(n > 0) || n > this.#rxBytes) throw err('invalid');
+      if (!(n > 0) || n > this.#rx.length) throw err('invalid');
       const got = this.#take(n);
       if (dst) { dst.set(got); return n; }
       return boardBuffer(realm, got);
     }
 
     #take(n: number): Uint8Array {
-      const out = new Uint8Array(n);
-      for (let at = 0; at < n;) {
-        const head = this.#rx[0];
-        const k = Math.min(head.length, n - at);
-        out.set(head.subarray(0, k), at);
-        at += k;
-        if (k === head.length) this.#rx.shift(); else this.#rx[0] = head.subarray(k);
-      }
-      this.#rxBytes -= n;
+      const out = this.#rx.take(n);
       this.#end?.consumed(n);
-      if (!this.#rxBytes && this.#errorDue) realm.post(() => this.#maybeError());
+      if (!this.#rx.length && this.#errorDue) realm.post(() => this.#maybeError());
       return out;
     }
 
@@ -165,7 +156,7 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
       this.#end = null;
       if (!end) return;
       // lwIP's tcp_close answers with RST when received data was never read.
-      if (this.#rxBytes) end.abort(); else end.end();
+      if (this.#rx.length) end.abort(); else end.end();
     }
 
     /** Internal: RST (a queued connection when its listener closes). */
