@@ -111,6 +111,8 @@ export class VNet {
   bridge: HostBridge | null = null;
   /** How long a SYN waits (partition, unknown peer) before connect fails with ETIMEDOUT. */
   connectTimeoutMs = 10000;
+  /** Datagrams on their way (sent, not yet arrived or dropped at the destination). */
+  udpInFlight = 0;
   private readonly names = new Map<string, VHost>();
   private readonly links = new Map<string, Link>();
   private defaults: LinkParams = IDEAL;
@@ -237,8 +239,9 @@ export class VNet {
     if (l.partitioned || this.rand.chance(l.params.loss)) return;
     const copies = this.rand.chance(l.params.dup) ? 2 : 1;
     const bytes = data.slice();
+    this.udpInFlight += copies;
     for (let i = 0; i < copies; i++) {
-      const t = setTimeout(() => this.udpArrive(dst, src, to, bytes), this.delay(l, bytes.length, true));
+      const t = setTimeout(() => { this.udpInFlight--; this.udpArrive(dst, src, to, bytes); }, this.delay(l, bytes.length, true));
       t.unref?.();
     }
   }

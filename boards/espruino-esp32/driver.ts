@@ -48,6 +48,7 @@ class EspruinoTcp implements TcpConn {
   private held: Uint8Array[] = [];
   private paused = false;
   private closed = false;
+  private failed = false;
 
   constructor(events: TcpEvents, readonly local: NetAddr, readonly remote: NetAddr | null, private connected: boolean) {
     this.events = events;
@@ -60,9 +61,11 @@ class EspruinoTcp implements TcpConn {
     s.on('drain', () => { this.pending = 0; this.events.onDrain(); });
     s.on('error', (e: { code: number }) => {
       const errno = e.code === -9 && !this.connected ? E.ECONNREFUSED : ERRNO[e.code] ?? E.EIO;
+      this.failed = true;
       this.events.onError(errno);
     });
-    s.on('end', () => { if (this.connected) this.events.onEnd(); });
+    // 'end' follows 'error' in Espruino's close sequence; after an error it is not an orderly end.
+    s.on('end', () => { if (this.connected && !this.failed) this.events.onEnd(); });
     s.on('close', () => { this.closed = true; this.sock = null; this.events.onClose(); });
   }
 
