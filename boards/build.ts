@@ -20,11 +20,15 @@ function packageRoot(): string {
   return dir;
 }
 
-const NATIVE_MODULES = ['embedded:*', 'net', 'dgram', 'Wifi', 'zsock:core'];
+const NATIVE_MODULES = ['embedded:*', 'net', 'dgram', 'Wifi', 'zsock:core', 'zsock:sys'];
 
 export interface BundleResult { path: string; bytes: number; manifest?: string; flash: string[] }
 
-export async function buildBundle(boardName: string, entry: string, outDir: string): Promise<BundleResult> {
+/**
+ * `config`: the application's build-time settings (a sample's Kconfig), baked in as the global
+ * ZSOCK_SAMPLE_CONFIG (see samples/common/config.ts).
+ */
+export async function buildBundle(boardName: string, entry: string, outDir: string, config: Record<string, string> = {}): Promise<BundleResult> {
   const board = boardNamed(boardName);
   const top = packageRoot();
   const platform = join(top, 'boards', boardName, 'platform.ts');
@@ -43,9 +47,8 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
   const r = await build({
     entryPoints: [entry], bundle: true, outfile: native ? out.replace(/\.js$/, '.mjs') : out,
     format: native ? 'esm' : 'iife', platform: native ? 'node' : 'neutral', target: board.target,
-    mainFields: ['module', 'main'], external: native ? [] : NATIVE_MODULES, plugins: native ? [] : [seam],
-    alias: native ? { zsock: join(top, 'src/index.ts') } : undefined,
-    define: native ? undefined : { ZSOCK_BOARD_LIMITS: JSON.stringify(limits) },
+    mainFields: ['module', 'main'], external: native ? [] : NATIVE_MODULES, plugins: [seam],
+    define: { ZSOCK_SAMPLE_CONFIG: JSON.stringify(config), ...(native ? {} : { ZSOCK_BOARD_LIMITS: JSON.stringify(limits) }) },
     logLevel: 'error', metafile: true, legalComments: 'none',
   });
   const path = Object.keys(r.metafile!.outputs)[0];
@@ -55,7 +58,7 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
     manifest = join(outDir, 'manifest.json');
     writeFileSync(manifest, JSON.stringify({
       include: ['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json', '$(MODDABLE)/modules/io/manifest.json'],
-      modules: { '*': [`./${basename(path).replace(/\.js$/, '')}`], 'zsock:core': './zsock_core' },
+      modules: { '*': [`./${basename(path).replace(/\.js$/, '')}`], 'zsock:core': './zsock_core', 'zsock:sys': './zsock_sys' },
       preload: ['zsock:core'],
       platforms: { esp32: {}, '...': { error: 'zsock firmware targets esp32' } },
     }, null, 2) + '\n');

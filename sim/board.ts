@@ -26,14 +26,17 @@ type Timer = ReturnType<typeof setTimeout>;
 
 export class SimBoard {
   readonly host: VHost;
-  state: 'new' | 'running' | 'crashed' | 'stopped' = 'new';
+  state: 'new' | 'running' | 'crashed' | 'exited' | 'stopped' = 'new';
   crash: Error | null = null;
+  /** The status the firmware passed to exit() (sys_exit). */
+  exitStatus: number | null = null;
   private timers = new Set<Timer>();
   private intervals = new Set<ReturnType<typeof setInterval>>();
   private ctx: vm.Context | null = null;
   private realmError: ErrorConstructor | null = null;
   private readonly log: (line: string, stream: 'out' | 'err') => void;
   private crashWaiters: ((e: Error) => void)[] = [];
+  private exitWaiters: ((status: number) => void)[] = [];
 
   constructor(readonly net: VNet, readonly board: Board, readonly name: string, private readonly opts: BoardOptions) {
     this.host = net.addHost(name);
@@ -65,6 +68,19 @@ export class SimBoard {
     return new Promise((r) => this.crashWaiters.push(r));
   }
 
+  /** Resolves with the firmware's exit status when it calls exit(). */
+  exited(): Promise<number> {
+    return new Promise((r) => this.exitWaiters.push(r));
+  }
+
+  /** The firmware called exit(status): the board stops (after the current callback returns). */
+  private exit(status: number): void {
+    if (this.state !== 'running') return;
+    this.exitStatus = status;
+    this.shutdown('exited');
+    for (const w of this.exitWaiters.splice(0)) w(status);
+  }
+
   /** Boots the bundle at `path` (or its source text). */
   boot(path: string, source?: string): void {
     const code = source ?? readFileSync(path, 'utf8');
@@ -84,7 +100,7 @@ export class SimBoard {
   }
 
   private requireFor(realm: BoardRealm): (name: string) => unknown {
-    const mods: Record<string, unknown> = { 'zsock:core': this.opts.core };
+    const mods: Record<string, unknown> = { 'zsock:core': this.opts.core, 'zsock:sys': { exit: (status: number) => this.exit(Number(status) | 0) } };
     if (this.board.natives === 'moddable') {
       const io = moddableIO(this.host, realm);
       Object.assign(mods, {
@@ -129,7 +145,7 @@ export class SimBoard {
     if (this.state === 'running') this.shutdown('stopped');
   }
 
-  private shutdown(state: 'crashed' | 'stopped'): void {
+  private shutdown(state: 'crashed' | 'exited' | 'stopped'): void {
     this.state = state;
     for (const t of this.timers) clearTimeout(t);
     for (const t of this.intervals) clearInterval(t);

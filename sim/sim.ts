@@ -1,21 +1,32 @@
 /**
  * The simulator: a virtual network, the host bridge, and boards booted from firmware bundles.
- * `zsock sim --board NAME [--board NAME ...] [--hostfwd tcp:H-:G ...] [--seed N]
- *  [--latency MS] [--loss P] BUNDLE_OR_ENTRY` runs until Ctrl-C (or until every board stopped).
+ * `zsock sim --board NAME [--name N] [--config K=V ...] [FIRMWARE] [--board ...] [--hostfwd
+ *  tcp:H-:G ...] [--seed N] [--latency MS] [--loss P] [FIRMWARE]` runs until Ctrl-C, until a
+ * firmware calls exit() (its status is the command's), or until every board has crashed.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VNet, type LinkParams } from './vnet.js';
 import { Bridge, parseHostfwd, type Forward } from './bridge.js';
 import { SimBoard } from './board.js';
+import { ProcessBoard } from './process_board.js';
 import { boardNamed } from '../boards/boards.js';
 import { buildBundle } from '../boards/build.js';
 import { wasmBinding } from '../src/tls/wasm_binding.js';
 
+export interface BoardSpec {
+  board: string;
+  name?: string;
+  /** This board's firmware (else SimOptions.firmware). */
+  firmware?: string;
+  /** Build-time settings for the firmware (a sample's Kconfig: samples/common/config.ts). */
+  config?: Record<string, string>;
+}
+
 export interface SimOptions {
-  boards: { board: string; name?: string }[];
-  /** A TS/JS entry (built per board) or an already built bundle (.bundle.js). */
-  firmware: string | string[];
+  boards: BoardSpec[];
+  /** A .ts entry (built per board), a sample's name, or an already built bundle (.js, .mjs). */
+  firmware?: string | string[];
   hostfwd?: string[];
   seed?: number;
   link?: Partial<LinkParams>;
@@ -23,11 +34,21 @@ export interface SimOptions {
   coreWasm?: string;
 }
 
+/** A sample's name (samples/NAME/main.ts) or a path, as a firmware entry. */
+export function firmwareEntry(fw: string): string {
+  const sample = join('samples', fw, 'main.ts');
+  return !existsSync(fw) && existsSync(sample) ? sample : fw;
+}
+
 export class Sim {
   readonly vnet: VNet;
   readonly bridge: Bridge;
+  /** The boards on the virtual network (sandboxed). */
   readonly boards: SimBoard[] = [];
+  /** native-sim boards: host processes. */
+  readonly processes: ProcessBoard[] = [];
   readonly forwards: { spec: Forward; port: number }[] = [];
+  private readonly log: (line: string, stream: 'out' | 'err') => void;
   private onRejection = (reason: unknown) => {
     const b = this.boards.find((x) => x.owns(reason));
     if (b) b.fail(reason); else throw reason;
@@ -37,57 +58,102 @@ export class Sim {
     this.vnet = new VNet(opts.seed ?? 1);
     if (opts.link) this.vnet.setLink(null, null, opts.link);
     this.bridge = new Bridge(this.vnet);
+    this.log = opts.log ?? ((line, s) => (s === 'err' ? process.stderr : process.stdout).write(line + '\n'));
   }
 
   async start(): Promise<void> {
-    const core = wasmBinding(readFileSync(this.opts.coreWasm ?? process.env.ZSOCK_WASM ?? join(process.cwd(), 'build/wasm/zsock-core.wasm')));
+    const shared = Array.isArray(this.opts.firmware) ? undefined : this.opts.firmware;
+    const firmware = this.opts.boards.map((b, i) => b.firmware ?? (Array.isArray(this.opts.firmware) ? this.opts.firmware[i] : shared));
+    if (firmware.some((f) => !f)) throw new Error('every board needs a firmware');
+    const virtual = this.opts.boards.some((b) => boardNamed(b.board).natives !== 'host');
+    const core = virtual ? wasmBinding(readFileSync(this.opts.coreWasm ?? process.env.ZSOCK_WASM ?? join(process.cwd(), 'build/wasm/zsock-core.wasm'))) : null;
     process.on('unhandledRejection', this.onRejection);
-    const firmware = Array.isArray(this.opts.firmware) ? this.opts.firmware : this.opts.boards.map(() => this.opts.firmware as string);
     for (const [i, spec] of this.opts.boards.entries()) {
       const board = boardNamed(spec.board);
-      if (board.natives === 'host') throw new Error('native-sim runs on the host itself: node BUNDLE (see boards/native-sim/README.md)');
       const name = spec.name ?? (this.opts.boards.length > 1 ? `${spec.board}-${i + 1}` : spec.board);
-      const b = new SimBoard(this.vnet, board, name, { core, log: this.opts.log });
+      const entry = resolve(firmwareEntry(firmware[i]!));
+      const path = /\.m?js$/.test(entry) ? entry : (await buildBundle(spec.board, entry, join('build/bundles', name), spec.config)).path;
+      if (board.natives === 'host') {
+        const p = new ProcessBoard(board, name, this.log);
+        this.processes.push(p);
+        p.boot(path, this.opts.coreWasm ? { ZSOCK_WASM: resolve(this.opts.coreWasm) } : {});
+        continue;
+      }
+      const b = new SimBoard(this.vnet, board, name, { core: core!, log: this.log });
       this.boards.push(b);
-      const entry = resolve(firmware[i]);
-      const path = entry.endsWith('.bundle.js') ? entry : (await buildBundle(spec.board, entry, join('build/bundles', name))).path;
       b.boot(path);
     }
-    for (const f of this.opts.hostfwd ?? []) {
+    const fwd = this.opts.hostfwd ?? [];
+    if (fwd.length && !this.boards.length) throw new Error('hostfwd needs a board on the virtual network (native-sim uses the host\'s ports directly)');
+    for (const f of fwd) {
       const spec = parseHostfwd(f);
       this.forwards.push({ spec, port: await this.bridge.forward(spec, this.boards[0].host) });
     }
   }
 
+  /** The first board to call exit(), with its status; or status 1 once every board has crashed. */
+  done(): Promise<{ name: string; status: number }> {
+    const all = [...this.boards, ...this.processes];
+    return new Promise((r) => {
+      for (const b of all) b.exited().then((status) => r({ name: b.name, status }));
+      Promise.all(all.map((b) => b.crashed())).then(() => r({ name: 'all boards', status: 1 }));
+    });
+  }
+
   stop(): void {
-    for (const b of this.boards) b.stop();
+    for (const b of [...this.boards, ...this.processes]) b.stop();
     this.bridge.close();
     process.off('unhandledRejection', this.onRejection);
   }
 }
 
 function usage(): number {
-  console.error('usage: zsock sim --board NAME [--board NAME ...] [--hostfwd tcp:HOSTPORT-:GUESTPORT ...] [--seed N] [--latency MS] [--loss P] FIRMWARE');
+  console.error('usage: zsock sim --board NAME [--name N] [--config KEY=VALUE ...] [FIRMWARE] [--board ...]\n' +
+    '                 [--hostfwd tcp|udp:HOSTPORT-:GUESTPORT ...] [--seed N] [--latency MS] [--loss P] [FIRMWARE]\n' +
+    'FIRMWARE is a sample name (echo-server, echo-client, http-get, big-http-download), a .ts entry or a\n' +
+    'built bundle (.js); written after a --board it is that board\'s, at the end it is every board\'s.');
   return 2;
 }
 
-/** The `zsock sim` command. */
-export async function simCommand(args: string[]): Promise<number> {
-  const opts: SimOptions = { boards: [], firmware: '', hostfwd: [], link: {} };
+/** Parses `zsock sim` arguments; a number on error (usage printed). */
+export function parseSimArgs(args: string[]): SimOptions | number {
+  const opts: SimOptions = { boards: [], hostfwd: [], link: {} };
+  let shared: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i], v = args[i + 1];
-    if (a === '--board' && v) { opts.boards.push({ board: v }); i++; }
+    const cur = opts.boards.at(-1);
+    if (a === '--board' && v) { boardNamed(v); opts.boards.push({ board: v }); i++; }
+    else if (a === '--name' && v && cur) { cur.name = v; i++; }
+    else if ((a === '--config' || a === '-D') && v && cur && /^[A-Z][A-Z0-9_]*=/.test(v)) {
+      const at = v.indexOf('=');
+      (cur.config ??= {})[v.slice(0, at)] = v.slice(at + 1);
+      i++;
+    }
     else if (a === '--hostfwd' && v) { opts.hostfwd!.push(v); i++; }
     else if (a === '--seed' && v) { opts.seed = Number(v); i++; }
     else if (a === '--latency' && v) { opts.link!.latencyMs = Number(v); i++; }
     else if (a === '--loss' && v) { opts.link!.loss = Number(v); i++; }
-    else if (!a.startsWith('-') && !opts.firmware) opts.firmware = a;
+    else if (!a.startsWith('-') && cur && !cur.firmware && !shared) cur.firmware = a;
+    else if (!a.startsWith('-') && !shared) shared = a;
     else return usage();
   }
-  if (!opts.boards.length || !opts.firmware) return usage();
-  const fw = opts.firmware as string;
-  const sample = join('samples', fw, 'main.ts');
-  if (!existsSync(fw) && existsSync(sample)) opts.firmware = sample;
+  if (!opts.boards.length) return usage();
+  // A lone trailing firmware after one board's own is the last board's; otherwise everyone's.
+  for (const b of opts.boards) b.firmware ??= shared;
+  if (opts.boards.some((b) => !b.firmware)) return usage();
+  return opts;
+}
+
+/** The `zsock sim` command. */
+export async function simCommand(args: string[]): Promise<number> {
+  let opts: SimOptions | number;
+  try {
+    opts = parseSimArgs(args);
+  } catch (e) {
+    console.error(`zsock sim: ${(e as Error).message}`);
+    return 2;
+  }
+  if (typeof opts === 'number') return opts;
   const sim = new Sim(opts);
   try {
     await sim.start();
@@ -101,6 +167,6 @@ export async function simCommand(args: string[]): Promise<number> {
     const finish = (code: number) => { sim.stop(); done(code); };
     process.once('SIGINT', () => { console.error('zsock sim: stopped'); finish(0); });
     process.once('SIGTERM', () => finish(0));
-    Promise.all(sim.boards.map((b) => b.crashed())).then(() => finish(1));
+    sim.done().then(({ status }) => finish(status));
   });
 }

@@ -2,3 +2,4 @@
 export * from './api/index.js';
 export * as errno from './errno.js';
 export * from './tls/index.js';
+export { sys_exit } from './sys.js';

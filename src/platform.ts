@@ -44,6 +44,11 @@ export function defaultArenaSize(): number {
   return Number(process.env.ZSOCK_ARENA_SIZE) || 0;
 }
 
+/** Ends the program with `status` (src/sys.ts). */
+export function exitProgram(status: number): void {
+  process.exit(status);
+}
+
 /** Files, for the credential store file; a board without a file system returns null/false. */
 export const files = {
   read(path: string): string | null {

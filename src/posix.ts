@@ -5,6 +5,7 @@
  */
 import * as Z from './api/zsock.js';
 import * as C from './api/constants.js';
+export { sys_exit as exit } from './sys.js';
 
 export const socket = Z.zsock_socket, socketpair = Z.zsock_socketpair, close = Z.zsock_close;
 export const shutdown = Z.zsock_shutdown, bind = Z.zsock_bind, listen = Z.zsock_listen;

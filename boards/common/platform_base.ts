@@ -16,6 +16,11 @@ export function nativeCore(): CoreBinding {
 
 export const limits = ZSOCK_BOARD_LIMITS;
 
+/** exit(): the firmware's `zsock:sys` native (esp_restart() on a device; the simulator stops the board). */
+export function exitProgram(status: number): void {
+  (require('zsock:sys') as { exit(status: number): void }).exit(status);
+}
+
 export const boardConfig: Partial<ZsockConfig> = {
   ZVFS_OPEN_MAX: limits.fds,
   ZVFS_POLL_MAX: limits.fds,
