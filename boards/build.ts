@@ -36,8 +36,9 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
     name: 'zsock-board',
     setup(b) {
       b.onResolve({ filter: /^zsock(\/.*)?$/ }, (a) => ({ path: join(top, 'src', a.path === 'zsock' ? 'index.ts' : `${a.path.slice(6)}.ts`) }));
+      // The board's platform.ts may build on the host's (native-sim re-exports it).
       b.onResolve({ filter: /platform\.js$/ }, (a) =>
-        resolve(a.resolveDir, a.path) === join(top, 'src', 'platform.js') ? { path: platform } : undefined);
+        a.importer !== platform && resolve(a.resolveDir, a.path) === join(top, 'src', 'platform.js') ? { path: platform } : undefined);
     },
   };
   mkdirSync(outDir, { recursive: true });

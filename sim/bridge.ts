@@ -43,6 +43,8 @@ export function parseHostfwd(spec: string): Forward {
 
 export class Bridge implements HostBridge {
   private servers: (net.Server | dgram.Socket)[] = [];
+  /** Once closed, traffic still on the virtual wire (a last close_notify) goes nowhere. */
+  private closed = false;
   private outUdp = new Map<string, dgram.Socket>();
   private sockets = new Set<net.Socket>();
 
@@ -98,6 +100,7 @@ export class Bridge implements HostBridge {
 
   /** A board connects to the host address: the connection goes to the real loopback. */
   tcpOut(to: Endpoint, end: TcpEnd): void {
+    if (this.closed) return end.abort();
     const sock = net.connect(to.port, to.family === 6 ? '::1' : '127.0.0.1');
     this.track(sock);
     splice(sock, end);
@@ -105,6 +108,7 @@ export class Bridge implements HostBridge {
 
   /** A board sends to the host address: one real UDP socket per virtual source. */
   udpOut(from: Endpoint, to: Endpoint, data: Uint8Array): void {
+    if (this.closed) return;
     const key = `${from.address}|${from.port}|${to.port}`;
     let s = this.outUdp.get(key);
     if (!s) {
@@ -123,6 +127,7 @@ export class Bridge implements HostBridge {
   }
 
   close(): void {
+    this.closed = true;
     for (const s of this.servers) s.close();
     for (const s of this.outUdp.values()) s.close();
     for (const s of this.sockets) s.destroy();

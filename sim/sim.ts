@@ -49,6 +49,7 @@ export class Sim {
   readonly processes: ProcessBoard[] = [];
   readonly forwards: { spec: Forward; port: number }[] = [];
   private readonly log: (line: string, stream: 'out' | 'err') => void;
+  /** A board's unhandled rejection is that board's crash (ignored once it has stopped). */
   private onRejection = (reason: unknown) => {
     const b = this.boards.find((x) => x.owns(reason));
     if (b) b.fail(reason); else throw reason;
@@ -103,7 +104,8 @@ export class Sim {
   stop(): void {
     for (const b of [...this.boards, ...this.processes]) b.stop();
     this.bridge.close();
-    process.off('unhandledRejection', this.onRejection);
+    // Promises a stopped board left behind may still reject on this turn.
+    setImmediate(() => process.off('unhandledRejection', this.onRejection));
   }
 }
 

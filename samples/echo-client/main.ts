@@ -43,10 +43,9 @@ const secure = CONFIG.PROTO === 'tls' || CONFIG.PROTO === 'dtls';
 const NAME = CONFIG.PROTO.toUpperCase();
 const FAM = CONFIG.FAMILY === 6 ? 'IPv6' : 'IPv4';
 
+/** Ends the run: main() prints the message and exits with status 1. */
 function fail(msg: string): never {
-  console.log(msg);
-  Z.sys_exit(1);
-  throw new Error(msg); // not reached on a device: exit() does not return there
+  throw new Error(msg);
 }
 
 function protocol(): number {
@@ -81,7 +80,11 @@ async function connect(): Promise<number> {
   const fd = Z.zsock_socket(family, datagram ? Z.SOCK_DGRAM : Z.SOCK_STREAM, protocol());
   if (fd < 0) fail(`Failed to create ${NAME} socket (${FAM}): ${fd}`);
   if (secure) setupTls(fd);
-  if (datagram) Z.zsock_setsockopt(fd, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: 0, tv_usec: CONFIG.UDP_TIMEOUT_MS * 1000 });
+  if (datagram) {
+    const ms = CONFIG.UDP_TIMEOUT_MS;
+    const r = Z.zsock_setsockopt(fd, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 });
+    if (r < 0) fail(`SO_RCVTIMEO ${ms} ms: ${r}`);
+  }
   const t0 = Date.now();
   const c = await Z.zsock_connect(fd, res.value!.ai_addr);
   if (c < 0) fail(`Cannot connect to ${NAME} remote (${FAM}): ${c}`);
@@ -151,4 +154,7 @@ async function main(): Promise<void> {
   Z.sys_exit(0);
 }
 
-void main();
+main().catch((e: Error) => {
+  console.log(e.message);
+  Z.sys_exit(1);
+});

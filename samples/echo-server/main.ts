@@ -61,6 +61,11 @@ async function handleConnection(proto: string, fam: string, fd: number): Promise
   log(`${proto} (${fam}): Connection closed`);
 }
 
+/** Errors one peer causes (a failed handshake, a reset, a full table); others stop the loop. */
+function transient(rc: number): boolean {
+  return [Z.errno.ECONNABORTED, Z.errno.ECONNRESET, Z.errno.ETIMEDOUT, Z.errno.ENOMEM, Z.errno.ENFILE, Z.errno.EMFILE, Z.errno.ECONNREFUSED].includes(-rc);
+}
+
 /** Sockets for one protocol on one family; null (logged) where the board cannot. */
 function open(family: number, type: number, proto: number, port: number, name: string): number | null {
   const fam = family === Z.AF_INET ? 'IPv4' : 'IPv6';
@@ -96,6 +101,7 @@ async function serveStream(family: number, proto: number, port: number, name: st
     const fd = await Z.zsock_accept(l);
     if (fd < 0) {
       log(`${name} (${fam}): Accept failed: ${fd}`);
+      if (!transient(fd)) return log(`${name} (${fam}): stopping`);
       if (fd === -Z.errno.ENOMEM) await new Promise((r) => setTimeout(r, 100)); // no TLS context free yet
       continue;
     }
@@ -115,8 +121,9 @@ async function serveDatagram(family: number, proto: number, port: number, name: 
     const from = {} as Z.SockAddr;
     const n = await Z.zsock_recvfrom(fd, buf, 0, from);
     if (n < 0) {
-      // A DTLS peer that failed its handshake or went away; the socket serves the next one.
       log(`${name} (${fam}): Connection error ${n}`);
+      // A DTLS peer that failed its handshake or went away: the socket serves the next one.
+      if (!transient(n)) return log(`${name} (${fam}): stopping`);
       continue;
     }
     received += n;

@@ -8,53 +8,70 @@
 import { EADDRINUSE } from '../errno.js';
 import { config } from '../config.js';
 import { checkAddr, type SockAddr } from './addr.js';
+import { AF_INET6 } from '../api/constants.js';
 
-const claims = new Map<string, { reuse: boolean; count: number }>();
+/** Who holds a port: two holders conflict when their addresses overlap (same family and one is
+ *  the any-address or both are equal, or an IPv6 any-address socket without IPV6_V6ONLY, which
+ *  also takes IPv4), unless both set SO_REUSEADDR/PORT. */
+interface Holder { family: number; addr: string; v6only: boolean; reuse: boolean }
+
+const claims = new Map<string, Holder[]>();
 
 const key = (proto: string, port: number) => `${proto}:${port}`;
+const isAny = (a: string) => a === '0.0.0.0' || a === '::';
 
-/** Claims `port` for `proto` ('tcp' | 'udp'): 0, or -EADDRINUSE. SO_REUSEADDR/PORT on both
- *  sockets lets them share it. */
-export function claim(proto: string, port: number, reuse: boolean): number {
-  const k = key(proto, port);
-  const c = claims.get(k);
-  if (c && !(c.reuse && reuse)) return -EADDRINUSE;
-  claims.set(k, { reuse, count: (c?.count ?? 0) + 1 });
+function overlap(a: Holder, b: Holder): boolean {
+  if (a.family === b.family) return isAny(a.addr) || isAny(b.addr) || a.addr === b.addr;
+  const [v6, v4] = a.family === AF_INET6 ? [a, b] : [b, a];
+  return !v6.v6only && isAny(v6.addr) && v4.family !== v6.family;
+}
+
+/** Claims `port` for `proto` ('tcp' | 'udp') on behalf of `h`: 0, or -EADDRINUSE. */
+export function claim(proto: string, port: number, h: Holder): number {
+  const list = claims.get(key(proto, port)) ?? [];
+  if (list.some((o) => overlap(o, h) && !(o.reuse && h.reuse))) return -EADDRINUSE;
+  list.push(h);
+  claims.set(key(proto, port), list);
   return 0;
 }
 
-export function release(proto: string, port: number): void {
-  const k = key(proto, port);
-  const c = claims.get(k);
-  if (!c) return;
-  if (--c.count <= 0) claims.delete(k);
+/** Gives back the claim `local` was bound with. */
+export function release(proto: string, local: SockAddr): void {
+  const k = key(proto, local.port);
+  const list = claims.get(k);
+  const i = list?.findIndex((o) => o.family === local.family && o.addr === local.addr) ?? -1;
+  if (i < 0) return;
+  list!.splice(i, 1);
+  if (!list!.length) claims.delete(k);
 }
 
 /** bind(): checks the address and claims its port (an ephemeral one for port 0, `auto`).
  *  The bound address, or a negative errno. */
-export function bindAddr(proto: string, family: number, addr: SockAddr, reuse: boolean): { local: SockAddr; auto: boolean } | number {
+export function bindAddr(proto: string, family: number, addr: SockAddr, reuse: boolean, v6only = false): { local: SockAddr; auto: boolean } | number {
   const text = checkAddr(addr, family);
   if (typeof text === 'number') return text;
   const auto = addr.port === 0;
-  const port = auto ? pickPort(proto, reuse) : claim(proto, addr.port, reuse) || addr.port;
+  const h: Holder = { family, addr: text, v6only, reuse };
+  const port = auto ? pickPort(proto, h) : claim(proto, addr.port, h) || addr.port;
   return port < 0 ? port : { local: { family, addr: text, port }, auto };
 }
 
 /** The host refused a port the stack picked (another program holds it): releases it and
  *  claims another, or returns null when the failure is not that or the retries are used up. */
-export function repick(proto: string, errno: number, port: number, auto: boolean, retries: number): number | null {
+export function repick(proto: string, errno: number, local: SockAddr, auto: boolean, retries: number, v6only = false): number | null {
   if (errno !== EADDRINUSE || !auto || retries <= 0) return null;
-  release(proto, port);
-  const next = pickPort(proto);
+  const h = claims.get(key(proto, local.port))?.find((o) => o.family === local.family && o.addr === local.addr);
+  release(proto, local);
+  const next = pickPort(proto, h ?? { family: local.family, addr: local.addr, v6only, reuse: false });
   return next > 0 ? next : null;
 }
 
 /** A free ephemeral port, claimed (shareable when `reuse`). */
-export function pickPort(proto: string, reuse = false): number {
+export function pickPort(proto: string, h: Holder): number {
   const { EPHEMERAL_PORT_MIN: lo, EPHEMERAL_PORT_MAX: hi } = config;
   for (let i = 0; i < 1000; i++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
-    if (!claims.has(key(proto, port)) && claim(proto, port, reuse) === 0) return port;
+    if (!claims.has(key(proto, port)) && claim(proto, port, h) === 0) return port;
   }
   return -EADDRINUSE;
 }

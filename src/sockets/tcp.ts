@@ -38,7 +38,7 @@ export class TcpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local || this.state !== 'new') return -E.EINVAL;
-    const b = bindAddr('tcp', this.family, addr, this.reuse());
+    const b = bindAddr('tcp', this.family, addr, this.reuse(), !!this.opts.get('v6only'));
     if (typeof b === 'number') return b;
     this.local = b.local;
     this.autoPort = b.auto;
@@ -73,7 +73,7 @@ export class TcpSock extends Sock {
       onConnection: (conn) => this.incoming(conn),
       onError: (errno) => {
         if (this.closed) return;
-        const port = repick('tcp', errno, local.port, this.autoPort, retries);
+        const port = repick('tcp', errno, local, this.autoPort, retries);
         if (port !== null) {
           this.local = { ...local, port };
           return this.startListener(retries - 1);
@@ -351,7 +351,7 @@ export class TcpSock extends Sock {
     }
     this.listener?.close();
     for (const child of this.acceptQ.splice(0)) child.conn?.destroy();
-    if (this.local) release('tcp', this.local.port);
+    if (this.local) release('tcp', this.local);
   }
 }
 

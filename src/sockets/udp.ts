@@ -28,7 +28,7 @@ export class UdpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local) return -E.EINVAL;
-    const b = bindAddr('udp', this.family, addr, this.reuse());
+    const b = bindAddr('udp', this.family, addr, this.reuse(), !!this.opts.get('v6only'));
     if (typeof b === 'number') return b;
     this.local = b.local;
     this.autoPort = b.auto;
@@ -52,7 +52,7 @@ export class UdpSock extends Sock {
       onError: (errno) => { this.error = errno; this.changed(); },
     }, (err) => {
       if (!err || this.closed) return this.markReady();
-      const port = repick('udp', err, local.port, this.autoPort, retries);
+      const port = repick('udp', err, local, this.autoPort, retries);
       if (port !== null) {
         this.ep?.close();
         this.local = { ...local, port };
@@ -161,6 +161,6 @@ export class UdpSock extends Sock {
   override close(): void {
     super.close();
     this.ep?.close();
-    if (this.local) release('udp', this.local.port);
+    if (this.local) release('udp', this.local);
   }
 }

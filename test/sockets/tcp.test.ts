@@ -94,6 +94,26 @@ test('bind errors: EADDRINUSE, EAFNOSUPPORT, EINVAL; SO_REUSEADDR shares', () =>
   assert.is(Z.zsock_bind(u2, lo4(a.port)), 0);
 });
 
+test('one port, two families: IPv4 and IPV6_V6ONLY IPv6 listeners share it; a dual-stack [::] does not', async () => {
+  const [, port] = tcpListener(Z.AF_INET);
+  const v6 = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
+  assert.is(Z.zsock_setsockopt(v6, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY, 1), 0);
+  assert.is(Z.zsock_bind(v6, { family: Z.AF_INET6, addr: '::', port }), 0, 'echo_server binds 4242 on both');
+  assert.is(Z.zsock_listen(v6, 2), 0);
+  await Z.zsock_get_context_object(v6)!.whenReady();
+  const o = { value: 0 as unknown };
+  assert.is(Z.zsock_getsockopt(v6, Z.SOL_SOCKET, Z.SO_ERROR, o), 0);
+  assert.is(o.value, 0, 'the host accepted it too');
+  const dual = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
+  Z.zsock_setsockopt(dual, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY, 0);
+  const [, p2] = tcpListener(Z.AF_INET);
+  assert.is(Z.zsock_bind(dual, { family: Z.AF_INET6, addr: '::', port: p2 }), -E.EADDRINUSE, '[::] without V6ONLY takes IPv4 too');
+  const again = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
+  assert.is(Z.zsock_bind(again, { family: Z.AF_INET6, addr: '::1', port }), -E.EADDRINUSE, 'inside the [::] claim');
+  Z.zsock_close(v6);
+  assert.is(Z.zsock_bind(again, { family: Z.AF_INET6, addr: '::1', port }), 0, 'released on close');
+});
+
 test('a port held by another program: listen reports EADDRINUSE via SO_ERROR and accept', async () => {
   const other: Server = createServer();
   servers.push(other);
