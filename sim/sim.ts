@@ -40,6 +40,19 @@ export function firmwareEntry(fw: string): string {
   return !existsSync(fw) && existsSync(sample) ? sample : fw;
 }
 
+/** Running simulators; one process-wide handler routes a board's unhandled rejection to it. */
+const live = new Set<Sim>();
+
+/** A board's unhandled rejection is that board's crash (ignored once it has stopped); any other
+ *  rejection is rethrown, as Node would without a handler. */
+function onRejection(reason: unknown): void {
+  for (const sim of live) {
+    const b = sim.boards.find((x) => x.owns(reason));
+    if (b) return b.fail(reason);
+  }
+  throw reason;
+}
+
 export class Sim {
   readonly vnet: VNet;
   readonly bridge: Bridge;
@@ -49,12 +62,6 @@ export class Sim {
   readonly processes: ProcessBoard[] = [];
   readonly forwards: { spec: Forward; port: number }[] = [];
   private readonly log: (line: string, stream: 'out' | 'err') => void;
-  /** A board's unhandled rejection is that board's crash (ignored once it has stopped). */
-  private onRejection = (reason: unknown) => {
-    const b = this.boards.find((x) => x.owns(reason));
-    if (b) b.fail(reason); else throw reason;
-  };
-
   constructor(readonly opts: SimOptions) {
     this.vnet = new VNet(opts.seed ?? 1);
     if (opts.link) this.vnet.setLink(null, null, opts.link);
@@ -68,7 +75,8 @@ export class Sim {
     if (firmware.some((f) => !f)) throw new Error('every board needs a firmware');
     const virtual = this.opts.boards.some((b) => boardNamed(b.board).natives !== 'host');
     const core = virtual ? wasmBinding(readFileSync(this.opts.coreWasm ?? process.env.ZSOCK_WASM ?? join(process.cwd(), 'build/wasm/zsock-core.wasm'))) : null;
-    process.on('unhandledRejection', this.onRejection);
+    live.add(this);
+    if (live.size === 1) process.on('unhandledRejection', onRejection);
     for (const [i, spec] of this.opts.boards.entries()) {
       const board = boardNamed(spec.board);
       const name = spec.name ?? (this.opts.boards.length > 1 ? `${spec.board}-${i + 1}` : spec.board);
@@ -105,7 +113,10 @@ export class Sim {
     for (const b of [...this.boards, ...this.processes]) b.stop();
     this.bridge.close();
     // Promises a stopped board left behind may still reject on this turn.
-    setImmediate(() => process.off('unhandledRejection', this.onRejection));
+    setImmediate(() => {
+      live.delete(this);
+      if (!live.size) process.off('unhandledRejection', onRejection);
+    });
   }
 }
 

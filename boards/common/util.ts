@@ -3,10 +3,13 @@ import type { NetAddr } from '../../src/net/driver.js';
 
 /**
  * Binds with a port the adapter picks itself when the caller asked for 0: neither platform API
- * reports the port it chose, and getsockname() must answer. Tries the IANA dynamic range.
+ * reports the port it chose, and getsockname() must answer. Tries the IANA dynamic range. null
+ * when the port (or every port tried) is taken: the native constructor threw.
  */
 export function bindPicked<T>(port: number, open: (port: number) => T): { it: T; port: number } | null {
-  if (port) return { it: open(port), port };
+  if (port) {
+    try { return { it: open(port), port }; } catch { return null; } // taken
+  }
   for (let i = 0; i < 32; i++) {
     const p = 49152 + Math.floor(Math.random() * 16384);
     try { return { it: open(p), port: p }; } catch { /* taken: try another */ }

@@ -93,8 +93,12 @@ class ModdableTcp implements TcpConn {
   }
 
   private readable(): void {
-    if (this.paused || this.done || !this.sock) return;
-    for (let b = this.sock.read(); b !== undefined; b = this.sock.read()) this.events.onData(new Uint8Array(b as ArrayBuffer));
+    // onData may pause, close or destroy this connection: look again before each read.
+    while (!this.paused && !this.done && this.sock) {
+      const b = this.sock.read();
+      if (b === undefined) return;
+      this.events.onData(new Uint8Array(b as ArrayBuffer));
+    }
   }
 
   private failed(): void {

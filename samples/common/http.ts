@@ -5,7 +5,7 @@
  */
 import * as Z from 'zsock';
 import { RSA_CERT, EC_CERT } from './credentials.js';
-import { addPem, tlsInfo, RSA_TAG, EC_TAG } from './tls_info.js';
+import { addPem, tlsInfo, tls12Suites, RSA_TAG, EC_TAG } from './tls_info.js';
 
 export interface GetOptions {
   host: string;
@@ -67,6 +67,7 @@ export async function httpGet(o: GetOptions, onBody: (chunk: Uint8Array) => void
     if (o.tls) {
       Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, trustAnchors(o.caPem));
       Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_HOSTNAME, o.tlsHostname);
+      if (o.tlsVersion === '1.2' && Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, tls12Suites(false)) < 0) return -Z.errno.EINVAL;
     }
     const t0 = Date.now();
     const c = await Z.zsock_connect(fd, res.value.ai_addr);

@@ -27,3 +27,14 @@ export function hexBytes(hex: string): Uint8Array {
 
 /** The samples' security tags (Zephyr's echo samples use 1 for the certificate, 2 for the PSK). */
 export const RSA_TAG = 1, PSK_TAG = 2, EC_TAG = 3;
+
+/** TLS_CIPHERSUITE_LIST for a TLS 1.2-only connection (IPPROTO_TLS_1_2 allows 1.3 as well, so
+ *  naming 1.2 suites is how an application stays on 1.2); four entries, Zephyr's default
+ *  CONFIG_NET_SOCKETS_TLS_MAX_CIPHERSUITES. */
+export function tls12Suites(psk: boolean): number[] {
+  const S = Z.CIPHERSUITES;
+  return psk
+    ? [S.TLS_PSK_WITH_AES_128_GCM_SHA256, S.TLS_PSK_WITH_CHACHA20_POLY1305_SHA256]
+    : [S.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, S.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+      S.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, S.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256];
+}

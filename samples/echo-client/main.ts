@@ -7,7 +7,7 @@
 import * as Z from 'zsock';
 import { sampleConfig } from '../common/config.js';
 import { RSA_CERT, EC_CERT, PSK_HEX, PSK_ID } from '../common/credentials.js';
-import { addPem, hexBytes, tlsInfo, RSA_TAG, PSK_TAG, EC_TAG } from '../common/tls_info.js';
+import { addPem, hexBytes, tlsInfo, tls12Suites, RSA_TAG, PSK_TAG, EC_TAG } from '../common/tls_info.js';
 
 const CONFIG = sampleConfig({
   /** CONFIG_NET_CONFIG_PEER_IPV4_ADDR, or a name getaddrinfo resolves. */
@@ -59,6 +59,10 @@ function protocol(): number {
 }
 
 function setupTls(fd: number): void {
+  if (CONFIG.TLS_VERSION === '1.2') {
+    const r = Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, tls12Suites(CONFIG.CREDENTIAL === 'psk'));
+    if (r < 0) fail(`TLS_CIPHERSUITE_LIST: ${r}`);
+  }
   if (CONFIG.CREDENTIAL === 'psk') {
     Z.tls_credential_add(PSK_TAG, Z.TLS_CREDENTIAL_PSK, hexBytes(PSK_HEX));
     Z.tls_credential_add(PSK_TAG, Z.TLS_CREDENTIAL_PSK_ID, new TextEncoder().encode(PSK_ID));

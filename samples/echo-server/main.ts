@@ -66,6 +66,15 @@ function transient(rc: number): boolean {
   return [Z.errno.ECONNABORTED, Z.errno.ECONNRESET, Z.errno.ETIMEDOUT, Z.errno.ENOMEM, Z.errno.ENFILE, Z.errno.EMFILE, Z.errno.ECONNREFUSED].includes(-rc);
 }
 
+/** Why a socket could not be bound (now, or later through accept/recvfrom: the stack binds
+ *  asynchronously on some boards). */
+function bindFailed(name: string, family: number, port: number, err: number): void {
+  const fam = family === Z.AF_INET ? 'IPv4' : 'IPv6';
+  if (family === Z.AF_INET6 && err === -Z.errno.EADDRINUSE) log(`${name} (${fam}): port ${port} is served by the IPv4 socket (this stack binds both families)`);
+  else if (err === -Z.errno.EAFNOSUPPORT) log(`${name} (${fam}): not supported on this board`);
+  else log(`${name} (${fam}): Failed to bind: ${err}`);
+}
+
 /** Sockets for one protocol on one family; null (logged) where the board cannot. */
 function open(family: number, type: number, proto: number, port: number, name: string): number | null {
   const fam = family === Z.AF_INET ? 'IPv4' : 'IPv6';
@@ -78,10 +87,7 @@ function open(family: number, type: number, proto: number, port: number, name: s
   if (family === Z.AF_INET6) Z.zsock_setsockopt(fd, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY, 1);
   const rc = Z.zsock_bind(fd, { family, addr: family === Z.AF_INET ? '0.0.0.0' : '::', port });
   if (rc < 0 || (type === Z.SOCK_STREAM && Z.zsock_listen(fd, CONFIG.NUM_HANDLERS) < 0)) {
-    const err = rc < 0 ? rc : -Z.zsock_errno();
-    if (family === Z.AF_INET6 && err === -Z.errno.EADDRINUSE) log(`${name} (${fam}): port ${port} is served by the IPv4 socket (this stack binds both families)`);
-    else if (err === -Z.errno.EAFNOSUPPORT) log(`${name} (${fam}): not supported on this board`);
-    else log(`${name} (${fam}): Failed to bind: ${err}`);
+    bindFailed(name, family, port, rc < 0 ? rc : -Z.zsock_errno());
     Z.zsock_close(fd);
     return null;
   }
@@ -100,8 +106,12 @@ async function serveStream(family: number, proto: number, port: number, name: st
     while (active >= CONFIG.NUM_HANDLERS) await new Promise<void>((r) => { freed = r; });
     const fd = await Z.zsock_accept(l);
     if (fd < 0) {
-      log(`${name} (${fam}): Accept failed: ${fd}`);
-      if (!transient(fd)) return log(`${name} (${fam}): stopping`);
+      if (fd === -Z.errno.EADDRINUSE || fd === -Z.errno.EAFNOSUPPORT) bindFailed(name, family, port, fd);
+      else log(`${name} (${fam}): Accept failed: ${fd}`);
+      if (!transient(fd)) {
+        Z.zsock_close(l); // gives its TLS context back
+        return;
+      }
       if (fd === -Z.errno.ENOMEM) await new Promise((r) => setTimeout(r, 100)); // no TLS context free yet
       continue;
     }
@@ -121,9 +131,13 @@ async function serveDatagram(family: number, proto: number, port: number, name: 
     const from = {} as Z.SockAddr;
     const n = await Z.zsock_recvfrom(fd, buf, 0, from);
     if (n < 0) {
-      log(`${name} (${fam}): Connection error ${n}`);
+      if (n === -Z.errno.EADDRINUSE || n === -Z.errno.EAFNOSUPPORT) bindFailed(name, family, port, n);
+      else log(`${name} (${fam}): Connection error ${n}`);
       // A DTLS peer that failed its handshake or went away: the socket serves the next one.
-      if (!transient(n)) return log(`${name} (${fam}): stopping`);
+      if (!transient(n)) {
+        Z.zsock_close(fd);
+        return;
+      }
       continue;
     }
     received += n;

@@ -130,6 +130,8 @@ export class DtlsSock extends Sock {
         p.session.feed(d.data);
         p.last = now;
       }
+      // The inner socket's own failure (the host refused its bind): this socket's error.
+      if (this.inner.error && !this.error) this.error = this.inner.takeError();
       for (const p of [...this.peers.values()]) this.step(p, now);
       this.rearm(now);
     } finally {

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
-import { closeAll, lo4, sleep } from '../helpers/zs.js';
+import { closeAll, lo4, sleep, within } from '../helpers/zs.js';
 import * as dgram from 'node:dgram';
 import { TlsSession } from '../../src/tls/index.js';
 import { pki } from '../helpers/pki.js';
@@ -160,6 +160,20 @@ test('unknown CA: connect ECONNABORTED; a silent server: ETIMEDOUT', async () =>
   const m = {} as Z.SockAddr;
   Z.zsock_getsockname(mute, m);
   assert.is(await Z.zsock_connect(client(), m), -E.ETIMEDOUT);
+});
+
+test('a port held by another program: the DTLS server socket reports EADDRINUSE from recvfrom', async () => {
+  const other = dgram.createSocket('udp4');
+  await new Promise<void>((r) => other.bind(0, '127.0.0.1', r));
+  try {
+    const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.PSK]);
+    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_DTLS_ROLE, Z.TLS_DTLS_ROLE_SERVER);
+    assert.is(Z.zsock_bind(fd, lo4(other.address().port)), 0, 'bind cannot know yet');
+    assert.is(await within(Z.zsock_recvfrom(fd, new Uint8Array(16), 0, {} as Z.SockAddr), 3000, 'recvfrom'), -E.EADDRINUSE);
+  } finally {
+    other.close();
+  }
 });
 
 test('connection ID: TLS_DTLS_CID enabled on both sides; status and peer value', async () => {
