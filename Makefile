@@ -21,7 +21,7 @@ LDFLAGS_WASM := -O2 -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
 SHIM_SRC := $(wildcard wasm/*.c)
 SHIM_HDR := $(wildcard wasm/*.h)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench sim clean distclean
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench sim run clean distclean
 
 build: deps wasm ts certs
 
@@ -97,6 +97,11 @@ SAMPLE ?= echo-server
 HOSTFWD ?= tcp:4242-:4242
 sim: build
 	node bin/zsock.mjs sim --board $(BOARD) --hostfwd $(HOSTFWD) $(SAMPLE)
+
+# The README's main job: echo over TLS 1.3 between two simulated boards, then HTTPS from a
+# simulated board to a real server on the host (openssl s_server, installed by test-deps).
+run: build test-deps
+	@node $(BUILD)/js/samples/demo.js
 
 bench: build
 	@node $(BUILD)/js/bench/handshake.js

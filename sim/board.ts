@@ -65,11 +65,13 @@ export class SimBoard {
 
   /** Resolves with the error when this board crashes. */
   crashed(): Promise<Error> {
+    if (this.crash) return Promise.resolve(this.crash);
     return new Promise((r) => this.crashWaiters.push(r));
   }
 
   /** Resolves with the firmware's exit status when it calls exit(). */
   exited(): Promise<number> {
+    if (this.exitStatus !== null) return Promise.resolve(this.exitStatus);
     return new Promise((r) => this.exitWaiters.push(r));
   }
 

@@ -34,7 +34,7 @@ export class ProcessBoard {
       // Node ends with 1 and a stack on stderr for an uncaught exception: that is a crash.
       if (code === 1 && this.stderrTail.some((l) => /^\s+at /.test(l))) {
         this.state = 'crashed';
-        const e = new Error(this.stderrTail.join('\n'));
+        const e = (this.crash = new Error(this.stderrTail.join('\n')));
         this.log(`[${this.name}] *** firmware crashed`, 'err');
         for (const w of this.crashWaiters.splice(0)) w(e);
         return;
@@ -46,10 +46,14 @@ export class ProcessBoard {
   }
 
   exited(): Promise<number> {
+    if (this.exitStatus !== null) return Promise.resolve(this.exitStatus);
     return new Promise((r) => this.exitWaiters.push(r));
   }
 
+  private crash: Error | null = null;
+
   crashed(): Promise<Error> {
+    if (this.crash) return Promise.resolve(this.crash);
     return new Promise((r) => this.crashWaiters.push(r));
   }
 
