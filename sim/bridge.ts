@@ -130,7 +130,7 @@ export class Bridge implements HostBridge {
     this.closed = true;
     for (const s of this.servers) s.close();
     for (const s of this.outUdp.values()) s.close();
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.sockets) s.resetAndDestroy(); // no pending FIN left for Node to wait on at exit
     this.servers = [];
     this.outUdp.clear();
   }
