@@ -145,3 +145,13 @@ export class Peer {
     if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
   }
 }
+
+/** Sends `text` to 127.0.0.1:port over TCP and resolves with as many bytes of answer. */
+export function echoOnce(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(text));
+    let got = '';
+    s.on('data', (d) => { got += d; if (got.length >= text.length) { s.end(); resolve(got); } });
+    s.on('error', reject);
+  });
+}

@@ -7,7 +7,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,7 +17,7 @@ import { Sim, type BoardSpec } from '../../sim/sim.js';
 import { sampleConfig } from '../../samples/common/config.js';
 import { RSA_CERT, RSA_KEY, EC_CERT } from '../../samples/common/credentials.js';
 import { ROOT } from '../helpers/pki.js';
-import { Peer, freePort } from '../helpers/net.js';
+import { Peer, freePort, echoOnce } from '../helpers/net.js';
 import { until, within } from '../helpers/zs.js';
 
 const sample = (name: string) => join(ROOT, 'samples', name, 'main.ts');
@@ -113,14 +112,6 @@ test('native-sim: an espruino board reaches the echo-server running on the host 
   assert.ok(host);
 });
 
-function tcpEcho(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => s.write(text));
-    let got = '';
-    s.on('data', (d) => { got += d; if (got.length >= text.length) { s.end(); resolve(got); } });
-    s.on('error', reject);
-  });
-}
 
 function udpEcho(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -137,7 +128,7 @@ test('host tools → echo-server on moddable-esp32 through hostfwd: node:net, no
     { hostfwd: ['tcp:0-:4242', 'udp:0-:4242', 'tcp:0-:4243', 'udp:0-:4243'] });
   await until(() => lines.some((l) => l.includes('Waiting for DTLS packets on port 4243 (IPv4)')), 5000, 'the server');
   const [tcp, udp, tls, dtls] = sim.forwards.map((f) => f.port);
-  assert.is(await within(tcpEcho(tcp, 'plain tcp'), 5000, 'tcp'), 'plain tcp');
+  assert.is(await within(echoOnce(tcp, 'plain tcp'), 5000, 'tcp'), 'plain tcp');
   assert.is(await within(udpEcho(udp, 'plain udp'), 5000, 'udp'), 'plain udp');
   const ca = join(dir, 'ca.pem');
   for (const [flag, text] of [['-tls1_2', 'over tls 1.2'], ['-tls1_3', 'over tls 1.3']]) {
@@ -169,7 +160,7 @@ test('host tools → echo-server on espruino-esp32 through hostfwd: node:net and
   const sim = await boot([{ board: 'espruino-esp32', name: 'board', firmware: sample('echo-server'), config: { DTLS: 'n', IPV6: 'n' } }],
     { hostfwd: ['tcp:0-:4242', 'tcp:0-:4243'] });
   await until(() => lines.some((l) => l.includes('Waiting for TLS connection on port 4243 (IPv4)')), 5000, 'the server');
-  assert.is(await within(tcpEcho(sim.forwards[0].port, 'x'.repeat(3000)), 5000, 'tcp'), 'x'.repeat(3000));
+  assert.is(await within(echoOnce(sim.forwards[0].port, 'x'.repeat(3000)), 5000, 'tcp'), 'x'.repeat(3000));
   const p = new Peer('openssl', ['s_client', '-connect', `127.0.0.1:${sim.forwards[1].port}`, '-tls1_3', '-CAfile', join(dir, 'ca.pem'), '-verify_return_error', '-quiet'], undefined, 'espruino tls\n');
   peers.push(p);
   await p.waitFor('espruino tls', 10000);

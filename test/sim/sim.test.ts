@@ -5,12 +5,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sim } from '../../sim/sim.js';
 import { ROOT, CERTS } from '../helpers/pki.js';
-import { Peer } from '../helpers/net.js';
+import { Peer, echoOnce } from '../helpers/net.js';
 import { until, within } from '../helpers/zs.js';
 import { readFileSync } from 'node:fs';
 
@@ -31,14 +30,6 @@ let lines: string[] = [];
 const log = (l: string) => { lines.push(l); };
 test.after.each(() => { sims.forEach((s) => s.stop()); sims = []; lines = []; });
 
-function echoOnce(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => s.write(text));
-    let got = '';
-    s.on('data', (d) => { got += d; if (got.length >= text.length) { s.end(); resolve(got); } });
-    s.on('error', reject);
-  });
-}
 
 for (const board of ['moddable-esp32', 'espruino-esp32']) {
   test(`${board}: the echo firmware answers node:net and openssl s_client (TLS 1.3) through hostfwd`, async () => {
