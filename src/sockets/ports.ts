@@ -7,7 +7,7 @@
  */
 import { EADDRINUSE } from '../errno.js';
 import { config } from '../config.js';
-import { checkAddr, type SockAddr } from './addr.js';
+import { checkAddr, ANY4, ANY6, type SockAddr } from './addr.js';
 import { AF_INET6 } from '../api/constants.js';
 
 /** Who holds a port: two holders conflict when their addresses overlap (same family and one is
@@ -18,12 +18,12 @@ interface Holder { family: number; addr: string; v6only: boolean; reuse: boolean
 const claims = new Map<string, Holder[]>();
 
 const key = (proto: string, port: number) => `${proto}:${port}`;
-const isAny = (a: string) => a === '0.0.0.0' || a === '::';
+const isAny = (a: string) => a === ANY4 || a === ANY6;
 
 function overlap(a: Holder, b: Holder): boolean {
   if (a.family === b.family) return isAny(a.addr) || isAny(b.addr) || a.addr === b.addr;
-  const [v6, v4] = a.family === AF_INET6 ? [a, b] : [b, a];
-  return !v6.v6only && isAny(v6.addr) && v4.family !== v6.family;
+  const v6 = a.family === AF_INET6 ? a : b; // families differ: a dual-stack [::] takes IPv4 too
+  return !v6.v6only && isAny(v6.addr);
 }
 
 /** Claims `port` for `proto` ('tcp' | 'udp') on behalf of `h`: 0, or -EADDRINUSE. */

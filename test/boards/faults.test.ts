@@ -10,7 +10,8 @@ import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { setDriver } from '../../src/net/index.js';
 import { hostDriver } from '../../src/net/host.js';
-import type { TcpEnd, VHost, VNet } from '../../sim/vnet.js';
+import type { VHost, VNet } from '../../sim/vnet.js';
+import { rawListen } from '../helpers/vpeer.js';
 import { closeAll, sleep, until, within } from '../helpers/zs.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
 import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
@@ -18,21 +19,11 @@ import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
 const pattern = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
 
 /** A raw echo service on `h:port` (a peer machine's TCP stack, below any driver). */
-function echoPeer(h: VHost, port: number): { ends: TcpEnd[] } {
-  const s = { ends: [] as TcpEnd[] };
-  h.bindTcp(port);
-  h.listeners.set(port, {
-    local: { family: 4, address: '0.0.0.0', port }, v6only: true, hasRoom: () => true,
-    onConnection: (end) => {
-      s.ends.push(end);
-      end.events = {
-        onConnect() {}, onAck() {}, onClose() {}, onError() {},
-        onData: (b) => { end.send(b); end.consumed(b.length); },
-        onEnd: () => end.end(),
-      };
-    },
-  });
-  return s;
+function echoPeer(h: VHost, port: number): void {
+  rawListen(h, port, (end) => ({
+    onData: (b) => { end.send(b); end.consumed(b.length); },
+    onEnd: () => end.end(),
+  }));
 }
 
 async function connectTo(a: string, port: number): Promise<number> {

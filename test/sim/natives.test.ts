@@ -10,6 +10,7 @@ import { hostRealm } from '../../sim/natives/realm.js';
 import { moddableIO, SNDBUF, LISTEN_QUEUE, UDP_QUEUE } from '../../sim/natives/moddable.js';
 import { espruinoModules, CHUNK, SOCKET_ERR, encodeUdp, decodeUdp } from '../../sim/natives/espruino.js';
 import { until } from '../helpers/zs.js';
+import { rawListen } from '../helpers/vpeer.js';
 import * as E from '../../src/errno.js';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
@@ -23,18 +24,13 @@ function world(): { net: VNet; board: VHost; peer: VHost } {
 /** A raw peer listening on `port`: collects what arrives and hands out its accepted end. */
 function rawServer(h: VHost, port: number) {
   const s = { ends: [] as TcpEnd[], got: [] as number[], ended: false, error: 0 };
-  h.bindTcp(port);
-  h.listeners.set(port, {
-    local: { family: 4, address: '0.0.0.0', port }, v6only: true, hasRoom: () => true,
-    onConnection: (end) => {
-      s.ends.push(end);
-      end.events = {
-        onConnect() {}, onAck() {}, onClose() {},
-        onData: (b) => { s.got.push(...b); end.consumed(b.length); },
-        onEnd: () => { s.ended = true; },
-        onError: (e) => { s.error = e; },
-      };
-    },
+  rawListen(h, port, (end) => {
+    s.ends.push(end);
+    return {
+      onData: (b) => { s.got.push(...b); end.consumed(b.length); },
+      onEnd: () => { s.ended = true; },
+      onError: (e) => { s.error = e; },
+    };
   });
   return s;
 }
