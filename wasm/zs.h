@@ -71,6 +71,14 @@ typedef struct zs_ctx {
     double timer_start;
     uint32_t timer_int, timer_fin;
 
+    /* after the handshake (zs_post.c) */
+    void *ku_in, *ku_out;          /* transforms made by KeyUpdates (owned by the shim) */
+    uint32_t key_updates_received;
+    uint16_t group;                /* IANA NamedGroup of the key exchange */
+    int in_steps;                  /* inside zs_handshake's step loop: a verify may defer */
+    int verify_deferred;           /* the host's verify callback has not answered yet */
+    int verify_failed;             /* a deferred answer rejected the peer */
+
     /* arena accounting */
     int64_t mem_cur;
     int64_t mem_peak;
@@ -82,6 +90,14 @@ void zs_acct_begin(int64_t *u0);
 void zs_acct_end(zs_ctx *c, int64_t u0);
 int zs_rng(void *p, unsigned char *out, size_t len);
 size_t zs_arena_used_bytes(void);
+
+/* zs_post.c */
+#define ZS_VERIFY_DEFER 1          /* zs_host_verify: the answer comes later (zs_verify_resume) */
+#define ZS_VERIFY_PENDING 1        /* zs_handshake: paused until zs_verify_resume */
+int zs_post_run_handshake(zs_ctx *c);
+int zs_post_key_update_received(zs_ctx *c);
+void zs_post_note_group(zs_ctx *c);
+void zs_post_free(zs_ctx *c);
 
 /* Host imports (the board provides them). */
 ZS_IMPORT(zs_host_random) int zs_host_random(unsigned char *out, size_t len);

@@ -89,6 +89,7 @@ ZS_API void zs_free(zs_ctx *c)
     if (c == NULL) {
         return;
     }
+    zs_post_free(c);
     mbedtls_ssl_free(&c->ssl);
     mbedtls_ssl_config_free(&c->conf);
     mbedtls_x509_crt_free(&c->ca);
@@ -298,7 +299,21 @@ ZS_API void zs_conf_server(zs_ctx *c, zs_srv *s, int flags)
 static int verify_trampoline(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     zs_ctx *c = p;
-    return zs_host_verify(c->id, depth, crt->raw.p, crt->raw.len, flags);
+    uint32_t given = *flags;
+    int ret = zs_host_verify(c->id, depth, crt->raw.p, crt->raw.len, flags);
+    if (ret != ZS_VERIFY_DEFER) {
+        return ret;
+    }
+    /* Deferred: mbedTLS goes on as if this certificate were fine and zs_handshake pauses after
+     * this step; zs_verify_resume gives the real answer before anything more is sent. Outside
+     * zs_handshake (a TLS 1.2 renegotiation) nothing can pause, so a deferral is a rejection. */
+    if (!c->in_steps) {
+        *flags = given | MBEDTLS_X509_BADCERT_OTHER;
+        return 0;
+    }
+    c->verify_deferred = 1;
+    *flags = 0;
+    return 0;
 }
 
 /* Freezes the configuration into a session. */

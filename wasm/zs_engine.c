@@ -38,13 +38,20 @@ ZS_API uint32_t zs_io_out_len(const zs_ctx *c)
     return c->out_len;
 }
 
-/* One step of the handshake. 0 when it is over. A DTLS server answers a ClientHello without a
- * valid cookie with HelloVerifyRequest and starts over, keeping the client's address: the host
- * sees WANT_READ (and a datagram to send). */
+/* Runs the handshake as far as it can go: 0 when it is over; ZS_VERIFY_PENDING (1) while the
+ * host's verify callback has deferred its answer (see zs_verify_resume). A DTLS server answers
+ * a ClientHello without a valid cookie with HelloVerifyRequest and starts over, keeping the
+ * client's address: the host sees WANT_READ (and a datagram to send). */
 ZS_API int zs_handshake(zs_ctx *c)
 {
+    if (c->verify_deferred) {
+        return ZS_VERIFY_PENDING;
+    }
+    if (c->verify_failed) {
+        return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+    }
     ACCT_BEGIN;
-    int ret = mbedtls_ssl_handshake(&c->ssl);
+    int ret = zs_post_run_handshake(c);
     if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) {
         ret = mbedtls_ssl_session_reset(&c->ssl);
         if (ret == 0 && c->transport_id != NULL) {
@@ -65,7 +72,17 @@ ZS_API int zs_handshake(zs_ctx *c)
 ZS_API int zs_read(zs_ctx *c, unsigned char *buf, size_t len)
 {
     ACCT_BEGIN;
-    int ret = mbedtls_ssl_read(&c->ssl, buf, len);
+    int ret;
+    for (;;) {
+        ret = mbedtls_ssl_read(&c->ssl, buf, len);
+        if (ret != MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE) {
+            break;
+        }
+        ret = zs_post_key_update_received(c); /* mbedTLS 3.6 has no KeyUpdate; the shim does */
+        if (ret != 0) {
+            break;
+        }
+    }
     ACCT_END(c);
     return ret;
 }

@@ -49,7 +49,7 @@ export interface TlsConfig {
   renegotiation?: boolean;
   /** Called for each certificate of the peer's chain, leaf at depth 0, with mbedTLS's flags.
    *  Return new flags (0 accepts), nothing to keep them, or a negative number to abort. */
-  verifyCallback?: (cert: Uint8Array, depth: number, flags: number) => number | void;
+  verifyCallback?: (cert: Uint8Array, depth: number, flags: number) => number | void | Promise<number>;
 }
 
 const VERIFY: Record<VerifyMode, number> = { none: 0, optional: 1, required: 2 };

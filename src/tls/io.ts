@@ -80,6 +80,15 @@ export class CipherPipe {
     return out;
   }
 
+  /** Takes the queued input the core has not read (stream): after the peer's close_notify it is
+   *  what follows the TLS session on the connection, plain text again (STARTTLS-style stop). */
+  takeUnread(): Uint8Array {
+    const rest = concat(this.inQ, this.inBytes);
+    this.inQ = [];
+    this.inBytes = 0;
+    return rest;
+  }
+
   /** Stages queued input and lends both windows to the core. */
   begin(): void {
     const s = Staging.of(this.core);

@@ -7,6 +7,8 @@
  * TlsStep, the next action for the socket layer (rustls style):
  *   done      the handshake is over / n bytes were read or written
  *   want-read feed more ciphertext, or call again at `timerDeadline` (DTLS)
+ *   want-verify the verify callback deferred its answer (a Promise); call again once it
+ *             settled (`onVerifyAnswer` tells when)
  *   closed    the peer sent close_notify (sticky)
  *   fatal     the session is dead; the error is sticky and says why
  * After every call, `pendingOutput > 0` means there is ciphertext to send.
@@ -20,10 +22,15 @@ import { applyConfig, type TlsConfig, TLS1_2, TLS1_3 } from './config.js';
 export type TlsStep =
   | { readonly state: 'done'; readonly n: number; /** DTLS read: the record's length before truncation */ readonly full?: number }
   | { readonly state: 'want-read' }
+  | { readonly state: 'want-verify' }
   | { readonly state: 'closed' }
   | { readonly state: 'fatal'; readonly error: TlsError };
 
 const WANT_READ: TlsStep = Object.freeze({ state: 'want-read' });
+const WANT_VERIFY: TlsStep = Object.freeze({ state: 'want-verify' });
+const VERIFY_PENDING = 1; // zs_handshake: paused for a deferred verify answer (zs.h)
+const VERIFY_DEFER = 1;   // zs_host_verify: the answer comes later
+const BADCERT_OTHER = 0x0100; // MBEDTLS_X509_BADCERT_OTHER: a deferred answer that failed
 const CLOSED: TlsStep = Object.freeze({ state: 'closed' });
 const done = (n: number): TlsStep => ({ state: 'done', n });
 
@@ -45,6 +52,9 @@ export class TlsSession {
   private verifyCallback: TlsConfig['verifyCallback'];
   private ticketCount = 0;
   private eofSeen = false;
+  private verifyAnswer: number | null = null; // a deferred verify callback's flags, not yet given
+  /** Called when a deferred verify answer arrives: drive the handshake again. */
+  onVerifyAnswer: (() => void) | null = null;
 
   /** Creates a configured session. Throws TlsError: EINVAL for unusable configuration
    *  (unparsable certificate or key, bad option), ENOMEM when the arena is exhausted. */
@@ -112,7 +122,14 @@ export class TlsSession {
     if (early) return early;
     if (this.handshakeDone) return done(0);
     this.core.x.zs_clock(now);
-    return this.step(this.call(() => this.core.x.zs_handshake(this.ctx)));
+    if (this.verifyAnswer !== null) {
+      const flags = this.verifyAnswer;
+      this.verifyAnswer = null;
+      const r = this.call(() => this.core.x.zs_verify_resume(this.ctx, flags));
+      if (r < 0) return this.step(r);
+    }
+    const r = this.call(() => this.core.x.zs_handshake(this.ctx));
+    return r === VERIFY_PENDING ? WANT_VERIFY : this.step(r);
   }
 
   /** Decrypts application data into `buf`: done(n > 0), want-read, closed or fatal. A stream
@@ -184,6 +201,33 @@ export class TlsSession {
     return r < 0 && r !== MBEDTLS.WANT_READ ? this.step(r) : done(0);
   }
 
+  /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3): our next sending key; with `requestPeer` the peer is
+   *  asked to update its own. Received KeyUpdates are handled by read(). ENOTSUP before an
+   *  established TLS 1.3 session (not latched). */
+  keyUpdate(requestPeer: boolean, now: number): TlsStep {
+    return this.postHandshake('KeyUpdate', now, () => this.core.x.zs_key_update(this.ctx, requestPeer ? 1 : 0));
+  }
+
+  /** A TLS 1.3 server sends one more NewSessionTicket now. ENOTSUP otherwise (not latched). */
+  sendTicket(now: number): TlsStep {
+    return this.postHandshake('NewSessionTicket on demand', now, () => this.core.x.zs_send_ticket(this.ctx));
+  }
+
+  private postHandshake(what: string, now: number, op: () => number): TlsStep {
+    const pre = this.check();
+    if (pre) return pre;
+    if (!this.handshakeDone || this.datagram || this.version !== TLS1_3) return { state: 'fatal', error: engineError.unsupported(what) };
+    this.core.x.zs_clock(now);
+    const r = this.call(op);
+    return r === MBEDTLS.FEATURE_UNAVAILABLE ? { state: 'fatal', error: engineError.unsupported(what) } : this.step(r);
+  }
+
+  /** Stream: takes the received bytes the session has not read. After the peer's close_notify
+   *  they are what follows on the connection (a STARTTLS-style return to plain text). */
+  takeUnread(): Uint8Array {
+    return this.pipe.takeUnread();
+  }
+
   /** TLS 1.2 renegotiation (both sides must allow it). */
   renegotiate(now: number): TlsStep {
     const pre = this.ready(now);
@@ -247,6 +291,17 @@ export class TlsSession {
     const len = this.core.scratch(4 + 256), buf = len + 4;
     if (!this.core.x.zs_peer_cid(this.ctx, buf, len)) return null;
     return this.core.u8.slice(buf, buf + this.core.dv.getUint32(len, true));
+  }
+
+  /** The key-exchange group (IANA NamedGroup: 23 secp256r1, 24 secp384r1, 29 x25519); 0 when
+   *  there was none (PSK) or before the key exchange. */
+  get group(): number {
+    return this.ctx ? this.core.x.zs_group(this.ctx) : 0;
+  }
+
+  /** KeyUpdate messages received from the peer (TLS 1.3). */
+  get keyUpdatesReceived(): number {
+    return this.ctx ? this.core.x.zs_key_updates_received(this.ctx) : 0;
   }
 
   /** NewSessionTicket messages received so far (TLS 1.3 client). */
@@ -371,12 +426,21 @@ export class TlsSession {
     return { state: 'fatal', error: this.fatal };
   }
 
-  /** Runs the user's verify callback; never lets an exception cross into wasm. */
+  /** Runs the user's verify callback; never lets an exception cross into wasm. A Promise is a
+   *  deferred answer: the handshake pauses (want-verify) until it settles with the flags. */
   callVerify(depth: number, der: Uint8Array, flagsPtr: number): number {
     const dv = this.core.dv;
     const flags = dv.getUint32(flagsPtr, true);
     try {
       const r = this.verifyCallback?.(der, depth, flags);
+      if (r && typeof (r as Promise<number>).then === 'function') {
+        const answer = (v: number) => {
+          this.verifyAnswer = v;
+          this.onVerifyAnswer?.();
+        };
+        (r as Promise<number>).then((v) => answer(typeof v === 'number' && v >= 0 ? v >>> 0 : BADCERT_OTHER), () => answer(BADCERT_OTHER));
+        return VERIFY_DEFER;
+      }
       if (typeof r === 'number' && r < 0) return r;
       if (typeof r === 'number') dv.setUint32(flagsPtr, r >>> 0, true);
       return 0;

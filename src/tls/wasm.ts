@@ -57,6 +57,11 @@ export interface CoreExports {
   zs_timer_deadline(ctx: number): number;
   zs_peer_cid(ctx: number, buf: number, lenOut: number): number;
   zs_mem(ctx: number, which: number): number;
+  zs_key_update(ctx: number, requestUpdate: number): number;
+  zs_key_updates_received(ctx: number): number;
+  zs_send_ticket(ctx: number): number;
+  zs_group(ctx: number): number;
+  zs_verify_resume(ctx: number, flags: number): number;
 }
 
 /** Called by the core while it verifies a peer certificate (see TlsSession's verifyCallback). */

@@ -9,6 +9,11 @@ import { session, freeAll } from '../helpers/sessions.js';
 test.after.each(freeAll);
 
 test('a session counts its own arena bytes; free() returns them all', () => {
+  // PSA's dynamic key store allocates its first slice with the first key and keeps it: one
+  // handshake first, so the suite measures the same when it runs alone as after others.
+  const w = [session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' }), session({ role: 'server', certs: [pki.serverEc()] })];
+  handshake(w[0], w[1]);
+  w.forEach((x) => x.free());
   const before = getCore().arena().used;
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
   const s = session({ role: 'server', certs: [pki.serverEc()] });
