@@ -7,6 +7,8 @@ export interface ZsockConfig {
   ZVFS_OPEN_MAX: number;
   /** CONFIG_ZVFS_POLL_MAX: most fds one poll() may watch (more gives ENOMEM). */
   ZVFS_POLL_MAX: number;
+  /** zsock's own: I/O completion ports at once (zsock_io_completion_port_create; ENOMEM past it). */
+  ZSOCK_COMPLETION_PORTS_MAX: number;
   /** CONFIG_NET_SOCKETS_CONNECT_TIMEOUT (ms): a blocking TCP connect gives up with ETIMEDOUT. */
   NET_SOCKETS_CONNECT_TIMEOUT: number;
   /** CONFIG_NET_SOCKETS_DNS_TIMEOUT (ms): getaddrinfo gives up with EAI_AGAIN. */
@@ -51,6 +53,7 @@ import { platformConfig } from './platform.js';
 const defaults: ZsockConfig = {
   ZVFS_OPEN_MAX: 64,
   ZVFS_POLL_MAX: 64,
+  ZSOCK_COMPLETION_PORTS_MAX: 8,
   NET_SOCKETS_CONNECT_TIMEOUT: 3000,
   NET_SOCKETS_DNS_TIMEOUT: 2000,
   NET_SOCKETPAIR_BUFFER_SIZE: 64,

@@ -18,3 +18,7 @@ export const EHOSTUNREACH = 65, ENOTBLK = 66, EHOSTDOWN = 67, EINPROGRESS = 68, 
 export const ENOSYS = 71, ECANCELED = 72, ENOSR = 74, ENOSTR = 75, EPROTO = 76, EBADMSG = 77;
 export const ENODATA = 78, ETIME = 79, ENOMSG = 80, EILSEQ = 138;
 export const EWOULDBLOCK = EAGAIN;
+/** Beyond Zephyr, from the seeds of application-controlled TLS: z/OS's EMVSERR (an internal
+ *  error mapping AT-TLS policy) and IBM i's EUNATCH (the protocol an address family needs is
+ *  not available). Values outside Zephyr's range. */
+export const EMVSERR = 157, EUNATCH = 158;

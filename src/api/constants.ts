@@ -60,3 +60,35 @@ export const TLS_SESSION_CACHE_DISABLED = 0, TLS_SESSION_CACHE_ENABLED = 1;
 export const TLS_DTLS_CID_DISABLED = 0, TLS_DTLS_CID_SUPPORTED = 1, TLS_DTLS_CID_ENABLED = 2;
 export const TLS_DTLS_CID_STATUS_DISABLED = 0, TLS_DTLS_CID_STATUS_DOWNLINK = 1;
 export const TLS_DTLS_CID_STATUS_UPLINK = 2, TLS_DTLS_CID_STATUS_BIDIRECTIONAL = 3;
+
+/* Beyond Zephyr: application-controlled TLS (z/OS AT-TLS's SIOCTTLSCTL, ../docs/ttls.md).
+ * SIOCTTLSCTL and the status values are z/OS's; the request bits and reason codes are zsock's. */
+export const SIOCTTLSCTL = 0xc038d90b;
+export const TTLS_VERSION1 = 1, TTLS_VERSION2 = 2;
+export const TTLS_QUERY_ONLY = 0x001, TTLS_INIT_CONNECTION = 0x002, TTLS_RESET_SESSION = 0x004;
+export const TTLS_RESET_CIPHER = 0x008, TTLS_STOP_CONNECTION = 0x010, TTLS_ALLOW_HSTIMEOUT = 0x020;
+export const TTLS_RETURN_CERTIFICATE = 0x040, TTLS_RESET_WRITE_CIPHER = 0x080, TTLS_SEND_SESSION_TICKET = 0x100;
+/** TTLSi_Stat_Policy */
+export const TTLS_POL_OFF = 1, TTLS_POL_NO_POLICY = 2, TTLS_POL_NOT_ENABLED = 3, TTLS_POL_ENABLED = 4;
+export const TTLS_POL_APPLCNTRL = 5;
+/** TTLSi_Stat_Conn */
+export const TTLS_CONN_NOTSECURE = 1, TTLS_CONN_HS_INPROGRESS = 2, TTLS_CONN_SECURE = 3;
+/** TTLSi_Sec_Type (the HandshakeRole of the mapped rule) */
+export const TTLS_SEC_UNKNOWN = 0, TTLS_SEC_CLIENT = 1, TTLS_SEC_SERVER = 2, TTLS_SEC_SERVER_CA = 3;
+/** Reason codes (Errnojr), returned in the request beside the errno. */
+export const TTLS_JR_OK = 0, TTLS_JR_CONN_DENIED_POLICY = 1, TTLS_JR_ALREADY_ACTIVE = 2;
+export const TTLS_JR_HANDSHAKE_FAILED = 3, TTLS_JR_INVALID_VERSION = 4, TTLS_JR_SOCKET_CALL_PARM_ERROR = 5;
+export const TTLS_JR_UNEXPECTED_ERR = 6, TTLS_JR_BUFF_TOO_SMALL = 7, TTLS_JR_GET_CONN_ERROR = 8;
+export const TTLS_JR_OPT_NOT_SUPPORTED = 9, TTLS_JR_STOP_READ_DATA_PENDING = 10;
+export const TTLS_JR_STOP_WRITE_DATA_PENDING = 11, TTLS_JR_SOCKET_TYPE_NOT_SUPPORTED = 12;
+/** Version 2 output records ([u16 id][u16 length][value], big-endian) for QUERY_ONLY. */
+export const TTLS_ATTR_ALPN = 1, TTLS_ATTR_VERIFY_RESULT = 2, TTLS_ATTR_KEY_UPDATES = 3, TTLS_ATTR_TICKETS = 4;
+
+/* Beyond Zephyr: OpenSSL's SSL_get_error result codes (zsock_tls_get_error). */
+export const SSL_ERROR_NONE = 0, SSL_ERROR_SSL = 1, SSL_ERROR_WANT_READ = 2, SSL_ERROR_WANT_WRITE = 3;
+export const SSL_ERROR_WANT_X509_LOOKUP = 4, SSL_ERROR_SYSCALL = 5, SSL_ERROR_ZERO_RETURN = 6;
+export const SSL_ERROR_WANT_CONNECT = 7, SSL_ERROR_WANT_ACCEPT = 8;
+
+/* Beyond Zephyr: IBM i's asynchronous handshake (gsk_secure_soc_startInit + I/O completion). */
+export const GSK_OK = 0, GSK_ERROR_IO = 406;
+export const GSKSECURESOCSTARTINIT = 6;

@@ -1,5 +1,6 @@
 /** The zsock API surface: zsock_* functions, Zephyr's constants, errno values, configuration. */
 export * from './zsock.js';
+export * from './ttls.js';
 export * from './constants.js';
 export { configure, config, type ZsockConfig } from '../config.js';
 export { setDriver, driver, type NetDriver, type NetAddr } from '../net/index.js';

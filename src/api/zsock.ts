@@ -14,22 +14,22 @@ import { TcpSock } from '../sockets/tcp.js';
 import { fill, inet_ntop, inet_pton, type SockAddr } from '../sockets/addr.js';
 import * as P from '../sockets/poll.js';
 import * as D from '../sockets/dns.js';
+import { ret, lastErrno, setErrno } from './last_errno.js';
+import { autoSecure, noteAccepted } from '../sockets/ttls.js';
+import { ttlsIoctl, type TtlsIoctl } from '../sockets/ttls_ioctl.js';
 
 /** The one global fd table. */
 export const fdtable = new FdTable<Sock>();
 
-let lastErrno = 0;
 /** The last error of any zsock call (POSIX-style code reads it; concurrent code should use the
  *  return value, which is always the truth for its own call). */
-export function zsock_errno(): number { return lastErrno; }
+export function zsock_errno(): number { return lastErrno(); }
 
-function ret(v: number): number {
-  if (v < 0) lastErrno = -v;
-  return v;
-}
-
+/** The socket behind fd. A TCP connection that a policy secures transparently is mapped (and
+ *  secured) the first time it is seen established, so every call sees its final object. */
 function sock(fd: number): Sock | null {
-  return fdtable.get(fd);
+  const s = fdtable.get(fd);
+  return s instanceof TcpSock ? autoSecure(fdtable, fd, s) : s;
 }
 
 const isBuf = (b: unknown): b is Uint8Array => b instanceof Uint8Array;
@@ -95,7 +95,10 @@ export function zsock_listen(fd: number, backlog: number): number {
  *  SO_ERROR). UDP: sets the default peer. */
 export async function zsock_connect(fd: number, addr: SockAddr): Promise<number> {
   const s = sock(fd);
-  return ret(s ? await s.connect(addr) : -E.EBADF);
+  if (!s) return ret(-E.EBADF);
+  const r = await s.connect(addr);
+  if (r === 0) sock(fd); // policy mapping (transparent TLS starts here)
+  return ret(r);
 }
 
 /** The new connection's fd (the peer's address into `addr`); waits unless non-blocking (-EAGAIN). */
@@ -111,6 +114,10 @@ export async function zsock_accept(fd: number, addr?: SockAddr): Promise<number>
     return ret(nfd);
   }
   fdtable.finalize(nfd, child);
+  if (child instanceof TcpSock) {
+    noteAccepted(child);
+    autoSecure(fdtable, nfd, child);
+  }
   return nfd;
 }
 
@@ -191,8 +198,19 @@ export function zsock_fcntl(fd: number, cmd: number, flags = 0): number {
 }
 
 /** FIONBIO ({value: nonzero} sets non-blocking, 0 clears) and FIONREAD (bytes readable into
- *  arg.value); other requests -EOPNOTSUPP. */
-export function zsock_ioctl(fd: number, request: number, arg: Out<number>): number {
+ *  arg.value); other requests -EOPNOTSUPP. Beyond Zephyr, SIOCTTLSCTL queries and controls TLS
+ *  on a TCP connection (docs/ttls.md); it may wait, so it returns a Promise. */
+export function zsock_ioctl(fd: number, request: typeof C.SIOCTTLSCTL, arg: TtlsIoctl): Promise<number>;
+export function zsock_ioctl(fd: number, request: number, arg: Out<number>): number;
+export function zsock_ioctl(fd: number, request: number, arg: Out<number> | TtlsIoctl): number | Promise<number> {
+  if (request === C.SIOCTTLSCTL) {
+    sock(fd);
+    return ttlsIoctl(fdtable, fd, arg as TtlsIoctl).then(ret);
+  }
+  return ioctlSync(fd, request, arg as Out<number>);
+}
+
+function ioctlSync(fd: number, request: number, arg: Out<number>): number {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
   if (request !== C.FIONBIO && request !== C.FIONREAD) return ret(-E.EOPNOTSUPP);
@@ -266,7 +284,7 @@ export const zsock_inet_ntop = inet_ntop;
 
 export function zsock_getaddrinfo(host: string | null, service: string | null, hints: D.AddrInfoHints | null,
   res: Out<D.AddrInfo | null>): Promise<number> {
-  return D.getaddrinfo(host, service, hints, res, (e) => { lastErrno = e; });
+  return D.getaddrinfo(host, service, hints, res, (e) => setErrno(e));
 }
 
 export function zsock_freeaddrinfo(_res: D.AddrInfo | null): void {

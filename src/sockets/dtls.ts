@@ -70,6 +70,15 @@ export class DtlsSock extends Sock {
     return this.handshake(this.nonblock);
   }
 
+  /** zsock_tls_handshake on a client (useful with TLS_DTLS_HANDSHAKE_ON_CONNECT 0): starts or
+   *  waits for the handshake. 0 done, -EINPROGRESS not yet (non-blocking), -ENOTCONN without a
+   *  peer, -EOPNOTSUPP on a server (its handshakes run per peer inside recvfrom). */
+  shakeHands(): Promise<number> {
+    if (this.server) return Promise.resolve(-E.EOPNOTSUPP);
+    if (!this.peer) return Promise.resolve(-E.ENOTCONN);
+    return this.handshake(this.nonblock);
+  }
+
   /** Client: starts (once) and waits for the handshake; -EINPROGRESS when non-blocking. */
   private async handshake(nonblock: boolean): Promise<number> {
     const p = this.clientPeer() ?? this.newPeer(this.peer!, 'client');

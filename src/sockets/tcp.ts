@@ -224,6 +224,20 @@ export class TcpSock extends Sock {
     if (this.conn && !this.gone) this.conn.write(buf);
   }
 
+  /** Puts bytes back in front of the receive queue: what a TLS session on this connection had
+   *  taken but not used when it stopped (plain text again after close_notify). */
+  unread(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.rx.unshift(bytes);
+    this.rxBytes += bytes.length;
+    this.changed();
+  }
+
+  /** True while both directions are open (no FIN from the peer, no reset, no local close). */
+  get established(): boolean {
+    return this.state === 'connected' && !this.gone && !this.eof && !this.error;
+  }
+
   /** Reads what is queued now, never waiting: the count, 0 at EOF, -EAGAIN, or -errno. */
   recvNow(buf: Uint8Array): number {
     if (this.rxBytes > 0) return this.take(buf, false);

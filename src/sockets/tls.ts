@@ -9,7 +9,7 @@
 import * as E from '../errno.js';
 import * as C from '../api/constants.js';
 import { config } from '../config.js';
-import { TlsSession, TlsServerState, TLS1_2, TLS1_3 } from '../tls/index.js';
+import { TlsSession, TlsServerState, TLS1_2, TLS1_3, MBEDTLS, type TlsError, type TlsConfig } from '../tls/index.js';
 import { Sock, type Out } from './socket.js';
 import { TcpSock } from './tcp.js';
 import { TlsOptions } from './tls_options.js';
@@ -23,21 +23,28 @@ const SCRATCH = new Uint8Array(16384);
 export class TlsSock extends Sock {
   readonly tls = new TlsOptions();
   phase: Phase = 'idle';
-  private session: TlsSession | null = null;
+  protected session: TlsSession | null = null;
   private out: Uint8Array[] = [];
-  private outBytes = 0;
+  protected outBytes = 0;
   private plain: Uint8Array[] = [];
-  private plainBytes = 0;
-  private peerClosed = false;
-  private fatal = false;         // a TLS error after the handshake (latched ECONNABORTED)
+  protected plainBytes = 0;
+  protected peerClosed = false;
+  protected fatal = false;       // a TLS error after the handshake (latched ECONNABORTED)
   private verifyFlags: number | null = null;
   private tickets = 0;
-  private timer: NodeJS.Timeout | undefined;
+  protected timer: NodeJS.Timeout | undefined;
   private processing = false;
   private nbPending = false;     // a non-blocking connect whose success was not yet reported
-  private peerKey = '';
+  protected peerKey = '';
+  protected inBytesSeen = 0;     // ciphertext bytes taken from the connection
   srvState: TlsServerState | null = null;
-  private readonly unsubscribe: () => void;
+  /** TLS errors of this socket, oldest first (zsock_tls_get_error reads them). */
+  readonly errors: TlsError[] = [];
+  /** The peer ended the handshake cleanly (close_notify or EOF) rather than with an error. */
+  cleanClose = false;
+  /** What the last send/recv that returned -EAGAIN was doing (SSL_get_error's WANT_*). */
+  lastOp: 'read' | 'write' | null = null;
+  protected readonly unsubscribe: () => void;
 
   constructor(family: number, proto: number, readonly inner: TcpSock = new TcpSock(family)) {
     super(family, C.SOCK_STREAM, proto);
@@ -91,7 +98,7 @@ export class TlsSock extends Sock {
     return this.waitEstablished();
   }
 
-  private waitEstablished(): Promise<number> {
+  protected waitEstablished(): Promise<number> {
     return this.block(() => (this.phase === 'established' ? 0 : this.phase === 'failed' ? -(this.takeError() || E.ECONNABORTED) : null), 0, false)
       .then((r) => r as number);
   }
@@ -122,9 +129,10 @@ export class TlsSock extends Sock {
     return t;
   }
 
-  private startHandshake(role: 'client' | 'server', srv: TlsServerState | null): void {
+  protected startHandshake(role: 'client' | 'server', srv: TlsServerState | null): void {
     const cfg = this.tls.engineConfig(role, false);
-    cfg.minVersion = this.minVersion();
+    cfg.minVersion = Math.max(cfg.minVersion ?? TLS1_2, this.minVersion());
+    this.tune(cfg);
     if (role === 'client' && this.tls.sessionCache) cfg.session = clientCache.get(this.peerKey);
     if (role === 'server' && srv) cfg.serverState = { handle: srv.handle, tickets: true, cache: !!this.tls.sessionCache };
     try {
@@ -132,22 +140,39 @@ export class TlsSock extends Sock {
     } catch (e) {
       return this.fail((e as { errno?: number }).errno ?? E.EINVAL);
     }
+    this.session.onVerifyAnswer = () => this.process();
     this.phase = 'handshaking';
-    this.arm(config.NET_SOCKETS_TLS_CONNECT_TIMEOUT);
+    this.arm(this.handshakeTimeout());
     this.process();
   }
 
+  /** Adjusts a session's configuration before it is created (policy-secured sockets). */
+  protected tune(_cfg: TlsConfig): void {}
+
+  /** How long a handshake may take (ms): CONFIG_NET_SOCKETS_TLS_CONNECT_TIMEOUT. */
+  protected handshakeTimeout(): number {
+    return config.NET_SOCKETS_TLS_CONNECT_TIMEOUT;
+  }
+
+  /** A handshake deadline passed: the socket fails with ETIMEDOUT. */
+  protected onHandshakeTimeout(): void {
+    this.fail(E.ETIMEDOUT);
+  }
+
   /** A phase deadline (TCP connect, then the handshake): ETIMEDOUT when it passes. */
-  private arm(ms: number): void {
+  protected arm(ms: number): void {
     clearTimeout(this.timer);
     const phase = this.phase;
-    this.timer = setTimeout(() => { if (this.phase === phase) this.fail(E.ETIMEDOUT); }, ms);
+    this.timer = setTimeout(() => {
+      if (this.phase !== phase) return;
+      if (phase === 'handshaking') this.onHandshakeTimeout(); else this.fail(E.ETIMEDOUT);
+    }, ms);
     this.timer.unref?.();
   }
 
   /** The handshake failed: the alert (if any) goes out, then FIN, so the peer learns at once
    *  instead of waiting for its own timeout. */
-  private fail(errno: number): void {
+  protected fail(errno: number): void {
     clearTimeout(this.timer);
     if (this.session) this.verifyFlags = this.session.verifyResult;
     this.phase = 'failed';
@@ -182,9 +207,10 @@ export class TlsSock extends Sock {
   }
 
   private pull(s: TlsSession): void {
-    while (this.plainBytes < this.rcvbuf) {
+    // After the peer's close_notify nothing more is TLS: what follows stays on the connection.
+    while (this.plainBytes < this.rcvbuf && !this.peerClosed) {
       const r = this.inner.recvNow(SCRATCH);
-      if (r > 0) { s.feed(SCRATCH.slice(0, r)); continue; }
+      if (r > 0) { s.feed(SCRATCH.slice(0, r)); this.inBytesSeen += r; continue; }
       if (r === 0) s.feedEof();
       else if (r !== -E.EAGAIN) this.phase === 'handshaking' ? this.fail(-r) : (this.error = -r);
       return;
@@ -199,8 +225,11 @@ export class TlsSock extends Sock {
       this.verifyFlags = s.verifyResult;
       this.storeSession();
     } else if (st.state === 'fatal') {
+      this.errors.push(st.error);
+      this.cleanClose = st.error.code === MBEDTLS.CONN_EOF;
       this.fail(st.error.errno === E.ETIMEDOUT ? E.ETIMEDOUT : E.ECONNABORTED);
     } else if (st.state === 'closed') {
+      this.cleanClose = true;
       this.fail(E.ECONNABORTED);
     }
   }
@@ -213,7 +242,7 @@ export class TlsSock extends Sock {
         this.plainBytes += st.n;
       } else {
         if (st.state === 'closed') this.peerClosed = true;
-        if (st.state === 'fatal') { this.fatal = true; this.error = E.ECONNABORTED; }
+        if (st.state === 'fatal') { this.fatal = true; this.error = E.ECONNABORTED; this.errors.push(st.error); }
         break;
       }
     }
@@ -229,7 +258,7 @@ export class TlsSock extends Sock {
     if (saved) clientCache.set(this.peerKey, saved);
   }
 
-  private push(): void {
+  protected push(): void {
     const s = this.session;
     if (s) for (const c of s.drain()) { this.out.push(c); this.outBytes += c.length; }
     while (this.out.length) {
@@ -238,6 +267,42 @@ export class TlsSock extends Sock {
       this.outBytes -= n;
       if (n < this.out[0].length) { this.out[0] = this.out[0].subarray(n); return; }
       this.out.shift();
+    }
+  }
+
+  /** The TLS session (null before the handshake starts and after the socket let it go). */
+  get engine(): TlsSession | null {
+    return this.session;
+  }
+
+  /** Ciphertext waiting for room on the connection. */
+  get unsentCiphertext(): number {
+    return this.outBytes;
+  }
+
+  /** The peer's close_notify arrived. */
+  get peerDone(): boolean {
+    return this.peerClosed;
+  }
+
+  /** Ends a handshake under way with `errno` (a cancelled asynchronous handshake); the peer
+   *  gets FIN. Does nothing once the handshake is over. */
+  abort(errno: number): void {
+    if (this.phase === 'connecting' || this.phase === 'handshaking') this.fail(errno);
+  }
+
+  /** SSL_do_handshake's contract (zsock_tls_handshake): 1 established; 0 the peer ended the
+   *  handshake cleanly; -EAGAIN not yet (non-blocking); another -errno on failure. */
+  async explicitHandshake(): Promise<number> {
+    if (this.phase === 'connecting' || this.phase === 'handshaking') {
+      if (this.nonblock) return -E.EAGAIN;
+      await this.waitEstablished();
+    }
+    switch (this.phase) {
+      case 'established': this.nbPending = false; return 1;
+      case 'failed': return this.cleanClose ? 0 : -(this.takeError() || E.ECONNABORTED);
+      case 'listening': return -E.EINVAL;
+      default: return this.closed ? -E.EINTR : -E.ENOTCONN;
     }
   }
 
@@ -255,26 +320,32 @@ export class TlsSock extends Sock {
   override async sendto(buf: Uint8Array, flags: number, _to: SockAddr | null): Promise<number> {
     const dontwait = (flags & C.ZSOCK_MSG_DONTWAIT) !== 0;
     const pre = await this.ready(dontwait);
-    if (pre !== null) return pre;
+    if (pre !== null) return this.noteOp('write', pre);
     if (buf.length === 0) return 0;
-    return this.block(() => {
+    return this.noteOp('write', await this.block(() => {
       if (this.fatal || this.peerClosed) return -E.ECONNABORTED; // as Zephyr, after close_notify too
       if (this.error) return -this.takeError();
       const room = this.sndbuf - this.outBytes;
       if (room <= 0) return null;
       const n = Math.min(room, buf.length);
       const st = this.session!.write(buf.subarray(0, n), Date.now());
-      if (st.state === 'fatal') { this.fatal = true; return -E.ECONNABORTED; }
+      if (st.state === 'fatal') { this.fatal = true; this.errors.push(st.error); return -E.ECONNABORTED; }
       this.push();
-      return n;
-    }, this.sndtimeo, dontwait);
+      // A renegotiation under way (RESET_CIPHER): nothing was taken; wait for it to finish.
+      return st.state === 'done' ? n : null;
+    }, this.sndtimeo, dontwait) as number);
+  }
+
+  private noteOp(op: 'read' | 'write', r: number): number {
+    this.lastOp = r === -E.EAGAIN ? op : null;
+    return r;
   }
 
   override async recvfrom(buf: Uint8Array, flags: number, _from: SockAddr | null): Promise<number> {
     if (flags & C.ZSOCK_MSG_PEEK) return -E.ENOTSUP; // mbedTLS cannot peek (Zephyr)
     const dontwait = (flags & C.ZSOCK_MSG_DONTWAIT) !== 0;
     const pre = await this.ready(dontwait);
-    if (pre !== null) return pre;
+    if (pre !== null) return this.noteOp('read', pre);
     if (buf.length === 0) return 0;
     const waitall = (flags & C.ZSOCK_MSG_WAITALL) !== 0;
     let got = 0;
@@ -289,7 +360,7 @@ export class TlsSock extends Sock {
       if (this.error) return got || -this.takeError();
       return null;
     }, this.rcvtimeo, dontwait);
-    return typeof r === 'number' && r < 0 && got > 0 ? got : r;
+    return this.noteOp('read', typeof r === 'number' && r < 0 && got > 0 ? got : r as number);
   }
 
   private take(dst: Uint8Array): number {
@@ -377,9 +448,15 @@ export class TlsSock extends Sock {
     super.close();
     this.unsubscribe();
     this.inner.close();
-    this.session?.free();
     this.srvState?.free();
     listeners.delete(this);
+    this.releaseEngine();
+  }
+
+  /** Frees the session and gives its TLS context back. */
+  protected releaseEngine(): void {
+    this.session?.free();
+    this.session = null;
     contexts.give();
   }
 }

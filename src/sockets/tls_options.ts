@@ -12,9 +12,10 @@ import { TlsSession, type TlsConfig, TlsError, MBEDTLS } from '../tls/index.js';
 import { intOf, type Out } from './socket.js';
 
 /** TLS_CERT_VERIFY_CALLBACK's value: cb(ctx, certDer, depth, flags) -> 0 to go on; it may
- *  change flags.value (mbedTLS's X509 flags). Non-zero fails the handshake (ECONNABORTED). */
+ *  change flags.value (mbedTLS's X509 flags). Non-zero fails the handshake (ECONNABORTED).
+ *  A Promise of that number defers the answer; the handshake pauses until it settles. */
 export interface TlsCertVerifyCb {
-  cb: (ctx: unknown, cert: Uint8Array, depth: number, flags: { value: number }) => number;
+  cb: (ctx: unknown, cert: Uint8Array, depth: number, flags: { value: number }) => number | Promise<number>;
   ctx?: unknown;
 }
 
@@ -65,7 +66,13 @@ export class TlsOptions {
     if (v) {
       c.verifyCallback = (cert, depth, flags) => {
         const f = { value: flags };
-        return v.cb(v.ctx, cert, depth, f) !== 0 ? MBEDTLS.X509_CERT_VERIFY_FAILED : f.value;
+        const r = v.cb(v.ctx, cert, depth, f);
+        // A Promise defers the answer (beyond Zephyr): the handshake waits for it, and
+        // zsock_tls_get_error reports WANT_X509_LOOKUP meanwhile.
+        if (typeof r === 'object' && r && typeof (r as Promise<number>).then === 'function') {
+          return (r as Promise<number>).then((x) => (x !== 0 ? -1 : f.value));
+        }
+        return r !== 0 ? MBEDTLS.X509_CERT_VERIFY_FAILED : f.value;
       };
     }
     return c;

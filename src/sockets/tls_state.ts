@@ -36,6 +36,10 @@ export const clientCache = {
       sessions.delete(oldest);
     }
   },
+  delete(key: string): void {
+    sessions.get(key)?.fill(0);
+    sessions.delete(key);
+  },
   get size(): number {
     return sessions.size;
   },

@@ -53,6 +53,7 @@ export class TlsSession {
   private ticketCount = 0;
   private eofSeen = false;
   private verifyAnswer: number | null = null; // a deferred verify callback's flags, not yet given
+  private waitingVerify = false;
   /** Called when a deferred verify answer arrives: drive the handshake again. */
   onVerifyAnswer: (() => void) | null = null;
 
@@ -129,6 +130,7 @@ export class TlsSession {
       if (r < 0) return this.step(r);
     }
     const r = this.call(() => this.core.x.zs_handshake(this.ctx));
+    this.waitingVerify = r === VERIFY_PENDING;
     return r === VERIFY_PENDING ? WANT_VERIFY : this.step(r);
   }
 
@@ -297,6 +299,11 @@ export class TlsSession {
    *  there was none (PSK) or before the key exchange. */
   get group(): number {
     return this.ctx ? this.core.x.zs_group(this.ctx) : 0;
+  }
+
+  /** The handshake is paused for a deferred verify answer. */
+  get awaitingVerify(): boolean {
+    return this.waitingVerify;
   }
 
   /** KeyUpdate messages received from the peer (TLS 1.3). */

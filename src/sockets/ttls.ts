@@ -1,0 +1,93 @@
+/**
+ * Policy mapping of TCP connections, and securing or unsecuring one in place: the fd keeps its
+ * number while the object behind it changes from a TcpSock to a TtlsSock and back. Used by the
+ * SIOCTTLSCTL ioctl (ttls_ioctl.ts), the asynchronous handshake and the transparent mode.
+ */
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import type { FdTable } from './fdtable.js';
+import type { Sock } from './socket.js';
+import { TcpSock } from './tcp.js';
+import { TtlsSock } from './ttls_sock.js';
+import { TlsOptions } from './tls_options.js';
+import { contexts } from './tls_state.js';
+import { getPolicy, mapRule, type TtlsRule } from './ttls_policy.js';
+
+/** What mapping found for one connection. */
+export interface Mapping {
+  rule: TtlsRule | null;
+  policyStatus: number;
+  /** The rule's TLS settings cannot be applied (a sec tag without credentials, ...). */
+  configError: number;
+}
+
+const mappings = new WeakMap<TcpSock, Mapping>();
+const accepted = new WeakSet<TcpSock>();
+
+/** Marks a connection as accepted (inbound) for mapping. */
+export function noteAccepted(tcp: TcpSock): void {
+  accepted.add(tcp);
+}
+
+/** The mapping of an established connection, made now if it was not yet (`fresh` tells). */
+export function mapping(tcp: TcpSock): { m: Mapping; fresh: boolean } {
+  const had = mappings.get(tcp);
+  if (had) return { m: had, fresh: false };
+  const dir = accepted.has(tcp) ? 'inbound' : 'outbound';
+  const rule = getPolicy().length ? mapRule(dir, tcp.localAddr(), tcp.peerAddr()) : null;
+  const m: Mapping = { rule, policyStatus: policyStatus(rule), configError: rule ? checkRule(rule) : 0 };
+  mappings.set(tcp, m);
+  return { m, fresh: true };
+}
+
+function policyStatus(rule: TtlsRule | null): number {
+  if (!getPolicy().length) return C.TTLS_POL_OFF; // an empty table: AT-TLS is off
+  if (!rule) return C.TTLS_POL_NO_POLICY;
+  if (!rule.enabled) return C.TTLS_POL_NOT_ENABLED;
+  return rule.applicationControlled ? C.TTLS_POL_APPLCNTRL : C.TTLS_POL_ENABLED;
+}
+
+/** Whether the rule's settings apply (the same validation as setsockopt). */
+function checkRule(rule: TtlsRule): number {
+  const o = new TlsOptions();
+  if (rule.secTags?.length) {
+    const e = o.set(C.TLS_SEC_TAG_LIST, rule.secTags);
+    if (e < 0) return e;
+  }
+  if (rule.ciphersuites?.length) return Math.min(0, o.set(C.TLS_CIPHERSUITE_LIST, rule.ciphersuites));
+  return 0;
+}
+
+/** Starts TLS on the connection behind fd in its rule's role: the fd now holds a TtlsSock
+ *  (handshake under way). When it turns plain again (STOP_CONNECTION, a tolerated handshake
+ *  timeout) the TcpSock goes back behind the fd. -ENOMEM without a free TLS context. */
+export function secure(table: FdTable<Sock>, fd: number, tcp: TcpSock, rule: TtlsRule, transparent: boolean,
+  allowHsTimeout = false): TtlsSock | number {
+  if (!contexts.take()) return -E.ENOMEM;
+  const t = new TtlsSock(tcp, rule, transparent);
+  const e = t.configure();
+  if (e < 0 && !transparent) {
+    t.close();
+    return e;
+  }
+  table.replace(fd, t);
+  if (e < 0) {
+    t.refuse(E.ECONNABORTED); // the policy demands TLS it cannot give: no plain text leaks
+    return t;
+  }
+  t.onPlain = (plain) => {
+    if (table.get(fd) === t) table.replace(fd, plain);
+  };
+  t.start(allowHsTimeout);
+  return t;
+}
+
+/** Transparent mode: a connection whose rule has TLS on and application control off is
+ *  secured as soon as it is seen established. Returns what is behind fd afterwards. */
+export function autoSecure(table: FdTable<Sock>, fd: number, s: Sock): Sock {
+  if (!(s instanceof TcpSock) || s.state !== 'connected' || mappings.has(s)) return s;
+  const { m } = mapping(s);
+  if (!m.rule?.enabled || m.rule.applicationControlled) return s;
+  const t = secure(table, fd, s, m.rule, true);
+  return typeof t === 'number' ? s : t;
+}

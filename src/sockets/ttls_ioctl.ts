@@ -1,0 +1,212 @@
+/**
+ * zsock_ioctl(fd, SIOCTTLSCTL, request): query and control TLS on a TCP connection, after
+ * z/OS AT-TLS. Every row of its Table 1 (docs/ttls.md): the errno, the reason code (set in
+ * `request.reason` on every return), and whether the query fields are filled ("Yes": filled
+ * even on error; "No": left as they were).
+ */
+import * as E from '../errno.js';
+import * as C from '../api/constants.js';
+import type { FdTable } from './fdtable.js';
+import type { Sock } from './socket.js';
+import { TcpSock } from './tcp.js';
+import { TtlsSock } from './ttls_sock.js';
+import { mapping, secure, type Mapping } from './ttls.js';
+
+/** The request block (TTLS_IOCTL). Inputs: version, requestType, certBuffer, outBuffer.
+ *  Outputs: reason always; the query fields per the valid-data rule. */
+export interface TtlsIoctl {
+  version: number;
+  requestType: number;
+  /** RETURN_CERTIFICATE: receives the peer's certificate (DER). */
+  certBuffer?: Uint8Array | null;
+  /** Version 2 with QUERY_ONLY: receives TTLS_ATTR_* records. */
+  outBuffer?: Uint8Array | null;
+  reason?: number;
+  policyStatus?: number;
+  connStatus?: number;
+  secType?: number;
+  /** 0x0303 TLS 1.2, 0x0304 TLS 1.3; 0 when not secure. */
+  protocol?: number;
+  /** The negotiated ciphersuite (IANA id). */
+  cipher?: number;
+  /** The key-exchange group (IANA NamedGroup). */
+  keyShare?: number;
+  /** Length of the peer's certificate (DER); 0 if none. */
+  certLen?: number;
+  /** Version 2: bytes of outBuffer used, and bytes all records need. */
+  outLen?: number;
+  outNeeded?: number;
+}
+
+const ACTIONS = C.TTLS_INIT_CONNECTION | C.TTLS_RESET_SESSION | C.TTLS_RESET_CIPHER | C.TTLS_STOP_CONNECTION
+  | C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET;
+const ALL = ACTIONS | C.TTLS_QUERY_ONLY | C.TTLS_ALLOW_HSTIMEOUT | C.TTLS_RETURN_CERTIFICATE;
+const NEEDS_LIVE = C.TTLS_INIT_CONNECTION | C.TTLS_RESET_CIPHER | C.TTLS_STOP_CONNECTION
+  | C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET;
+const NEEDS_SECURE = C.TTLS_RESET_SESSION | C.TTLS_RESET_CIPHER | C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET;
+
+class Reply {
+  constructor(readonly req: TtlsIoctl) {}
+  /** An error whose row says the query fields are not valid ("No"). */
+  bare(errno: number, jr: number): number {
+    this.req.reason = jr;
+    return -errno;
+  }
+}
+
+const isBuf = (b: unknown) => b === undefined || b === null || b instanceof Uint8Array;
+
+/** Checks the request block itself (rows that need no connection). null when it is fine. */
+function checkRequest(req: TtlsIoctl, r: Reply): number | null {
+  // "Length of input data is not length of ioctl structure": a block of the wrong shape.
+  if (!Number.isInteger(req.version) || !Number.isInteger(req.requestType) || !isBuf(req.certBuffer) || !isBuf(req.outBuffer)) {
+    return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+  }
+  if (req.version !== C.TTLS_VERSION1 && req.version !== C.TTLS_VERSION2) return r.bare(E.EINVAL, C.TTLS_JR_INVALID_VERSION);
+  const t = req.requestType;
+  if (t === 0 || (t & ~ALL) !== 0 || ((t & C.TTLS_QUERY_ONLY) && (t & ACTIONS))) {
+    return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+  }
+  const cert = req.certBuffer;
+  if ((t & C.TTLS_RETURN_CERTIFICATE) && !cert?.length) return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+  if (!(t & C.TTLS_RETURN_CERTIFICATE) && cert && req.version === C.TTLS_VERSION1) return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+  const has = (f: number) => (t & f) !== 0;
+  const denied = (has(C.TTLS_INIT_CONNECTION) && has(C.TTLS_RESET_SESSION | C.TTLS_RESET_CIPHER | C.TTLS_STOP_CONNECTION))
+    || (has(C.TTLS_STOP_CONNECTION) && has(C.TTLS_RESET_SESSION | C.TTLS_RESET_CIPHER))
+    || (has(C.TTLS_ALLOW_HSTIMEOUT) && !has(C.TTLS_INIT_CONNECTION))
+    // RESET_WRITE_CIPHER and SEND_SESSION_TICKET each go alone (with RETURN_CERTIFICATE at most)
+    || (has(C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET) && (t & ACTIONS & (t & ACTIONS) - 1) !== 0);
+  return denied ? r.bare(E.EPERM, C.TTLS_JR_SOCKET_CALL_PARM_ERROR) : null;
+}
+
+/** Fills the query fields (the "Yes" rows). */
+function fill(req: TtlsIoctl, m: Mapping, s: Sock): void {
+  const t = s instanceof TtlsSock ? s : null;
+  const e = t?.engine;
+  const secureNow = !!t && t.phase === 'established' && !t.stopping;
+  req.policyStatus = m.policyStatus;
+  req.connStatus = !t || t.stopping || t.phase === 'failed' || t.phase === 'idle' ? C.TTLS_CONN_NOTSECURE
+    : secureNow ? C.TTLS_CONN_SECURE : C.TTLS_CONN_HS_INPROGRESS;
+  req.secType = !m.rule ? C.TTLS_SEC_UNKNOWN
+    : ({ client: C.TTLS_SEC_CLIENT, server: C.TTLS_SEC_SERVER, 'server-with-client-auth': C.TTLS_SEC_SERVER_CA })[m.rule.role];
+  req.protocol = secureNow && e ? e.version : 0;
+  req.cipher = secureNow && e ? e.ciphersuite : 0;
+  req.keyShare = secureNow && e ? e.group : 0;
+  req.certLen = secureNow && e ? e.peerCertificate?.length ?? 0 : 0;
+}
+
+/** Version 2 QUERY_ONLY records into outBuffer; false when some did not fit. */
+function attributes(req: TtlsIoctl, s: Sock): boolean {
+  const out = req.outBuffer;
+  const e = s instanceof TtlsSock && s.phase === 'established' ? s.engine : null;
+  const recs: [number, Uint8Array][] = [];
+  if (e) {
+    const u32 = (v: number) => new Uint8Array([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
+    recs.push([C.TTLS_ATTR_ALPN, new TextEncoder().encode(e.alpn ?? '')], [C.TTLS_ATTR_VERIFY_RESULT, u32(e.verifyResult)],
+      [C.TTLS_ATTR_KEY_UPDATES, u32(e.keyUpdatesReceived)], [C.TTLS_ATTR_TICKETS, u32(e.ticketsReceived)]);
+  }
+  let at = 0, need = 0, all = true;
+  for (const [id, v] of recs) {
+    need += 4 + v.length;
+    if (!out || at + 4 + v.length > out.length) { all = false; continue; } // note 6: whole records only
+    out.set([id >> 8, id & 255, v.length >> 8, v.length & 255], at);
+    out.set(v, at + 4);
+    at += 4 + v.length;
+  }
+  req.outLen = at;
+  req.outNeeded = need;
+  return all;
+}
+
+/** The ioctl. A Promise: a blocking socket waits for the handshake or the stop. */
+export async function ttlsIoctl(table: FdTable<Sock>, fd: number, req: TtlsIoctl): Promise<number> {
+  const s0 = table.get(fd);
+  if (!s0) return -E.EBADF;
+  if (!req || typeof req !== 'object') return -E.EFAULT;
+  const r = new Reply(req);
+  const bad = checkRequest(req, r);
+  if (bad !== null) return bad;
+  const tcp = s0 instanceof TtlsSock ? s0.tcp : s0 instanceof TcpSock ? s0 : null;
+  if (!tcp) return r.bare(E.EPROTOTYPE, C.TTLS_JR_SOCKET_TYPE_NOT_SUPPORTED);
+  if (tcp.state !== 'connected') return r.bare(E.ENOTCONN, C.TTLS_JR_GET_CONN_ERROR);
+  const { m, fresh } = mapping(tcp);
+  if (fresh && m.configError) return r.bare(E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
+  return run(table, fd, req, m, r);
+}
+
+async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping, r: Reply): Promise<number> {
+  const t = req.requestType;
+  let s = table.get(fd)!;
+  const yes = (errno: number, jr: number) => {
+    fill(req, m, table.get(fd) ?? s);
+    req.reason = jr;
+    return -errno;
+  };
+  const act = t & ACTIONS;
+  if (act) {
+    if (!m.rule?.enabled) return yes(E.EOPNOTSUPP, C.TTLS_JR_OPT_NOT_SUPPORTED);
+    if (!m.rule.applicationControlled) return yes(E.EACCES, C.TTLS_JR_CONN_DENIED_POLICY);
+  }
+  const ttls = s instanceof TtlsSock ? s : null;
+  if ((t & C.TTLS_INIT_CONNECTION) && ttls && !ttls.stopping && ttls.phase !== 'failed') return yes(E.EALREADY, C.TTLS_JR_ALREADY_ACTIVE);
+  if ((t & C.TTLS_STOP_CONNECTION) && ttls?.stopping) return yes(E.EALREADY, C.TTLS_JR_ALREADY_ACTIVE);
+  if (ttls && (ttls.phase === 'handshaking' || ttls.phase === 'connecting')) {
+    if (ttls.nonblock) return yes(E.EWOULDBLOCK, C.TTLS_JR_OK);
+    if ((await ttls.handshakeDone()) < 0) return r.bare(E.ECONNRESET, C.TTLS_JR_HANDSHAKE_FAILED);
+    s = table.get(fd)!;
+  }
+  if ((act & NEEDS_LIVE) && !(s instanceof TtlsSock ? s.tcp : (s as TcpSock)).established) return yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
+  const sec = s instanceof TtlsSock && s.phase === 'established' && !s.stopping ? s : null;
+  if ((act & NEEDS_SECURE) && !sec) return yes(E.EPROTO, C.TTLS_JR_GET_CONN_ERROR);
+  if ((t & C.TTLS_ALLOW_HSTIMEOUT) && (m.rule!.role === 'client' || !m.rule!.handshakeTimeout)) {
+    return yes(E.EPROTO, C.TTLS_JR_CONN_DENIED_POLICY);
+  }
+  const rc = await act_(table, fd, req, m, sec, s, yes);
+  if (rc !== 0) return rc;
+  fill(req, m, table.get(fd) ?? s);
+  if (t & C.TTLS_RETURN_CERTIFICATE) {
+    const cert = sec?.engine?.peerCertificate ?? null;
+    if (cert && cert.length > req.certBuffer!.length) return yes(E.ENOBUFS, C.TTLS_JR_BUFF_TOO_SMALL);
+    if (cert) req.certBuffer!.set(cert);
+  }
+  if ((t & C.TTLS_QUERY_ONLY) && req.version === C.TTLS_VERSION2 && !attributes(req, table.get(fd) ?? s)) {
+    return yes(E.ENOBUFS, C.TTLS_JR_BUFF_TOO_SMALL);
+  }
+  req.reason = C.TTLS_JR_OK;
+  return 0;
+}
+
+/** The action requested: 0 when done (or nothing to do), else the errno already set. */
+async function act_(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping, sec: TtlsSock | null, s: Sock,
+  yes: (errno: number, jr: number) => number): Promise<number> {
+  const t = req.requestType;
+  const v13 = sec?.engine?.version === 0x0304;
+  if (t & C.TTLS_INIT_CONNECTION) {
+    const tcp = s instanceof TtlsSock ? s.tcp : (s as TcpSock);
+    const n = secure(table, fd, tcp, m.rule!, false, (t & C.TTLS_ALLOW_HSTIMEOUT) !== 0);
+    if (typeof n === 'number') return yes(n === -E.ENOMEM ? E.ENOMEM : E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
+    if (n.nonblock) return yes(E.EINPROGRESS, C.TTLS_JR_OK);
+    if ((await n.handshakeDone()) >= 0) return 0; // 1: a tolerated timeout left it plain
+    req.reason = C.TTLS_JR_HANDSHAKE_FAILED; // "No": the query fields stay as they were
+    return -E.ECONNRESET;
+  }
+  if (t & C.TTLS_STOP_CONNECTION) {
+    if (!sec) return yes(E.EPROTO, C.TTLS_JR_GET_CONN_ERROR);
+    if (sec.unreadBytes > 0) return yes(E.EPROTO, C.TTLS_JR_STOP_READ_DATA_PENDING);
+    if (sec.unsentBytes > 0) return yes(E.EPROTO, C.TTLS_JR_STOP_WRITE_DATA_PENDING);
+    if (sec.stop() === 0) return 0;
+    if (sec.nonblock) return yes(E.EINPROGRESS, C.TTLS_JR_OK);
+    return (await sec.plainAgain()) ? 0 : yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
+  }
+  // The SSL-version-2 row, mapped: a request the negotiated version cannot honour.
+  if ((t & C.TTLS_RESET_CIPHER) && v13) return yes(E.EPROTO, C.TTLS_JR_INVALID_VERSION);
+  if ((t & (C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET)) && !v13) return yes(E.EPROTO, C.TTLS_JR_INVALID_VERSION);
+  if ((t & C.TTLS_SEND_SESSION_TICKET) && m.rule!.role === 'client') return yes(E.EPROTO, C.TTLS_JR_INVALID_VERSION);
+  if (t & C.TTLS_RESET_SESSION) sec!.resetSession();
+  const ops: [number, () => number][] = [[C.TTLS_RESET_CIPHER, () => sec!.renegotiate()],
+    [C.TTLS_RESET_WRITE_CIPHER, () => sec!.keyUpdate()], [C.TTLS_SEND_SESSION_TICKET, () => sec!.sendTicket()]];
+  for (const [flag, op] of ops) {
+    if ((t & flag) && op() < 0) return yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
+  }
+  return 0;
+}
