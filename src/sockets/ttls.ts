@@ -11,7 +11,7 @@ import { TcpSock } from './tcp.js';
 import { TtlsSock } from './ttls_sock.js';
 import { TlsOptions } from './tls_options.js';
 import { contexts } from './tls_state.js';
-import { getPolicy, mapRule, type TtlsRule } from './ttls_policy.js';
+import { mapRule, policySize, type TtlsRule } from './ttls_policy.js';
 
 /** What mapping found for one connection. */
 export interface Mapping {
@@ -23,6 +23,7 @@ export interface Mapping {
 
 const mappings = new WeakMap<TcpSock, Mapping>();
 const accepted = new WeakSet<TcpSock>();
+const looked = new WeakSet<TcpSock>(); // seen established by autoSecure (and not transparent)
 
 /** Marks a connection as accepted (inbound) for mapping. */
 export function noteAccepted(tcp: TcpSock): void {
@@ -34,14 +35,14 @@ export function mapping(tcp: TcpSock): { m: Mapping; fresh: boolean } {
   const had = mappings.get(tcp);
   if (had) return { m: had, fresh: false };
   const dir = accepted.has(tcp) ? 'inbound' : 'outbound';
-  const rule = getPolicy().length ? mapRule(dir, tcp.localAddr(), tcp.peerAddr()) : null;
+  const rule = policySize() ? mapRule(dir, tcp.localAddr(), tcp.peerAddr()) : null;
   const m: Mapping = { rule, policyStatus: policyStatus(rule), configError: rule ? checkRule(rule) : 0 };
   mappings.set(tcp, m);
   return { m, fresh: true };
 }
 
 function policyStatus(rule: TtlsRule | null): number {
-  if (!getPolicy().length) return C.TTLS_POL_OFF; // an empty table: AT-TLS is off
+  if (!policySize()) return C.TTLS_POL_OFF; // an empty table: AT-TLS is off
   if (!rule) return C.TTLS_POL_NO_POLICY;
   if (!rule.enabled) return C.TTLS_POL_NOT_ENABLED;
   return rule.applicationControlled ? C.TTLS_POL_APPLCNTRL : C.TTLS_POL_ENABLED;
@@ -85,9 +86,13 @@ export function secure(table: FdTable<Sock>, fd: number, tcp: TcpSock, rule: Ttl
 /** Transparent mode: a connection whose rule has TLS on and application control off is
  *  secured as soon as it is seen established. Returns what is behind fd afterwards. */
 export function autoSecure(table: FdTable<Sock>, fd: number, s: Sock): Sock {
-  if (!(s instanceof TcpSock) || s.state !== 'connected' || mappings.has(s)) return s;
+  if (!(s instanceof TcpSock) || s.state !== 'connected' || looked.has(s) || mappings.has(s) || !policySize()) return s;
+  looked.add(s);
+  // Only a transparent rule maps now; otherwise mapping waits for the application's first
+  // SIOCTTLSCTL, which then reports a mapping failure (EMVSERR) as AT-TLS does.
+  const rule = mapRule(accepted.has(s) ? 'inbound' : 'outbound', s.localAddr(), s.peerAddr());
+  if (!rule?.enabled || rule.applicationControlled) return s;
   const { m } = mapping(s);
-  if (!m.rule?.enabled || m.rule.applicationControlled) return s;
-  const t = secure(table, fd, s, m.rule, true);
+  const t = secure(table, fd, s, m.rule!, true);
   return typeof t === 'number' ? s : t;
 }

@@ -74,6 +74,11 @@ export function loadPolicy(path: string): number {
   return setPolicy(table);
 }
 
+/** Rules in the table (0: AT-TLS is off). */
+export function policySize(): number {
+  return rules.length;
+}
+
 /** The table as set (copies). */
 export function getPolicy(): TtlsRule[] {
   return rules.map((r) => ({ ...r }));
