@@ -115,7 +115,7 @@ export function startHandshake(table: FdTable<Sock>, fd: number, portId: number,
   const op: Op = { fd, port, area, sock: t, unsubscribe: () => {} };
   ops.add(op);
   op.unsubscribe = t.wq.subscribe(() => check(op));
-  setImmediate(() => check(op)); // never synchronously, even if the handshake is already over
+  void Promise.resolve().then(() => check(op)); // never synchronously, even if already over
   return 0;
 }
 
