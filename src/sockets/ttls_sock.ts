@@ -37,7 +37,9 @@ export class TtlsSock extends TlsSock {
    *  without credentials, a bad ciphersuite). */
   configure(): number {
     const r = this.rule;
-    const steps: [number, unknown][] = [];
+    // Sessions are cached (client: by peer; server: the rule's cache and tickets), as AT-TLS
+    // does; RESET_SESSION drops them.
+    const steps: [number, unknown][] = [[C.TLS_SESSION_CACHE, C.TLS_SESSION_CACHE_ENABLED]];
     if (r.secTags?.length) steps.push([C.TLS_SEC_TAG_LIST, r.secTags]);
     if (r.ciphersuites?.length) steps.push([C.TLS_CIPHERSUITE_LIST, r.ciphersuites]);
     if (r.role === 'client' && r.hostname !== undefined) steps.push([C.TLS_HOSTNAME, r.hostname]);
