@@ -51,6 +51,7 @@ typedef struct zs_ctx {
     mbedtls_pk_context own_key[ZS_MAX_OWN_CERTS];
     int n_own;
     int *suites;                   /* 0-terminated copy; mbedTLS keeps the pointer */
+    uint16_t *groups;              /* 0-terminated copy, the same way */
     const char *alpn[ZS_MAX_ALPN + 1];
     char *alpn_buf;
     unsigned char *transport_id;   /* DTLS server: the client's address, for cookies */

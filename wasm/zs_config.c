@@ -98,6 +98,7 @@ ZS_API void zs_free(zs_ctx *c)
         mbedtls_pk_free(&c->own_key[i]); /* wipes the private key */
     }
     mbedtls_free(c->suites);
+    mbedtls_free(c->groups);
     mbedtls_free(c->alpn_buf);
     mbedtls_free(c->transport_id);
     mbedtls_platform_zeroize(c, sizeof(*c));
@@ -179,6 +180,28 @@ ZS_API int zs_conf_ciphersuites(zs_ctx *c, const int *ids, int n)
         mbedtls_free(c->suites);
         c->suites = copy;
         mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
+        ret = 0;
+    }
+    ACCT_END(c);
+    return ret;
+}
+
+/* Restricts the key-exchange groups to `n` IANA NamedGroup ids, in order of preference. */
+ZS_API int zs_conf_groups(zs_ctx *c, const int *ids, int n)
+{
+    if (n <= 0) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    ACCT_BEGIN;
+    uint16_t *copy = mbedtls_calloc((size_t) n + 1, sizeof(uint16_t));
+    int ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    if (copy != NULL) {
+        for (int i = 0; i < n; i++) {
+            copy[i] = (uint16_t) ids[i];
+        }
+        mbedtls_free(c->groups);
+        c->groups = copy;
+        mbedtls_ssl_conf_groups(&c->conf, c->groups);
         ret = 0;
     }
     ACCT_END(c);

@@ -31,6 +31,9 @@ export interface TlsConfig {
   verify?: VerifyMode;
   /** IANA ciphersuite ids in order of preference; default: all that the core has. */
   ciphersuites?: number[];
+  /** Key-exchange groups, IANA NamedGroup ids in order of preference (23 P-256, 24 P-384,
+   *  29 x25519); default: mbedTLS's list. */
+  groups?: number[];
   alpn?: string[];
   /** DTLS handshake retransmission timeouts in ms (default 1000 / 60000). */
   dtlsTimeouts?: { min: number; max: number };
@@ -116,6 +119,7 @@ export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
     x.zs_conf_authmode(ctx, VERIFY[c.verify]);
   }
   if (c.ciphersuites) setCiphersuites(core, ctx, c.ciphersuites);
+  if (c.groups) setGroups(core, ctx, c.groups);
   if (c.alpn) setAlpn(core, ctx, c.alpn);
   if (c.dtlsTimeouts) {
     const { min, max } = c.dtlsTimeouts;
@@ -153,6 +157,15 @@ function setCiphersuites(core: Core, ctx: number, ids: number[]): void {
   const p = core.scratch(4 * ids.length);
   ids.forEach((id, i) => core.dv.setInt32(p + 4 * i, id, true));
   ok(core.x.zs_conf_ciphersuites(ctx, p, ids.length), 'ciphersuites');
+}
+
+const GROUPS = [23, 24, 29]; // what the core has: secp256r1, secp384r1, x25519
+
+function setGroups(core: Core, ctx: number, ids: number[]): void {
+  if (ids.length === 0 || ids.some((id) => !GROUPS.includes(id))) throw invalid(`groups must be among ${GROUPS.join(', ')}`);
+  const p = core.scratch(4 * ids.length);
+  ids.forEach((id, i) => core.dv.setInt32(p + 4 * i, id, true));
+  ok(core.x.zs_conf_groups(ctx, p, ids.length), 'groups');
 }
 
 function setAlpn(core: Core, ctx: number, names: string[]): void {

@@ -96,6 +96,10 @@ test('the key-exchange group is reported: x25519 by default, P-256 when the clie
   const a = pair(TLS1_3);
   assert.is(a.c.group, 29);
   assert.is(a.s.group, 29);
+  const p = pair(TLS1_3, { groups: [23] });
+  assert.is(p.c.group, 23, 'groups: P-256 only');
+  assert.is(p.s.group, 23);
+  assert.throws(() => session({ role: 'client', groups: [25] }), /groups/);
   const b = pair(TLS1_2, {}, {});
   assert.ok([23, 29].includes(b.c.group), `TLS 1.2 group ${b.c.group}`);
   assert.is(b.c.group, b.s.group);
