@@ -21,7 +21,7 @@ LDFLAGS_WASM := -O2 -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
 SHIM_SRC := $(wildcard wasm/*.c)
 SHIM_HDR := $(wildcard wasm/*.h)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench sim run clean distclean
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench native-harness sim run clean distclean
 
 build: deps wasm ts certs
 
@@ -103,8 +103,34 @@ sim: build
 run: build test-deps
 	@node $(BUILD)/js/samples/demo.js
 
-bench: build
-	@node $(BUILD)/js/bench/handshake.js
+# The native peer: our same shim and mbedTLS built with gcc -O2 for this machine (bench/native).
+NATIVE_OBJ := $(BUILD)/obj/native
+NATIVE_CFLAGS := -O2 -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"'
+NATIVE_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(NATIVE_OBJ)/mbedtls/%.o,$(MBEDTLS_C))
+NATIVE_SHIM_O = $(patsubst wasm/%.c,$(NATIVE_OBJ)/shim/%.o,$(SHIM_SRC))
+NATIVE_HARNESS := $(BUILD)/bench/native-harness
+
+$(NATIVE_OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
+	@mkdir -p $(@D)
+	@gcc $(NATIVE_CFLAGS) -c $< -o $@
+
+$(NATIVE_OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
+	@mkdir -p $(@D)
+	@gcc $(NATIVE_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
+
+$(NATIVE_HARNESS): bench/native/harness.c $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O)
+	@echo "==> native peer: zsock shim + mbedTLS with $$(gcc --version | head -1)"
+	@mkdir -p $(@D)
+	@gcc $(NATIVE_CFLAGS) -Wall -Wextra -o $@ $^
+
+native-harness: mbedtls
+	@command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null; }
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS)
+
+bench: build test-deps native-harness
+	@$(MAKE) --no-print-directory wasm PROFILE=embedded
+	@node $(BUILD)/js/bench/main.js
 
 clean:
 	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj

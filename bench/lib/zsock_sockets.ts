@@ -1,0 +1,109 @@
+/** zsock TLS sockets over loopback through the host driver: both ends zsock in this process,
+ *  as the Node peer has both ends in its process. */
+import * as Z from '../../src/api/index.js';
+import { addCredentials } from '../../test/helpers/tls.js';
+import { TAG } from '../../test/helpers/tls.js';
+import { cpuOf } from './stats.js';
+
+const lo = (port = 0): Z.SockAddr => ({ family: Z.AF_INET, addr: '127.0.0.1', port });
+
+let ready = false;
+function setup(): void {
+  if (ready) return;
+  addCredentials();
+  ready = true;
+}
+
+const GROUP_SUITES: Record<string, { suites?: number[]; proto: number }> = {
+  'tls12-p256': { suites: [0xc02b], proto: Z.IPPROTO_TLS_1_2 },
+  'tls13-p256': { proto: Z.IPPROTO_TLS_1_3 },
+  'tls13-x25519': { proto: Z.IPPROTO_TLS_1_3 },
+};
+
+export interface ZsockPeer {
+  /** One handshake (connect + accept), wall and CPU ms. */
+  handshake(): Promise<{ wall: number; cpu: number }>;
+  bulk(suite: 'aes128gcm' | 'chacha20', mbytes: number): Promise<number>;
+  close(): void;
+}
+
+export async function zsockSockets(kind: string): Promise<ZsockPeer> {
+  setup();
+  const k = GROUP_SUITES[kind] ?? GROUP_SUITES['tls13-x25519'];
+  const l = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, k.proto);
+  Z.zsock_setsockopt(l, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.EC]);
+  Z.zsock_bind(l, lo());
+  Z.zsock_listen(l, 16);
+  await Z.zsock_get_context_object(l)!.whenReady();
+  const at = {} as Z.SockAddr;
+  Z.zsock_getsockname(l, at);
+  const client = (suites?: number[]) => {
+    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, k.proto);
+    Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]);
+    Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost');
+    if (suites ?? k.suites) Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, suites ?? k.suites);
+    return c;
+  };
+  const pair = async (suites?: number[]) => {
+    const c = client(suites);
+    const [rc, a] = await Promise.all([Z.zsock_connect(c, at), Z.zsock_accept(l)]);
+    if (rc !== 0 || a < 0) throw new Error(`zsock handshake: connect ${rc}, accept ${a}`);
+    return [c, a];
+  };
+  return {
+    async handshake() {
+      let fds: number[] = [];
+      const r = await cpuOf(async () => { fds = await pair(); });
+      fds.forEach((fd) => Z.zsock_close(fd));
+      return r;
+    },
+    async bulk(suite, mbytes) {
+      const [c, a] = await pair([suite === 'chacha20' ? 0x1303 : 0x1301]);
+      const total = mbytes << 20, chunk = new Uint8Array(16384).fill(7), rd = new Uint8Array(65536);
+      const t0 = performance.now();
+      const sending = (async () => {
+        for (let sent = 0; sent < total;) {
+          const n = await Z.zsock_send(c, chunk, 0);
+          if (n <= 0) throw new Error(`send ${n}`);
+          sent += n;
+        }
+      })();
+      for (let got = 0; got < total;) {
+        const n = await Z.zsock_recv(a, rd, 0);
+        if (n <= 0) throw new Error(`recv ${n}`);
+        got += n;
+      }
+      await sending;
+      const ms = performance.now() - t0;
+      Z.zsock_close(c);
+      Z.zsock_close(a);
+      return total / 1048576 / (ms / 1000);
+    },
+    close() { Z.zsock_close(l); },
+  };
+}
+
+/** Opens `n` zsock TLS 1.3 client connections to `port` and keeps them idle: time to open,
+ *  arena bytes and RSS per connection. */
+export async function zsockIdle(n: number, port: number, arenaUsed: () => number): Promise<{ openMs: number; arenaPer: number; rssPer: number; fds: number[] }> {
+  setup();
+  const rss0 = process.memoryUsage().rss, a0 = arenaUsed();
+  const fds: number[] = [];
+  const t0 = performance.now();
+  const batch = 50;
+  for (let i = 0; i < n; i += batch) {
+    const made = await Promise.all(Array.from({ length: Math.min(batch, n - i) }, async () => {
+      const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, Z.IPPROTO_TLS_1_3);
+      if (c < 0) throw new Error(`socket ${c}`);
+      Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]);
+      Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost');
+      const r = await Z.zsock_connect(c, lo(port));
+      if (r !== 0) throw new Error(`connect ${r}`);
+      return c;
+    }));
+    fds.push(...made);
+  }
+  const openMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 200)); // tickets and ACKs settle
+  return { openMs, arenaPer: (arenaUsed() - a0) / n, rssPer: (process.memoryUsage().rss - rss0) / n, fds };
+}
