@@ -11,11 +11,13 @@ EMCC ?= emcc
 export NODE_PATH := /usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 
 WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded,$(PROFILE)),-embedded).wasm
-OBJ := $(BUILD)/obj/$(PROFILE)
+OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))
 PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)
-CFLAGS_WASM := -O2 -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
+# CONFIG_SIZE_OPTIMIZATIONS, Kconfig style: WASM_OPT=-Os trades speed for about 30 KB.
+WASM_OPT ?= -O2
+CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
   '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(ZSOCK_CFLAGS)
-LDFLAGS_WASM := -O2 -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
+LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc \
   -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0
 
 SHIM_SRC := $(wildcard wasm/*.c)
@@ -23,7 +25,7 @@ SHIM_HDR := $(wildcard wasm/*.h)
 
 .PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench native-harness sim run clean distclean
 
-build: deps wasm ts certs
+build: deps wasm-all ts certs
 
 deps: toolchain node_modules/.installed
 
@@ -129,7 +131,6 @@ native-harness: mbedtls
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS)
 
 bench: build test-deps native-harness
-	@$(MAKE) --no-print-directory wasm PROFILE=embedded
 	@node $(BUILD)/js/bench/main.js
 
 clean:

@@ -12,6 +12,10 @@ export interface BoardLimits {
   tlsContexts: number;
   /** The mbedTLS arena (CONFIG_MBEDTLS_HEAP_SIZE). */
   arenaBytes: number;
+  /** The TLS core's config profile (wasm/zsock_mbedtls_config.h): `embedded` has 4 KB/2 KB
+   *  records (asked of the peer with max_fragment_length / record_size_limit) and smaller ECC
+   *  tables, about 16 KB of arena per idle connection; `full` has 16 KB records. */
+  profile: 'full' | 'embedded';
 }
 
 export interface Board {
@@ -30,15 +34,16 @@ export const BOARDS: Record<string, Board> = {
     name: 'moddable-esp32',
     natives: 'moddable',
     // ESP32-WROOM: ~160 KB of the 320 KB DRAM left to XS chunks/slots and the arena.
-    limits: { ramBytes: 160 * 1024, fds: 16, tlsContexts: 4, arenaBytes: 96 * 1024 },
+    limits: { ramBytes: 160 * 1024, fds: 16, tlsContexts: 4, arenaBytes: 96 * 1024, profile: 'embedded' },
     target: 'es2022', // XS passes test262 through ES2023
     flash: () => ['mcconfig -d -m -p esp32   # in the folder with the generated manifest.json'],
   },
   'espruino-esp32': {
     name: 'espruino-esp32',
     natives: 'espruino',
-    // Espruino ESP32: 2500-odd 16-byte JsVars for JS, TLS contexts from the same RAM.
-    limits: { ramBytes: 160 * 1024, fds: 10, tlsContexts: 2, arenaBytes: 96 * 1024 },
+    // Espruino ESP32: 2500-odd 16-byte JsVars for JS, TLS contexts from the same RAM; with the
+    // embedded profile four idle connections take about 64 KB of the 96 KB arena.
+    limits: { ramBytes: 160 * 1024, fds: 10, tlsContexts: 4, arenaBytes: 96 * 1024, profile: 'embedded' },
     // Espruino parses ES5 plus classes, arrows, let/const, template literals: no async/await,
     // generators, Map or spread. esbuild cannot lower async functions below ES2017, so a device
     // bundle needs a further pass (see boards/espruino-esp32/README.md); the simulator runs this one.
@@ -48,7 +53,7 @@ export const BOARDS: Record<string, Board> = {
   'native-sim': {
     name: 'native-sim',
     natives: 'host',
-    limits: { ramBytes: 64 * 1024 * 1024, fds: 64, tlsContexts: 16, arenaBytes: 8 * 1024 * 1024 },
+    limits: { ramBytes: 64 * 1024 * 1024, fds: 64, tlsContexts: 16, arenaBytes: 8 * 1024 * 1024, profile: 'full' },
     target: 'node20',
     flash: (bundle) => [`node ${bundle}`],
   },

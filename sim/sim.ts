@@ -12,6 +12,7 @@ import { SimBoard } from './board.js';
 import { ProcessBoard } from './process_board.js';
 import { boardNamed } from '../boards/boards.js';
 import { buildBundle } from '../boards/build.js';
+import type { CoreBinding } from '../src/tls/wasm.js';
 import { wasmBinding } from '../src/tls/wasm_binding.js';
 
 export interface BoardSpec {
@@ -73,8 +74,14 @@ export class Sim {
     const shared = Array.isArray(this.opts.firmware) ? undefined : this.opts.firmware;
     const firmware = this.opts.boards.map((b, i) => b.firmware ?? (Array.isArray(this.opts.firmware) ? this.opts.firmware[i] : shared));
     if (firmware.some((f) => !f)) throw new Error('every board needs a firmware');
-    const virtual = this.opts.boards.some((b) => boardNamed(b.board).natives !== 'host');
-    const core = virtual ? wasmBinding(readFileSync(this.opts.coreWasm ?? process.env.ZSOCK_WASM ?? join(process.cwd(), 'build/wasm/zsock-core.wasm'))) : null;
+    // Each virtual board gets the core of its profile (one instance per board, compiled once).
+    const cores = new Map<string, CoreBinding>();
+    const coreFor = (profile: 'full' | 'embedded') => {
+      const file = this.opts.coreWasm ?? process.env.ZSOCK_WASM
+        ?? join(process.cwd(), `build/wasm/zsock-core${profile === 'embedded' ? '-embedded' : ''}.wasm`);
+      if (!cores.has(file)) cores.set(file, wasmBinding(readFileSync(file)));
+      return cores.get(file)!;
+    };
     live.add(this);
     if (live.size === 1) process.on('unhandledRejection', onRejection);
     for (const [i, spec] of this.opts.boards.entries()) {
@@ -88,7 +95,7 @@ export class Sim {
         p.boot(path, this.opts.coreWasm ? { ZSOCK_WASM: resolve(this.opts.coreWasm) } : {});
         continue;
       }
-      const b = new SimBoard(this.vnet, board, name, { core: core!, log: this.log });
+      const b = new SimBoard(this.vnet, board, name, { core: coreFor(board.limits.profile), log: this.log });
       this.boards.push(b);
       b.boot(path);
     }

@@ -38,6 +38,22 @@ static const uint16_t zs_sig_algs[] = {
     MBEDTLS_TLS1_3_SIG_NONE,
 };
 
+/* mbedTLS asks at most for the smaller of its two record buffers (its ADV_CONTENT_LEN). */
+#if MBEDTLS_SSL_IN_CONTENT_LEN < MBEDTLS_SSL_OUT_CONTENT_LEN
+#define ZS_ADV_LEN MBEDTLS_SSL_IN_CONTENT_LEN
+#else
+#define ZS_ADV_LEN MBEDTLS_SSL_OUT_CONTENT_LEN
+#endif
+#if ZS_ADV_LEN >= 4096
+#define ZS_DEFAULT_MFL_CODE MBEDTLS_SSL_MAX_FRAG_LEN_4096
+#elif ZS_ADV_LEN >= 2048
+#define ZS_DEFAULT_MFL_CODE MBEDTLS_SSL_MAX_FRAG_LEN_2048
+#elif ZS_ADV_LEN >= 1024
+#define ZS_DEFAULT_MFL_CODE MBEDTLS_SSL_MAX_FRAG_LEN_1024
+#else
+#define ZS_DEFAULT_MFL_CODE MBEDTLS_SSL_MAX_FRAG_LEN_512
+#endif
+
 /* A new context: server != 0 for the server role, dgram != 0 for DTLS. NULL when the arena
  * cannot hold it. min/max versions are MBEDTLS_SSL_VERSION_* (0x0303, 0x0304). */
 ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
@@ -72,6 +88,15 @@ ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
             /* No cookie exchange unless the server is given a cookie key (zs_conf_server). */
             mbedtls_ssl_conf_dtls_cookies(&c->conf, NULL, NULL, NULL);
         }
+#if MBEDTLS_SSL_IN_CONTENT_LEN < 16384 && defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+        /* Records smaller than 16 KB (the embedded profile): a TLS 1.2 client asks the server to
+         * keep to them (RFC 6066 max_fragment_length). A client that offers TLS 1.3 sends
+         * record_size_limit instead: mbedTLS 3.6 rejects max_fragment_length in a TLS 1.3
+         * EncryptedExtensions, which OpenSSL sends back. */
+        if (!server && max_ver == MBEDTLS_SSL_VERSION_TLS1_2) {
+            ret = mbedtls_ssl_conf_max_frag_len(&c->conf, ZS_DEFAULT_MFL_CODE);
+        }
+#endif
     }
     zs_acct_end(c, u0);
     /* The context struct itself was allocated before c existed: count it too. */
