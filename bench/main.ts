@@ -12,7 +12,6 @@ import * as tls from 'node:tls';
 import { readFileSync, copyFileSync } from 'node:fs';
 import { loadCore, getCore } from '../src/tls/index.js';
 import { configure } from '../src/config.js';
-import * as Z from '../src/api/index.js';
 import { ROOT, CERTS } from '../test/helpers/pki.js';
 import { stat, times, round } from './lib/stats.js';
 import { KINDS, engineHandshake, engineBulk, ticket } from './lib/engine.js';
@@ -29,6 +28,7 @@ const IDLE = Number(process.env.BENCH_IDLE) || 1000;
 const WASM = { full: join(ROOT, 'build/wasm/zsock-core.wasm'), embedded: join(ROOT, 'build/wasm/zsock-core-embedded.wasm') };
 
 const rows: Row[] = [];
+interface ProfileRun { loadMs: number; firstHandshakeMs: number; warmHandshakeMs: number; client: { idle: number; peak: number }; server: { idle: number; peak: number } }
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function handshakes(): Promise<void> {
@@ -78,39 +78,59 @@ async function bulk(): Promise<void> {
     zsock: rows.find((r) => r.metric === 'aes128gcm engine')!.zsock, peer: 'node-forge (TLS 1.1)', peerValue: stat([0, 1, 2].map(() => forgeBulk(Math.min(MB, 8)))), better: 'higher' });
 }
 
-async function scale(): Promise<void> {
-  log(`${IDLE} idle connections`);
-  const srv = await holdingServer();
-  const z = await zsockIdle(IDLE, srv.port, () => getCore().arena().used);
-  z.fds.forEach((fd) => Z.zsock_close(fd));
-  srv.close();
-  await new Promise((r) => setTimeout(r, 300));
-  const srv2 = await holdingServer();
-  const rss0 = process.memoryUsage().rss, t0 = performance.now();
-  const socks: tls.TLSSocket[] = [];
-  for (let i = 0; i < IDLE; i += 50) {
-    socks.push(...await Promise.all(Array.from({ length: Math.min(50, IDLE - i) }, () => new Promise<tls.TLSSocket>((resolve, reject) => {
-      const s = tls.connect({ port: srv2.port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(join(CERTS, 'ca.crt')), minVersion: 'TLSv1.3' }, () => resolve(s));
-      s.on('error', reject);
-    }))));
+/** One side of the scale test in a fresh process (`--scale-child zsock|node`, with --expose-gc),
+ *  so RSS counts only these connections: prints { openMs, rssPer, arenaPer }. */
+async function scaleChild(who: string): Promise<void> {
+  if (who === 'zsock') {
+    loadCore({ arenaSize: (IDLE * 64 + 4096) * 1024 });
+    configure({ NET_SOCKETS_TLS_MAX_CONTEXTS: IDLE + 10, ZVFS_OPEN_MAX: IDLE + 20 });
   }
-  const nodeOpen = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 200));
-  const nodeRss = (process.memoryUsage().rss - rss0) / IDLE;
-  socks.forEach((s) => s.destroy());
-  srv2.close();
-  rows.push({ section: `scale (${IDLE} idle TLS 1.3)`, metric: 'time to open all', unit: 'ms', zsock: z.openMs, peer: 'Node tls', peerValue: nodeOpen, better: 'lower' });
-  rows.push({ section: `scale (${IDLE} idle TLS 1.3)`, metric: 'process RSS per connection', unit: 'KB', zsock: z.rssPer / 1024, peer: 'Node tls', peerValue: nodeRss / 1024, better: 'lower',
-    note: `zsock arena per connection: ${round(z.arenaPer / 1024)} KB` });
+  const srv = await holdingServer();
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  gc();
+  const rss0 = process.memoryUsage().rss, t0 = performance.now();
+  let arenaPer = 0;
+  if (who === 'zsock') {
+    const a0 = getCore().arena().used;
+    await zsockIdle(IDLE, srv.port, () => 0);
+    arenaPer = (getCore().arena().used - a0) / IDLE;
+  } else {
+    const socks: tls.TLSSocket[] = [];
+    for (let i = 0; i < IDLE; i += 50) {
+      socks.push(...await Promise.all(Array.from({ length: Math.min(50, IDLE - i) }, () => new Promise<tls.TLSSocket>((resolve, reject) => {
+        const s = tls.connect({ port: srv.port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(join(CERTS, 'ca.crt')), minVersion: 'TLSv1.3' }, () => resolve(s));
+        s.on('error', reject);
+      }))));
+    }
+  }
+  const openMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 300));
+  gc();
+  console.log(JSON.stringify({ openMs, rssPer: (process.memoryUsage().rss - rss0) / IDLE, arenaPer }));
+  process.exit(0);
+}
+
+function child(args: string[], env: Record<string, string> = {}): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--expose-gc', process.argv[1], ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600000 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function scale(): void {
+  log(`${IDLE} idle connections`);
+  const z = child(['--scale-child', 'zsock']), n = child(['--scale-child', 'node']);
+  rows.push({ section: `scale (${IDLE} idle TLS 1.3)`, metric: 'time to open all', unit: 'ms', zsock: z.openMs, peer: 'Node tls', peerValue: n.openMs, better: 'lower' });
+  rows.push({ section: `scale (${IDLE} idle TLS 1.3)`, metric: 'process RSS per connection', unit: 'KB', zsock: z.rssPer / 1024, peer: 'Node tls', peerValue: n.rssPer / 1024, better: 'lower',
+    note: `zsock arena per connection: ${round(z.arenaPer / 1024)} KB (full profile); both include the in-process Node server's side` });
 }
 
 function profiles(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, path] of Object.entries(WASM)) {
     log(`profile ${name}`);
-    const r = spawnSync(process.execPath, [process.argv[1], '--profile-child'], { env: { ...process.env, ZSOCK_WASM: path }, encoding: 'utf8' });
-    if (r.status !== 0) { out[name] = { error: r.stderr.trim().split('\n').pop() }; continue; }
-    const p = JSON.parse(r.stdout.trim());
+    const runs = [0, 1, 2, 3, 4].map(() => child(['--profile-child'], { ZSOCK_WASM: path }) as unknown as ProfileRun);
+    const med = (f: (r: ProfileRun) => number) => stat(runs.map(f)).median;
+    const p = { ...runs[0], loadMs: med((r) => r.loadMs), firstHandshakeMs: med((r) => r.firstHandshakeMs), warmHandshakeMs: med((r) => r.warmHandshakeMs) };
     const s = sizes(path);
     out[name] = { size: s, ...p };
     rows.push({ section: `profile ${name}`, metric: 'wasm size raw', unit: 'KB', zsock: s.raw / 1024, peer: '-', peerValue: null, better: 'lower', target: name === 'full' ? '<= 200 KB' : undefined,
@@ -125,12 +145,12 @@ function profiles(): Record<string, unknown> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--profile-child') return profileChild();
-  loadCore({ arenaSize: 128 * 1024 * 1024 }); // 1000 idle sessions of the full profile
-  configure({ NET_SOCKETS_TLS_MAX_CONTEXTS: IDLE + 100, ZVFS_OPEN_MAX: IDLE + 200 });
+  if (process.argv[2] === '--scale-child') return scaleChild(process.argv[3]);
+  loadCore({ arenaSize: 32 * 1024 * 1024 });
   if (!nativeAvailable()) log('native harness missing (make native-harness): native columns left empty');
   await handshakes();
   await bulk();
-  await scale();
+  scale();
   const prof = profiles();
   printTable(rows);
   const outDir = join(ROOT, 'build/bench');
