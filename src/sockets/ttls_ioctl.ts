@@ -161,7 +161,7 @@ async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping,
   if ((t & C.TTLS_ALLOW_HSTIMEOUT) && (m.rule!.role === 'client' || !m.rule!.handshakeTimeout)) {
     return yes(E.EPROTO, C.TTLS_JR_CONN_DENIED_POLICY);
   }
-  const rc = await act_(table, fd, req, m, sec, s, yes);
+  const rc = await perform(table, fd, req, m, sec, s, yes);
   if (rc !== 0) return rc;
   fill(req, m, table.get(fd) ?? s);
   if (t & C.TTLS_RETURN_CERTIFICATE) {
@@ -177,7 +177,7 @@ async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping,
 }
 
 /** The action requested: 0 when done (or nothing to do), else the errno already set. */
-async function act_(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping, sec: TtlsSock | null, s: Sock,
+async function perform(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping, sec: TtlsSock | null, s: Sock,
   yes: (errno: number, jr: number) => number): Promise<number> {
   const t = req.requestType;
   const v13 = sec?.engine?.version === 0x0304;
