@@ -76,6 +76,7 @@ typedef struct zs_ctx {
     void *ku_in, *ku_out;          /* transforms made by KeyUpdates (owned by the shim) */
     uint32_t key_updates_received;
     uint16_t group;                /* IANA NamedGroup of the key exchange */
+    int resumed;                   /* server: a session was resumed */
     int in_steps;                  /* inside zs_handshake's step loop: a verify may defer */
     int verify_deferred;           /* the host's verify callback has not answered yet */
     int verify_failed;             /* a deferred answer rejected the peer */

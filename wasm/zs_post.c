@@ -264,13 +264,17 @@ int zs_post_run_handshake(zs_ctx *c)
     return ret;
 }
 
-/* Records the key-exchange group (IANA NamedGroup) while the handshake parameters exist:
- * TLS 1.2 frees them in its last step. */
+/* Records the key-exchange group (IANA NamedGroup), and on a server whether it resumed, while
+ * the handshake parameters exist: TLS 1.2 frees them in its last step. */
 void zs_post_note_group(zs_ctx *c)
 {
     const mbedtls_ssl_handshake_params *hs = c->ssl.handshake;
     if (hs == NULL) {
         return;
+    }
+    /* A server sets resume once it accepted a ticket or a cached session (TLS 1.2 and 1.3). */
+    if (c->ssl.conf->endpoint == MBEDTLS_SSL_IS_SERVER && hs->resume) {
+        c->resumed = 1;
     }
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     if (c->ssl.tls_version == MBEDTLS_SSL_VERSION_TLS1_3) {
@@ -286,6 +290,12 @@ void zs_post_note_group(zs_ctx *c)
         c->group = mbedtls_ssl_get_tls_id_from_ecp_group_id(g);
     }
 #endif
+}
+
+/* Server: 1 when the handshake resumed a session (ticket or cache), else 0. */
+ZS_API int zs_resumed(const zs_ctx *c)
+{
+    return c->resumed;
 }
 
 /* The key-exchange group of the handshake (IANA NamedGroup: 23 secp256r1, 24 secp384r1,

@@ -83,6 +83,7 @@ export const TTLS_JR_OPT_NOT_SUPPORTED = 9, TTLS_JR_STOP_READ_DATA_PENDING = 10;
 export const TTLS_JR_STOP_WRITE_DATA_PENDING = 11, TTLS_JR_SOCKET_TYPE_NOT_SUPPORTED = 12;
 /** Version 2 output records ([u16 id][u16 length][value], big-endian) for QUERY_ONLY. */
 export const TTLS_ATTR_ALPN = 1, TTLS_ATTR_VERIFY_RESULT = 2, TTLS_ATTR_KEY_UPDATES = 3, TTLS_ATTR_TICKETS = 4;
+export const TTLS_ATTR_RESUMED = 5;
 
 /* Beyond Zephyr: OpenSSL's SSL_get_error result codes (zsock_tls_get_error). */
 export const SSL_ERROR_NONE = 0, SSL_ERROR_SSL = 1, SSL_ERROR_WANT_READ = 2, SSL_ERROR_WANT_WRITE = 3;

@@ -103,7 +103,8 @@ function attributes(req: TtlsIoctl, s: Sock): boolean {
   if (e) {
     const u32 = (v: number) => new Uint8Array([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
     recs.push([C.TTLS_ATTR_ALPN, new TextEncoder().encode(e.alpn ?? '')], [C.TTLS_ATTR_VERIFY_RESULT, u32(e.verifyResult)],
-      [C.TTLS_ATTR_KEY_UPDATES, u32(e.keyUpdatesReceived)], [C.TTLS_ATTR_TICKETS, u32(e.ticketsReceived)]);
+      [C.TTLS_ATTR_KEY_UPDATES, u32(e.keyUpdatesReceived)], [C.TTLS_ATTR_TICKETS, u32(e.ticketsReceived)],
+      [C.TTLS_ATTR_RESUMED, u32(e.resumed ? 1 : 0)]);
   }
   let at = 0, need = 0, all = true;
   for (const [id, v] of recs) {

@@ -82,6 +82,11 @@ export abstract class SessionInfo {
     return this.waitingVerify;
   }
 
+  /** Server: the handshake resumed a session (a ticket or the cache). */
+  get resumed(): boolean {
+    return this.ctx !== 0 && this.core.x.zs_resumed(this.ctx) === 1;
+  }
+
   /** KeyUpdate messages received from the peer (TLS 1.3). */
   get keyUpdatesReceived(): number {
     return this.ctx ? this.core.x.zs_key_updates_received(this.ctx) : 0;

@@ -63,6 +63,7 @@ export interface CoreExports {
   zs_group(ctx: number): number;
   zs_verify_resume(ctx: number, flags: number): number;
   zs_conf_groups(ctx: number, ids: number, n: number): number;
+  zs_resumed(ctx: number): number;
 }
 
 /** Called by the core while it verifies a peer certificate (see TlsSession's verifyCallback). */

@@ -16,6 +16,15 @@ test.after.each(() => {
   Z.ttls_policy_set([]);
 });
 
+/** Version 2 QUERY_ONLY records of fd's connection: id -> value (u32 records only). */
+async function attrs(fd: number): Promise<Map<number, number>> {
+  const q = req(Z.TTLS_QUERY_ONLY, { version: Z.TTLS_VERSION2, outBuffer: new Uint8Array(64) });
+  assert.is(await ioctl(fd, q), 0);
+  const dv = new DataView(q.outBuffer!.buffer), out = new Map<number, number>();
+  for (let at = 0; at < q.outLen!; at += 4 + dv.getUint16(at + 2)) if (dv.getUint16(at + 2) === 4) out.set(dv.getUint16(at), dv.getUint32(at + 4));
+  return out;
+}
+
 test('STARTTLS in both directions: plain, INIT_CONNECTION, secure, STOP_CONNECTION, plain again', async () => {
   const { c, s } = await plainPair();
   await echo(c, s, 'plain hello');
@@ -64,21 +73,35 @@ test('KeyUpdate, a ticket on demand and RESET_SESSION on a TLS 1.3 connection', 
     assert.is(await ioctl(c, req(Z.TTLS_RESET_WRITE_CIPHER)), 0);
     await echo(c, s, `after update ${i}`);
   }
-  const q2 = req(Z.TTLS_QUERY_ONLY, { version: Z.TTLS_VERSION2, outBuffer: new Uint8Array(64) });
-  assert.is(await ioctl(s, q2), 0);
-  const dv = new DataView(q2.outBuffer!.buffer);
-  const recs = new Map<number, number>();
-  for (let at = 0; at < q2.outLen!; at += 4 + dv.getUint16(at + 2)) recs.set(dv.getUint16(at), dv.getUint16(at + 2) === 4 ? dv.getUint32(at + 4) : -1);
-  assert.is(recs.get(Z.TTLS_ATTR_KEY_UPDATES), 3, 'the server saw three KeyUpdates');
-  const qc = req(Z.TTLS_QUERY_ONLY, { version: Z.TTLS_VERSION2, outBuffer: new Uint8Array(64) });
-  await ioctl(c, qc);
-  const before = new DataView(qc.outBuffer!.buffer).getUint32(qc.outLen! - 4);
+  assert.is((await attrs(s)).get(Z.TTLS_ATTR_KEY_UPDATES), 3, 'the server saw three KeyUpdates');
+  const before = (await attrs(c)).get(Z.TTLS_ATTR_TICKETS)!;
   assert.is(await ioctl(s, req(Z.TTLS_SEND_SESSION_TICKET)), 0);
   await echo(s, c, 'ticket sent');
-  await ioctl(c, qc);
-  assert.is(new DataView(qc.outBuffer!.buffer).getUint32(qc.outLen! - 4), before + 1, 'one more ticket');
+  assert.is((await attrs(c)).get(Z.TTLS_ATTR_TICKETS), before + 1, 'one more ticket');
   assert.is(await ioctl(c, req(Z.TTLS_RESET_SESSION)), 0);
   await echo(c, s, 'still secure');
+});
+
+const resumed = async (fd: number) => (await attrs(fd)).get(Z.TTLS_ATTR_RESUMED);
+
+test('sessions resume from the policy caches; RESET_SESSION makes the next handshake a full one', async () => {
+  const [l, port] = tcpListener();
+  assert.is(Z.ttls_policy_set(rules(port)), 0);
+  const connectSecure = async () => {
+    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+    const [rc, s] = await within(Promise.all([Z.zsock_connect(c, lo4(port)), Z.zsock_accept(l)]), 5000, 'connect');
+    assert.is(rc, 0);
+    await initBoth(c, s);
+    await echo(c, s, 'tickets arrive with the first data');
+    return { c, s };
+  };
+  const first = await connectSecure();
+  assert.is(await resumed(first.s), 0, 'the first handshake is full');
+  const second = await connectSecure();
+  assert.is(await resumed(second.s), 1, 'the second resumes with the ticket');
+  assert.is(await ioctl(second.s, req(Z.TTLS_RESET_SESSION)), 0); // a new ticket key: old tickets are void
+  const third = await connectSecure();
+  assert.is(await resumed(third.s), 0, 'after RESET_SESSION the handshake is full again');
 });
 
 test('RESET_CIPHER renegotiates a TLS 1.2 connection', async () => {
