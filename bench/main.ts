@@ -42,10 +42,6 @@ async function handshakes(): Promise<void> {
     const node = await nodeTls(kind);
     const nodeMs = stat(await times(N, 5, () => node.handshake()));
     node.close();
-    if (kind === 'resumed') {
-      rows.push({ section: 'handshake (loopback)', metric: 'resumed (ticket), OpenSSL both ends', unit: 'ms', zsock: wasm, peer: 'Node tls', peerValue: nodeMs, better: 'lower', note: 'zsock figure is the in-memory engine' });
-      continue;
-    }
     const z = await zsockSockets(kind);
     const runs: { wall: number; cpu: number }[] = [];
     for (let i = 0; i < N + 5; i++) { const r = await z.handshake(); if (i >= 5) runs.push(r); }
