@@ -124,6 +124,10 @@ test('WANT_WRITE when the connection takes no more (non-blocking and SO_SNDTIMEO
     for (let i = 0; i < 400 && (r = await Z.zsock_send(c, chunk, 0)) > 0; i++);
     assert.is(r, -E.EAGAIN, mode);
     assert.is(err(c, r), Z.SSL_ERROR_WANT_WRITE, mode);
+    // a read now must wait for our output to move first (the peer reads nothing until it does)
+    const rr = await Z.zsock_recv(c, new Uint8Array(4), Z.ZSOCK_MSG_DONTWAIT);
+    assert.is(rr, -E.EAGAIN);
+    assert.is(err(c, rr), Z.SSL_ERROR_WANT_WRITE, `${mode}: a read that must write`);
   }
   sockets.forEach((s) => s.destroy());
 });
