@@ -208,12 +208,6 @@ ZS_API int zs_send_ticket(zs_ctx *c)
 #endif
 }
 
-/* KeyUpdate messages received so far. */
-ZS_API uint32_t zs_key_updates_received(const zs_ctx *c)
-{
-    return c->key_updates_received;
-}
-
 #else /* !MBEDTLS_SSL_PROTO_TLS1_3 */
 
 int zs_post_key_update_received(zs_ctx *c)
@@ -235,12 +229,13 @@ ZS_API int zs_send_ticket(zs_ctx *c)
     return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
 }
 
+#endif
+
+/* KeyUpdate messages received so far. */
 ZS_API uint32_t zs_key_updates_received(const zs_ctx *c)
 {
     return c->key_updates_received;
 }
-
-#endif
 
 /* mbedtls_ssl_handshake, one step at a time: the TLS 1.3 ticket states come after
  * mbedtls_ssl_is_handshake_over() turns true, so the loop runs to HANDSHAKE_OVER itself. Pauses

@@ -1,8 +1,7 @@
 /** zsock TLS sockets over loopback through the host driver: both ends zsock in this process,
  *  as the Node peer has both ends in its process. */
 import * as Z from '../../src/api/index.js';
-import { addCredentials } from '../../test/helpers/tls.js';
-import { TAG } from '../../test/helpers/tls.js';
+import { addCredentials, TAG } from '../../test/helpers/tls.js';
 import { cpuOf } from './stats.js';
 
 const lo = (port = 0): Z.SockAddr => ({ family: Z.AF_INET, addr: '127.0.0.1', port });

@@ -44,11 +44,6 @@ export class FdTable<T extends FdObject> {
     return true;
   }
 
-  /** The fd behind an object, or -1. */
-  fdOf(obj: T): number {
-    return this.slots.indexOf(obj);
-  }
-
   /** Releases a reserved or open fd without closing its object. */
   free(fd: number): void {
     this.slots[fd] = undefined;

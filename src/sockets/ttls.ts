@@ -8,7 +8,7 @@ import * as C from '../api/constants.js';
 import type { FdTable } from './fdtable.js';
 import type { Sock } from './socket.js';
 import { TcpSock } from './tcp.js';
-import { TtlsSock } from './ttls_sock.js';
+import { TtlsSock, applyRule } from './ttls_sock.js';
 import { TlsOptions } from './tls_options.js';
 import { contexts } from './tls_state.js';
 import { mapRule, policySize, type TtlsRule } from './ttls_policy.js';
@@ -34,11 +34,14 @@ export function noteAccepted(tcp: TcpSock): void {
 export function mapping(tcp: TcpSock): { m: Mapping; fresh: boolean } {
   const had = mappings.get(tcp);
   if (had) return { m: had, fresh: false };
-  const dir = accepted.has(tcp) ? 'inbound' : 'outbound';
-  const rule = policySize() ? mapRule(dir, tcp.localAddr(), tcp.peerAddr()) : null;
-  const m: Mapping = { rule, policyStatus: policyStatus(rule), configError: rule ? checkRule(rule) : 0 };
+  const rule = ruleFor(tcp);
+  const m: Mapping = { rule, policyStatus: policyStatus(rule), configError: rule ? applyRule(rule, new TlsOptions()) : 0 };
   mappings.set(tcp, m);
   return { m, fresh: true };
+}
+
+function ruleFor(tcp: TcpSock): TtlsRule | null {
+  return policySize() ? mapRule(accepted.has(tcp) ? 'inbound' : 'outbound', tcp.localAddr(), tcp.peerAddr()) : null;
 }
 
 function policyStatus(rule: TtlsRule | null): number {
@@ -46,17 +49,6 @@ function policyStatus(rule: TtlsRule | null): number {
   if (!rule) return C.TTLS_POL_NO_POLICY;
   if (!rule.enabled) return C.TTLS_POL_NOT_ENABLED;
   return rule.applicationControlled ? C.TTLS_POL_APPLCNTRL : C.TTLS_POL_ENABLED;
-}
-
-/** Whether the rule's settings apply (the same validation as setsockopt). */
-function checkRule(rule: TtlsRule): number {
-  const o = new TlsOptions();
-  if (rule.secTags?.length) {
-    const e = o.set(C.TLS_SEC_TAG_LIST, rule.secTags);
-    if (e < 0) return e;
-  }
-  if (rule.ciphersuites?.length) return Math.min(0, o.set(C.TLS_CIPHERSUITE_LIST, rule.ciphersuites));
-  return 0;
 }
 
 /** Starts TLS on the connection behind fd in its rule's role: the fd now holds a TtlsSock
@@ -90,7 +82,7 @@ export function autoSecure(table: FdTable<Sock>, fd: number, s: Sock): Sock {
   looked.add(s);
   // Only a transparent rule maps now; otherwise mapping waits for the application's first
   // SIOCTTLSCTL, which then reports a mapping failure (EMVSERR) as AT-TLS does.
-  const rule = mapRule(accepted.has(s) ? 'inbound' : 'outbound', s.localAddr(), s.peerAddr());
+  const rule = ruleFor(s);
   if (!rule?.enabled || rule.applicationControlled) return s;
   const { m } = mapping(s);
   const t = secure(table, fd, s, m.rule!, true);

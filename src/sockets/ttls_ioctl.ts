@@ -45,38 +45,38 @@ const NEEDS_LIVE = C.TTLS_INIT_CONNECTION | C.TTLS_RESET_CIPHER | C.TTLS_STOP_CO
   | C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET;
 const NEEDS_SECURE = C.TTLS_RESET_SESSION | C.TTLS_RESET_CIPHER | C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET;
 
-class Reply {
-  constructor(readonly req: TtlsIoctl) {}
-  /** An error whose row says the query fields are not valid ("No"). */
-  bare(errno: number, jr: number): number {
-    this.req.reason = jr;
-    return -errno;
-  }
+/** An error whose row says the query fields are not valid ("No"): only the reason is set. */
+function bare(req: TtlsIoctl, errno: number, jr: number): number {
+  req.reason = jr;
+  return -errno;
 }
+
+/** The TCP connection under a plain or policy-secured socket; null for any other socket. */
+const tcpOf = (s: Sock): TcpSock | null => (s instanceof TtlsSock ? s.tcp : s instanceof TcpSock ? s : null);
 
 const isBuf = (b: unknown) => b === undefined || b === null || b instanceof Uint8Array;
 
 /** Checks the request block itself (rows that need no connection). null when it is fine. */
-function checkRequest(req: TtlsIoctl, r: Reply): number | null {
+function checkRequest(req: TtlsIoctl): number | null {
   // "Length of input data is not length of ioctl structure": a block of the wrong shape.
   if (!Number.isInteger(req.version) || !Number.isInteger(req.requestType) || !isBuf(req.certBuffer) || !isBuf(req.outBuffer)) {
-    return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+    return bare(req, E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
   }
-  if (req.version !== C.TTLS_VERSION1 && req.version !== C.TTLS_VERSION2) return r.bare(E.EINVAL, C.TTLS_JR_INVALID_VERSION);
+  if (req.version !== C.TTLS_VERSION1 && req.version !== C.TTLS_VERSION2) return bare(req, E.EINVAL, C.TTLS_JR_INVALID_VERSION);
   const t = req.requestType;
   if (t === 0 || (t & ~ALL) !== 0 || ((t & C.TTLS_QUERY_ONLY) && (t & ACTIONS))) {
-    return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+    return bare(req, E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
   }
   const cert = req.certBuffer;
-  if ((t & C.TTLS_RETURN_CERTIFICATE) && !cert?.length) return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
-  if (!(t & C.TTLS_RETURN_CERTIFICATE) && cert && req.version === C.TTLS_VERSION1) return r.bare(E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+  if ((t & C.TTLS_RETURN_CERTIFICATE) && !cert?.length) return bare(req, E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
+  if (!(t & C.TTLS_RETURN_CERTIFICATE) && cert && req.version === C.TTLS_VERSION1) return bare(req, E.EINVAL, C.TTLS_JR_SOCKET_CALL_PARM_ERROR);
   const has = (f: number) => (t & f) !== 0;
   const denied = (has(C.TTLS_INIT_CONNECTION) && has(C.TTLS_RESET_SESSION | C.TTLS_RESET_CIPHER | C.TTLS_STOP_CONNECTION))
     || (has(C.TTLS_STOP_CONNECTION) && has(C.TTLS_RESET_SESSION | C.TTLS_RESET_CIPHER))
     || (has(C.TTLS_ALLOW_HSTIMEOUT) && !has(C.TTLS_INIT_CONNECTION))
     // RESET_WRITE_CIPHER and SEND_SESSION_TICKET each go alone (with RETURN_CERTIFICATE at most)
     || (has(C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET) && (t & ACTIONS & (t & ACTIONS) - 1) !== 0);
-  return denied ? r.bare(E.EPERM, C.TTLS_JR_SOCKET_CALL_PARM_ERROR) : null;
+  return denied ? bare(req, E.EPERM, C.TTLS_JR_SOCKET_CALL_PARM_ERROR) : null;
 }
 
 /** Fills the query fields (the "Yes" rows). */
@@ -124,18 +124,17 @@ export async function ttlsIoctl(table: FdTable<Sock>, fd: number, req: TtlsIoctl
   const s0 = table.get(fd);
   if (!s0) return -E.EBADF;
   if (!req || typeof req !== 'object') return -E.EFAULT;
-  const r = new Reply(req);
-  const bad = checkRequest(req, r);
+  const bad = checkRequest(req);
   if (bad !== null) return bad;
-  const tcp = s0 instanceof TtlsSock ? s0.tcp : s0 instanceof TcpSock ? s0 : null;
-  if (!tcp) return r.bare(E.EPROTOTYPE, C.TTLS_JR_SOCKET_TYPE_NOT_SUPPORTED);
-  if (tcp.state !== 'connected') return r.bare(E.ENOTCONN, C.TTLS_JR_GET_CONN_ERROR);
+  const tcp = tcpOf(s0);
+  if (!tcp) return bare(req, E.EPROTOTYPE, C.TTLS_JR_SOCKET_TYPE_NOT_SUPPORTED);
+  if (tcp.state !== 'connected') return bare(req, E.ENOTCONN, C.TTLS_JR_GET_CONN_ERROR);
   const { m, fresh } = mapping(tcp);
-  if (fresh && m.configError) return r.bare(E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
-  return run(table, fd, req, m, r);
+  if (fresh && m.configError) return bare(req, E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
+  return run(table, fd, req, m);
 }
 
-async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping, r: Reply): Promise<number> {
+async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping): Promise<number> {
   const t = req.requestType;
   let s = table.get(fd)!;
   const yes = (errno: number, jr: number) => {
@@ -153,10 +152,10 @@ async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping,
   if ((t & C.TTLS_STOP_CONNECTION) && ttls?.stopping) return yes(E.EALREADY, C.TTLS_JR_ALREADY_ACTIVE);
   if (ttls && (ttls.phase === 'handshaking' || ttls.phase === 'connecting')) {
     if (ttls.nonblock) return yes(E.EWOULDBLOCK, C.TTLS_JR_OK);
-    if ((await ttls.handshakeDone()) < 0) return r.bare(E.ECONNRESET, C.TTLS_JR_HANDSHAKE_FAILED);
+    if ((await ttls.handshakeDone()) < 0) return bare(req, E.ECONNRESET, C.TTLS_JR_HANDSHAKE_FAILED);
     s = table.get(fd)!;
   }
-  if ((act & NEEDS_LIVE) && !(s instanceof TtlsSock ? s.tcp : (s as TcpSock)).established) return yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
+  if ((act & NEEDS_LIVE) && !tcpOf(s)!.established) return yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
   const sec = s instanceof TtlsSock && s.phase === 'established' && !s.stopping ? s : null;
   if ((act & NEEDS_SECURE) && !sec) return yes(E.EPROTO, C.TTLS_JR_GET_CONN_ERROR);
   if ((t & C.TTLS_ALLOW_HSTIMEOUT) && (m.rule!.role === 'client' || !m.rule!.handshakeTimeout)) {
@@ -183,13 +182,11 @@ async function perform(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapp
   const t = req.requestType;
   const v13 = sec?.engine?.version === 0x0304;
   if (t & C.TTLS_INIT_CONNECTION) {
-    const tcp = s instanceof TtlsSock ? s.tcp : (s as TcpSock);
-    const n = secure(table, fd, tcp, m.rule!, false, (t & C.TTLS_ALLOW_HSTIMEOUT) !== 0);
+    const n = secure(table, fd, tcpOf(s)!, m.rule!, false, (t & C.TTLS_ALLOW_HSTIMEOUT) !== 0);
     if (typeof n === 'number') return yes(n === -E.ENOMEM ? E.ENOMEM : E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
     if (n.nonblock) return yes(E.EINPROGRESS, C.TTLS_JR_OK);
     if ((await n.handshakeDone()) >= 0) return 0; // 1: a tolerated timeout left it plain
-    req.reason = C.TTLS_JR_HANDSHAKE_FAILED; // "No": the query fields stay as they were
-    return -E.ECONNRESET;
+    return bare(req, E.ECONNRESET, C.TTLS_JR_HANDSHAKE_FAILED);
   }
   if (t & C.TTLS_STOP_CONNECTION) {
     if (!sec) return yes(E.EPROTO, C.TTLS_JR_GET_CONN_ERROR);

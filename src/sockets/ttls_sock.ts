@@ -10,9 +10,28 @@ import * as C from '../api/constants.js';
 import { config } from '../config.js';
 import { TLS1_2, TLS1_3, type TlsConfig, type TlsSession } from '../tls/index.js';
 import { TlsSock } from './tls.js';
+import type { TlsOptions } from './tls_options.js';
 import type { TcpSock } from './tcp.js';
 import { clientCache } from './tls_state.js';
 import { renewRuleServerState, ruleServerState, type TtlsRule } from './ttls_policy.js';
+
+/** A rule's TLS settings into `tls`, through the same validation as setsockopt: 0, or the
+ *  errno of the first that cannot be used (a sec tag without credentials, a bad ciphersuite). */
+export function applyRule(r: TtlsRule, tls: TlsOptions): number {
+  // Sessions are cached (client: by peer; server: the rule's cache and tickets), as AT-TLS
+  // does; RESET_SESSION drops them.
+  const steps: [number, unknown][] = [[C.TLS_SESSION_CACHE, C.TLS_SESSION_CACHE_ENABLED]];
+  if (r.secTags?.length) steps.push([C.TLS_SEC_TAG_LIST, r.secTags]);
+  if (r.ciphersuites?.length) steps.push([C.TLS_CIPHERSUITE_LIST, r.ciphersuites]);
+  if (r.role === 'client' && r.hostname !== undefined) steps.push([C.TLS_HOSTNAME, r.hostname]);
+  if (r.role === 'client' && r.peerVerify !== undefined) steps.push([C.TLS_PEER_VERIFY, r.peerVerify]);
+  if (r.role === 'server-with-client-auth') steps.push([C.TLS_PEER_VERIFY, C.TLS_PEER_VERIFY_REQUIRED]);
+  for (const [name, value] of steps) {
+    const e = tls.set(name, value);
+    if (e < 0) return e;
+  }
+  return 0;
+}
 
 export class TtlsSock extends TlsSock {
   /** STOP_CONNECTION was issued: our close_notify went out, the peer's is awaited. */
@@ -33,23 +52,9 @@ export class TtlsSock extends TlsSock {
     this.sndtimeo = tcp.sndtimeo;
   }
 
-  /** Applies the rule's TLS settings; a negative errno when the rule cannot be used (a sec tag
-   *  without credentials, a bad ciphersuite). */
+  /** Applies the rule's TLS settings; a negative errno when the rule cannot be used. */
   configure(): number {
-    const r = this.rule;
-    // Sessions are cached (client: by peer; server: the rule's cache and tickets), as AT-TLS
-    // does; RESET_SESSION drops them.
-    const steps: [number, unknown][] = [[C.TLS_SESSION_CACHE, C.TLS_SESSION_CACHE_ENABLED]];
-    if (r.secTags?.length) steps.push([C.TLS_SEC_TAG_LIST, r.secTags]);
-    if (r.ciphersuites?.length) steps.push([C.TLS_CIPHERSUITE_LIST, r.ciphersuites]);
-    if (r.role === 'client' && r.hostname !== undefined) steps.push([C.TLS_HOSTNAME, r.hostname]);
-    if (r.role === 'client' && r.peerVerify !== undefined) steps.push([C.TLS_PEER_VERIFY, r.peerVerify]);
-    if (r.role === 'server-with-client-auth') steps.push([C.TLS_PEER_VERIFY, C.TLS_PEER_VERIFY_REQUIRED]);
-    for (const [name, value] of steps) {
-      const e = this.tls.set(name, value);
-      if (e < 0) return e;
-    }
-    return 0;
+    return applyRule(this.rule, this.tls);
   }
 
   /** Fails the connection at once (alert-less: no session yet), FIN to the peer. */
