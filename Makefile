@@ -23,7 +23,7 @@ LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1
 SHIM_SRC := $(wildcard wasm/*.c)
 SHIM_HDR := $(wildcard wasm/*.h)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps bench native-harness sim run clean distclean
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench native-harness sim run clean distclean
 
 build: deps wasm-all ts certs
 
@@ -86,11 +86,38 @@ test-deps:
 	  echo "==> installing interop peers (openssl, gnutls-bin, curl)"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl >/dev/null; }
 
-test: build test-deps
+test: build test-deps test-native
 	@echo "==> typecheck"
 	@npx tsc --noEmit -p .
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
+
+# The shim natively under AddressSanitizer + UBSan, mbedTLS on the C library's allocator
+# (ZS_SYSTEM_ALLOC) so every block is checked: the C-level lifetime tests (test/native).
+ASAN_OBJ := $(BUILD)/obj/asan
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -DZS_SYSTEM_ALLOC \
+  -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"'
+ASAN_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(ASAN_OBJ)/mbedtls/%.o,$(MBEDTLS_C))
+ASAN_SHIM_O = $(patsubst wasm/%.c,$(ASAN_OBJ)/shim/%.o,$(SHIM_SRC))
+NATIVE_TESTS := $(patsubst test/native/%.c,$(BUILD)/native-test/%,$(wildcard test/native/*.c))
+.SECONDARY: $(ASAN_MBEDTLS_O) $(ASAN_SHIM_O)
+
+$(ASAN_OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
+	@mkdir -p $(@D)
+	@gcc $(ASAN_CFLAGS) -c $< -o $@
+
+$(ASAN_OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
+	@mkdir -p $(@D)
+	@gcc $(ASAN_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
+
+$(BUILD)/native-test/%: test/native/%.c $(ASAN_SHIM_O) $(ASAN_MBEDTLS_O)
+	@mkdir -p $(@D)
+	@gcc $(ASAN_CFLAGS) -Wall -Wextra -Werror -o $@ $^
+
+test-native: mbedtls certs
+	@echo "==> native shim tests under AddressSanitizer"
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_TESTS)
+	@for t in $(NATIVE_TESTS); do ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 $$t $(BUILD)/certs || exit 1; done
 
 # Benchmarks: figures beside their peers from the same run; never part of `make test`.
 # Boots SAMPLE (a folder under samples/, or a firmware entry file) on BOARD in the simulator.

@@ -36,11 +36,17 @@
 #define ZS_MAX_ALPN 8
 #define ZS_FRAME_HDR 4 /* datagram frame header in the I/O windows */
 
-/* Shared server state: ticket keys, session cache and cookie key, one per listening socket. */
+/* Shared server state: ticket keys, session cache and cookie key, one per listening socket.
+ * Reference-counted: the owner (the listener) holds one reference and every context configured
+ * with it (zs_conf_server) holds one, so a session never outlives the keys it issues tickets,
+ * cookies and cache entries with, whatever order the host frees them in. */
 typedef struct zs_srv {
     mbedtls_ssl_ticket_context tickets;
     mbedtls_ssl_cache_context cache;
     mbedtls_ssl_cookie_ctx cookies;
+    uint32_t refs;
+    int owned;                     /* the owner's reference is still held (zs_srv_free once) */
+    struct zs_srv *next;           /* the list of live states: a stale handle is refused */
 } zs_srv;
 
 typedef struct zs_ctx {
@@ -58,6 +64,7 @@ typedef struct zs_ctx {
     size_t transport_id_len;
     int id;                        /* the host's handle, passed to zs_host_verify */
     int dgram;                     /* DTLS: the I/O windows hold framed datagrams */
+    zs_srv *srv;                   /* server: the shared state this context holds a reference to */
     int verify_cb;
     int is_setup;
 

@@ -133,7 +133,7 @@ export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
   if (c.role === 'client') x.zs_conf_tickets(ctx, c.sessionTickets === false ? 0 : 1);
   if (c.serverState) {
     const s = c.serverState;
-    x.zs_conf_server(ctx, s.handle, (s.tickets ? 1 : 0) | (s.cache ? 2 : 0) | (s.cookies ? 4 : 0));
+    ok(x.zs_conf_server(ctx, s.handle, (s.tickets ? 1 : 0) | (s.cache ? 2 : 0) | (s.cookies ? 4 : 0)), 'server state');
   }
   if (c.verifyCallback) x.zs_conf_verify_cb(ctx, 1);
   if (c.renegotiation) x.zs_conf_renegotiation(ctx, 1);

@@ -30,8 +30,9 @@ export interface CoreExports {
   zs_conf_cid_len(ctx: number, len: number): number;
   zs_conf_renegotiation(ctx: number, on: number): void;
   zs_srv_new(ticketLifetimeS: number): number;
-  zs_srv_free(srv: number): void;
-  zs_conf_server(ctx: number, srv: number, flags: number): void;
+  zs_srv_free(srv: number): number;
+  zs_srv_refs(srv: number): number;
+  zs_conf_server(ctx: number, srv: number, flags: number): number;
   zs_setup(ctx: number): number;
   zs_set_hostname(ctx: number, name: number): number;
   zs_set_transport_id(ctx: number, id: number, len: number): number;
