@@ -44,6 +44,28 @@ export function defaultArenaSize(): number {
   return Number(process.env.ZSOCK_ARENA_SIZE) || 0;
 }
 
+/** A pending timer (opaque: whatever the platform's timers return). */
+export type Timer = unknown;
+
+/** Timers for src/: `start` calls fn once after ms. A `background` timer (a FIN_WAIT bound, a
+ *  DTLS retransmission) does not keep the host process alive by itself; a device has no such
+ *  notion. */
+export const timers = {
+  start(ms: number, fn: () => void, background = false): Timer {
+    const t = setTimeout(fn, ms);
+    if (background) t.unref();
+    return t;
+  },
+  stop(t: Timer): void {
+    if (t !== undefined && t !== null) clearTimeout(t as ReturnType<typeof setTimeout>);
+  },
+};
+
+/** Fills `buf` with random bytes (the host's CSPRNG; a device's TRNG). */
+export function randomFill(buf: Uint8Array): Uint8Array {
+  return globalThis.crypto.getRandomValues(buf);
+}
+
 /** Ends the program with `status` (src/sys.ts). */
 export function exitProgram(status: number): void {
   process.exit(status);

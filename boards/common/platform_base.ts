@@ -31,6 +31,21 @@ export const boardConfig: Partial<ZsockConfig> = {
   EPHEMERAL_PORT_MIN: 49152,
 };
 
+/** Timers for src/ (the engine's own; a device has no background/foreground distinction). */
+export const timers = {
+  start(ms: number, fn: () => void, _background = false): unknown {
+    return setTimeout(fn, ms);
+  },
+  stop(t: unknown): void {
+    if (t !== undefined && t !== null) clearTimeout(t as number);
+  },
+};
+
+/** Random bytes from the engine's source (the simulator's seeded one; a device's TRNG). */
+export function randomFill(buf: Uint8Array): Uint8Array {
+  return globalThis.crypto.getRandomValues(buf);
+}
+
 export const noFiles = {
   read: (_path: string): string | null => null,
   write: (_path: string, _text: string): boolean => false,

@@ -67,17 +67,17 @@ export async function zsock_io_completion_wait(port: number, out: Out<Q.Overlapp
  *  posted to `port` in `area` (returnValue GSK_OK or GSK_ERROR_IO with errnoValue,
  *  operationCompleted GSKSECURESOCSTARTINIT, your descriptorHandle and operationId). */
 export function zsock_tls_handshake_start(fd: number, port: number, area: Q.Overlapped): number {
-  return ret(Q.startHandshake(fdtable, fd, port, area));
+  return ret(Q.startHandshake(fdtable.get(fd), fd, port, area));
 }
 
 /** QsoCancelOperation: 0, -ENOENT when nothing with operationId is pending on fd, -EBADF. */
 export function zsock_io_cancel_operation(fd: number, operationId: number): number {
-  return ret(Q.cancelOperation(fdtable, fd, operationId));
+  return ret(Q.cancelOperation(fdtable.get(fd), fd, operationId));
 }
 
 /** QsoIsOperationPending: 1 or 0; -EBADF. */
 export function zsock_io_is_operation_pending(fd: number, operationId: number): number {
-  return ret(Q.isOperationPending(fdtable, fd, operationId));
+  return ret(Q.isOperationPending(fdtable.get(fd), fd, operationId));
 }
 
 export type { TtlsRule, TtlsRole, TtlsDirection } from '../sockets/ttls_policy.js';

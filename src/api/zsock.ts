@@ -10,12 +10,11 @@ import { FdTable } from '../sockets/fdtable.js';
 import type { Out, Sock } from '../sockets/socket.js';
 import { createSocket } from '../sockets/registry.js';
 import { PairSock } from '../sockets/pair.js';
-import { TcpSock } from '../sockets/tcp.js';
 import { fill, inet_ntop, inet_pton, type SockAddr } from '../sockets/addr.js';
 import * as P from '../sockets/poll.js';
 import * as D from '../sockets/dns.js';
 import { ret, lastErrno, setErrno } from './last_errno.js';
-import { autoSecure, noteAccepted } from '../sockets/ttls.js';
+import '../sockets/ttls.js'; // the TLS policy maps connections as they are established
 import { ttlsIoctl, type TtlsIoctl } from '../sockets/ttls_ioctl.js';
 
 /** The one global fd table. */
@@ -25,11 +24,9 @@ export const fdtable = new FdTable<Sock>();
  *  return value, which is always the truth for its own call). */
 export function zsock_errno(): number { return lastErrno(); }
 
-/** The socket behind fd. A TCP connection that a policy secures transparently is mapped (and
- *  secured) the first time it is seen established, so every call sees its final object. */
+/** The socket behind fd, or null. Looking it up never changes it. */
 function sock(fd: number): Sock | null {
-  const s = fdtable.get(fd);
-  return s instanceof TcpSock ? autoSecure(fdtable, fd, s) : s;
+  return fdtable.get(fd);
 }
 
 const isBuf = (b: unknown): b is Uint8Array => b instanceof Uint8Array;
@@ -96,28 +93,23 @@ export function zsock_listen(fd: number, backlog: number): number {
 export async function zsock_connect(fd: number, addr: SockAddr): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  const r = await s.connect(addr);
-  if (r === 0) sock(fd); // policy mapping (transparent TLS starts here)
-  return ret(r);
+  return ret(await s.connect(addr));
 }
 
-/** The new connection's fd (the peer's address into `addr`); waits unless non-blocking (-EAGAIN). */
+/** The new connection's fd (the peer's address into `addr`); waits unless non-blocking (-EAGAIN).
+ *  The fd is reserved first, as Zephyr's accept does: with none free it is -ENFILE at once and
+ *  the connection stays queued. */
 export async function zsock_accept(fd: number, addr?: SockAddr): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  const child = await s.accept(addr);
-  if (typeof child === 'number') return ret(child);
   const nfd = fdtable.reserve();
-  if (nfd < 0) {
-    if (s instanceof TcpSock && child instanceof TcpSock) s.unaccept(child); // stays queued
-    else child.close();
-    return ret(nfd);
+  if (nfd < 0) return ret(nfd);
+  const child = await s.accept(addr);
+  if (typeof child === 'number') {
+    fdtable.free(nfd);
+    return ret(child);
   }
   fdtable.finalize(nfd, child);
-  if (child instanceof TcpSock) {
-    noteAccepted(child);
-    autoSecure(fdtable, nfd, child);
-  }
   return nfd;
 }
 
@@ -203,10 +195,7 @@ export function zsock_fcntl(fd: number, cmd: number, flags = 0): number {
 export function zsock_ioctl(fd: number, request: typeof C.SIOCTTLSCTL, arg: TtlsIoctl): Promise<number>;
 export function zsock_ioctl(fd: number, request: number, arg: Out<number>): number;
 export function zsock_ioctl(fd: number, request: number, arg: Out<number> | TtlsIoctl): number | Promise<number> {
-  if (request === C.SIOCTTLSCTL) {
-    sock(fd);
-    return ttlsIoctl(fdtable, fd, arg as TtlsIoctl).then(ret);
-  }
+  if (request === C.SIOCTTLSCTL) return ttlsIoctl(sock(fd), arg as TtlsIoctl).then(ret);
   return ioctlSync(fd, request, arg as Out<number>);
 }
 

@@ -3,7 +3,7 @@
  * A SockAddr is `{ family: AF_INET | AF_INET6, addr: '127.0.0.1', port: 4242 }` (the `addr`
  * string is canonical: inet_ntop of its bytes).
  */
-import { AF_INET, AF_INET6 } from '../api/constants.js';
+import { AF_INET, AF_INET6 } from '../constants.js';
 import { EAFNOSUPPORT, EINVAL } from '../errno.js';
 import type { NetAddr } from '../net/driver.js';
 

@@ -5,15 +5,13 @@
  * posted to a port, which one task drains for many connections.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
-import type { FdTable } from './fdtable.js';
 import type { Out, Sock } from './socket.js';
 import { TcpSock } from './tcp.js';
-import { TlsSock } from './tls.js';
-import { TtlsSock } from './ttls_sock.js';
 import { WaitQueue } from './wait.js';
-import { mapping, secure } from './ttls.js';
+import { mappingOf, secure } from './ttls.js';
+import { pending } from './tls_io.js';
 
 /** Qso_OverlappedIO_t: inputs descriptorHandle and operationId; the rest is set on completion. */
 export interface Overlapped {
@@ -30,7 +28,7 @@ interface Op {
   fd: number;
   port: Port;
   area: Overlapped;
-  sock: TlsSock;
+  sock: TcpSock;
   unsubscribe: () => void;
 }
 
@@ -89,8 +87,7 @@ export async function waitPort(id: number, out: Out<Overlapped>, timeoutMs: numb
  *  Errors: -EBADF; -EINVAL bad port; -EFAULT bad area; -EUNATCH not AF_INET/AF_INET6; -EIO not
  *  a stream socket; -ENOTCONN not connected; -EOPNOTSUPP / -EACCES the policy does not allow it
  *  (TLS off / not application-controlled); -EALREADY an operation is pending on fd. */
-export function startHandshake(table: FdTable<Sock>, fd: number, portId: number, area: Overlapped): number {
-  const s = table.get(fd);
+export function startHandshake(s: Sock | null, fd: number, portId: number, area: Overlapped): number {
   if (!s) return -E.EBADF;
   const port = ports.get(portId);
   if (!port) return -E.EINVAL;
@@ -98,19 +95,17 @@ export function startHandshake(table: FdTable<Sock>, fd: number, portId: number,
   if (s.family !== C.AF_INET && s.family !== C.AF_INET6) return -E.EUNATCH;
   if (s.type !== C.SOCK_STREAM) return -E.EIO;
   if ([...ops].some((o) => o.fd === fd)) return -E.EALREADY;
-  let t: TlsSock;
-  if (s instanceof TlsSock) {
-    if (s.phase === 'idle' || s.phase === 'listening') return -E.ENOTCONN;
-    t = s;
+  const t = s as TcpSock;
+  if (t.secure) {
+    if (!t.layer && !pending(t)) return -E.ENOTCONN; // not connected, or a listener
   } else {
-    const tcp = s as TcpSock;
-    if (tcp.state !== 'connected') return -E.ENOTCONN;
-    const { m } = mapping(tcp);
+    if (t.state !== 'connected') return -E.ENOTCONN;
+    const m = mappingOf(t);
     if (!m.rule?.enabled) return -E.EOPNOTSUPP;
     if (!m.rule.applicationControlled) return -E.EACCES;
-    const n = secure(table, fd, tcp, m.rule, false);
-    if (typeof n === 'number') return n === -E.ENOMEM ? -E.ENOMEM : -E.EIO;
-    t = n;
+    const L = t.layer; // a layer under way or open is posted as it is; a failed one is retried
+    const n = L && L.state !== 'failed' ? 0 : secure(t, false);
+    if (n < 0) return n === -E.ENOMEM ? -E.ENOMEM : -E.EIO;
   }
   const op: Op = { fd, port, area, sock: t, unsubscribe: () => {} };
   ops.add(op);
@@ -119,12 +114,15 @@ export function startHandshake(table: FdTable<Sock>, fd: number, portId: number,
   return 0;
 }
 
+/** Posts the operation once its handshake is over: GSK_OK, or GSK_ERROR_IO with the layer's
+ *  errno (the same every other surface reports). */
 function check(op: Op): void {
   if (!ops.has(op)) return;
-  const t = op.sock;
-  if (t.phase === 'established') finish(op, C.GSK_OK, 0);
-  else if (t.phase === 'failed') finish(op, C.GSK_ERROR_IO, t.error === E.ETIMEDOUT ? E.ETIMEDOUT : E.ECONNRESET);
-  else if (t.closed) finish(op, C.GSK_ERROR_IO, t instanceof TtlsSock && t.phase === 'idle' ? E.ETIMEDOUT : E.EINTR);
+  const t = op.sock, L = t.layer;
+  if (t.closed) finish(op, C.GSK_ERROR_IO, E.EINTR);
+  else if (L?.state === 'open') finish(op, C.GSK_OK, 0);
+  else if (L?.state === 'failed') finish(op, C.GSK_ERROR_IO, L.errno);
+  else if (!L && !pending(t)) finish(op, C.GSK_ERROR_IO, t.secure ? t.error || E.ECONNREFUSED : E.ETIMEDOUT); // detached: a tolerated timeout
 }
 
 function finish(op: Op, returnValue: number, errnoValue: number, post = true): void {
@@ -139,20 +137,20 @@ function finish(op: Op, returnValue: number, errnoValue: number, post = true): v
 /** QsoCancelOperation: cancels the operations on fd with operationId. Their handshakes are
  *  aborted (the connection is reset) and they complete with GSK_ERROR_IO / ECANCELED. 0, or
  *  -ENOENT when none was pending; -EBADF for a bad fd. */
-export function cancelOperation(table: FdTable<Sock>, fd: number, operationId: number): number {
-  if (!table.get(fd)) return -E.EBADF;
+export function cancelOperation(s: Sock | null, fd: number, operationId: number): number {
+  if (!s) return -E.EBADF;
   const hit = [...ops].filter((o) => o.fd === fd && o.area.operationId === operationId);
   if (!hit.length) return -E.ENOENT;
   for (const op of hit) {
     finish(op, C.GSK_ERROR_IO, E.ECANCELED);
-    op.sock.abort(E.ECANCELED);
+    op.sock.layer?.abort({ kind: 'cancelled' });
   }
   return 0;
 }
 
 /** QsoIsOperationPending: 1 when an operation with operationId is pending on fd, else 0;
  *  -EBADF for a bad fd. */
-export function isOperationPending(table: FdTable<Sock>, fd: number, operationId: number): number {
-  if (!table.get(fd)) return -E.EBADF;
+export function isOperationPending(s: Sock | null, fd: number, operationId: number): number {
+  if (!s) return -E.EBADF;
   return [...ops].some((o) => o.fd === fd && o.area.operationId === operationId) ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  * (subsys/net/lib/sockets/getaddrinfo.c, getnameinfo.c; tests/net/socket/getaddrinfo).
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
 import { driver } from '../net/index.js';
 import { canonical, inet_ntop, inet_pton, type SockAddr } from './addr.js';

@@ -9,14 +9,16 @@
  * truncates (MSG_TRUNC gives the real length).
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
-import { TlsSession, TlsServerState } from '../tls/index.js';
+import { TlsSession, TlsServerState, dtlsRecordCid } from '../tls/index.js';
+import { timers, randomFill, type Timer } from '../platform.js';
 import { Sock, type Out } from './socket.js';
 import { UdpSock } from './udp.js';
 import { TlsOptions } from './tls_options.js';
 import { canonical, fill, inet_pton, type SockAddr } from './addr.js';
-import { contexts } from './tls_state.js';
+import type { ContextToken } from './tls_state.js';
+import { ownOption } from './tls_sockopt.js';
 
 interface Peer {
   addr: SockAddr;
@@ -28,8 +30,6 @@ interface Peer {
 
 const SCRATCH = new Uint8Array(16384);
 const SERVER_CID_LEN = 8;
-const CID_RECORD = 25; // tls12_cid content type (RFC 9146)
-const DTLS_HEADER = 11; // type, version, epoch, sequence number: then the CID
 const keyOf = (a: SockAddr) => `${a.addr}|${a.port}`;
 
 export class DtlsSock extends Sock {
@@ -39,14 +39,15 @@ export class DtlsSock extends Sock {
   private peer: SockAddr | null = null;     // client: the fixed peer
   private rx: { data: Uint8Array; full: number; from: SockAddr }[] = [];
   private srv: TlsServerState | null = null;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer = undefined;
   private hup = false;                       // a session ended: POLLHUP until the next recv
   private failed = 0;                        // client handshake failure (errno)
   private peerClosed = false;                // client: close_notify seen
   private processing = false;
   private readonly unsubscribe: () => void;
 
-  constructor(family: number, proto: number) {
+  /** `ctx`: the TLS context this socket holds until it closes (taken by socket()). */
+  constructor(family: number, proto: number, private ctx: ContextToken | null) {
     super(family, C.SOCK_DGRAM, proto);
     this.inner = new UdpSock(family);
     this.inner.nonblock = true;
@@ -100,7 +101,7 @@ export class DtlsSock extends Sock {
       // the peer's address changes. A client may choose its own (TLS_DTLS_CID_VALUE).
       cfg.cid = this.tls.dtlsCid === C.TLS_DTLS_CID_SUPPORTED ? new Uint8Array(0)
         : role === 'client' && this.tls.dtlsCidValue ? this.tls.dtlsCidValue
-        : globalThis.crypto.getRandomValues(new Uint8Array(role === 'server' ? SERVER_CID_LEN : 8));
+        : randomFill(new Uint8Array(role === 'server' ? SERVER_CID_LEN : 8));
     }
     if (role === 'server') {
       this.srv ??= new TlsServerState();
@@ -152,8 +153,8 @@ export class DtlsSock extends Sock {
   /** Server: a record carrying the CID of a known session, from a new address (NAT
    *  rebinding, a new port): the session moves there. */
   private moved(data: Uint8Array, from: SockAddr): Peer | undefined {
-    if (!this.server || data[0] !== CID_RECORD || data.length < DTLS_HEADER + SERVER_CID_LEN) return undefined;
-    const cid = data.subarray(DTLS_HEADER, DTLS_HEADER + SERVER_CID_LEN);
+    const cid = this.server ? dtlsRecordCid(data, SERVER_CID_LEN) : null;
+    if (!cid) return undefined;
     for (const p of this.peers.values()) {
       if (p.established && p.cid && p.cid.every((b, i) => b === cid[i])) {
         this.peers.delete(keyOf(p.addr));
@@ -198,14 +199,15 @@ export class DtlsSock extends Sock {
 
   /** The next wake: a retransmission deadline, or a server session's idle expiry. */
   private rearm(now: number): void {
-    clearTimeout(this.timer);
+    timers.stop(this.timer);
+    this.timer = undefined;
     let next = Infinity;
     for (const p of this.peers.values()) {
       const d = p.session.timerDeadline;
       if (!p.established && d !== null) next = Math.min(next, d);
       if (this.server && p.established) next = Math.min(next, p.last + config.NET_SOCKETS_DTLS_TIMEOUT + 1);
     }
-    if (next !== Infinity) this.timer = setTimeout(() => this.process(), Math.max(0, next - now)).unref();
+    if (next !== Infinity) this.timer = timers.start(Math.max(0, next - now), () => this.process(), true);
   }
 
   override async sendto(buf: Uint8Array, flags: number, to: SockAddr | null): Promise<number> {
@@ -268,7 +270,7 @@ export class DtlsSock extends Sock {
   override peerAddr(): SockAddr | null { return this.peer; }
 
   override getsockopt(level: number, name: number, out: Out<unknown>): number {
-    if (level !== C.SOL_TLS) return this.sharedOpt(level, name) ? super.getsockopt(level, name, out) : this.inner.getsockopt(level, name, out);
+    if (level !== C.SOL_TLS) return ownOption(level, name) ? super.getsockopt(level, name, out) : this.inner.getsockopt(level, name, out);
     const p = this.clientPeer() ?? [...this.peers.values()][0];
     switch (name) {
       case C.TLS_CIPHERSUITE_USED:
@@ -297,16 +299,12 @@ export class DtlsSock extends Sock {
 
   override setsockopt(level: number, name: number, value: unknown): number {
     if (level === C.SOL_TLS) return this.tls.set(name, value);
-    return this.sharedOpt(level, name) ? super.setsockopt(level, name, value) : this.inner.setsockopt(level, name, value);
-  }
-
-  private sharedOpt(level: number, name: number): boolean {
-    return level === C.SOL_SOCKET && [C.SO_PROTOCOL, C.SO_TYPE, C.SO_DOMAIN, C.SO_RCVTIMEO, C.SO_SNDTIMEO, C.SO_ERROR].includes(name);
+    return ownOption(level, name) ? super.setsockopt(level, name, value) : this.inner.setsockopt(level, name, value);
   }
 
   override close(): void {
     if (this.closed) return;
-    clearTimeout(this.timer);
+    timers.stop(this.timer);
     for (const p of this.peers.values()) { // Zephyr: close_notify to every session
       if (p.established) {
         p.session.closeNotify(Date.now());
@@ -319,6 +317,7 @@ export class DtlsSock extends Sock {
     this.unsubscribe();
     this.inner.close();
     this.srv?.free();
-    contexts.give();
+    this.ctx?.release();
+    this.ctx = null;
   }
 }

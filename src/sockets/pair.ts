@@ -3,7 +3,7 @@
  * CONFIG_NET_SOCKETPAIR_BUFFER_SIZE bytes (64 by default, as Zephyr).
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
 import { Sock } from './socket.js';
 import type { SockAddr } from './addr.js';

@@ -4,7 +4,7 @@
  * set is EBADF. Both wait on the wait queues of all the sockets they watch.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
 import type { FdTable } from './fdtable.js';
 import type { Sock, Timeval } from './socket.js';

@@ -8,7 +8,7 @@
 import { EADDRINUSE } from '../errno.js';
 import { config } from '../config.js';
 import { checkAddr, ANY4, ANY6, type SockAddr } from './addr.js';
-import { AF_INET6 } from '../api/constants.js';
+import { AF_INET6 } from '../constants.js';
 
 /** Who holds a port: two holders conflict when their addresses overlap (same family and one is
  *  the any-address or both are equal, or an IPv6 any-address socket without IPV6_V6ONLY, which

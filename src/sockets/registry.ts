@@ -5,7 +5,7 @@
  * wrap an inner TCP/UDP socket.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import type { Sock } from './socket.js';
 import { TcpSock } from './tcp.js';
 import { UdpSock } from './udp.js';

@@ -5,7 +5,7 @@
  * answer what Zephyr answers for a socket that does not support the call.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
 import type { SockAddr } from './addr.js';
 import type { FdObject } from './fdtable.js';

@@ -1,39 +1,93 @@
 /**
- * TCP sockets over the NetDriver. Receive data waits in a queue (the driver is paused when
- * it reaches SO_RCVBUF); sends are accepted while the driver's unsent bytes are below
+ * TCP stream sockets over the NetDriver. Receive data waits in a queue (the driver is paused
+ * when it reaches SO_RCVBUF); sends are accepted while the driver's unsent bytes are below
  * SO_SNDBUF, so short writes, EAGAIN and the loss of POLLOUT happen as on a device.
+ *
+ * A stream socket owns an optional TLS layer (tls_layer.ts) over its own connection: a TLS
+ * socket (tls.ts) attaches one when its connect or accept completes, the policy (ttls.ts)
+ * when a connection it secures is established or on STARTTLS. While a layer is attached the
+ * user's calls go through it (tls_io.ts); the fd and this object never change.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
 import { driver } from '../net/index.js';
 import type { TcpConn, TcpEvents, TcpListener } from '../net/driver.js';
+import { timers } from '../platform.js';
 import { Sock, intOf, type Out } from './socket.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
 import { bindAddr, release, repick } from './ports.js';
+import { ByteQueue } from './byte_queue.js';
+import type { StreamTransport, TlsLayer } from './tls_layer.js';
+import { purgeSessionCaches, type ContextToken } from './tls_state.js';
+import type { TlsOptions } from './tls_options.js';
+import { getStreamTlsOpt } from './tls_sockopt.js';
+import * as tlsIo from './tls_io.js';
 
 type State = 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
 
+/** Told when a plain TCP connection is established, outbound (its connect completed) or
+ *  inbound (accepted, its fd already reserved): the TLS policy maps it here, once. */
+export type EstablishedHook = (tcp: TcpSock, direction: 'inbound' | 'outbound') => void;
+let established: EstablishedHook | null = null;
+
+/** Installs the policy's hook (ttls.ts); null removes it. */
+export function onEstablished(hook: EstablishedHook | null): void {
+  established = hook;
+}
+
 export class TcpSock extends Sock {
   state: State = 'new';
+  /** The TLS layer over this connection, while one is attached. */
+  layer: TlsLayer | null = null;
+  /** The TLS context this socket holds (a TLS socket from creation; a policy-secured
+   *  connection while its layer is attached). Released exactly once. */
+  ctx: ContextToken | null = null;
+  /** SOL_TLS options: a TLS socket's own, or a policy rule's while its layer is attached. */
+  tls: TlsOptions | null = null;
+  /** What the TLS policy decided for this connection (ttls.ts), once established. */
+  policy: unknown = null;
+  /** The connection as a transport for the TLS layer (never waits, never consumes SO_ERROR). */
+  readonly transport: StreamTransport = {
+    read: (dst) => this.recvNow(dst),
+    write: (src) => this.sendNow(src),
+    writeAll: (src) => this.sendForce(src),
+    end: () => this.finish(),
+    unread: (bytes) => this.unread(bytes),
+  };
   private local: SockAddr | null = null;
   private autoPort = false;
   private conn: TcpConn | null = null;
   private listener: TcpListener | null = null;
   private acceptQ: TcpSock[] = [];
   private backlog = 1;
-  private rx: Uint8Array[] = [];
-  private rxBytes = 0;
+  private readonly rx = new ByteQueue();
   private eof = false;       // the peer's FIN
   private gone = false;      // the connection is closed
   private rdShut = false;    // shutdown(SHUT_RD)
   private paused = false;
   private nbConnect = false; // a non-blocking connect whose success was not yet reported
+  private tlsErrorTaken = false;
   private ready: Promise<void> = Promise.resolve();
   private markReady = () => {};
 
-  constructor(family: number) {
-    super(family, C.SOCK_STREAM, C.IPPROTO_TCP);
+  constructor(family: number, proto: number = C.IPPROTO_TCP) {
+    super(family, C.SOCK_STREAM, proto);
+  }
+
+  /** A TLS socket (IPPROTO_TLS_*): user calls are TLS from connect/accept on. */
+  get secure(): boolean {
+    return this.proto !== C.IPPROTO_TCP;
+  }
+
+  /** A new socket for an incoming connection (a TLS listener makes TLS children). */
+  protected newChild(): TcpSock {
+    return new TcpSock(this.family, this.proto);
+  }
+
+  /** The connection is established (connect completed): a TLS socket starts its handshake. */
+  protected connected(): void {
+    if (!this.secure) established?.(this, 'outbound');
   }
 
   override bind(addr: SockAddr): number {
@@ -94,7 +148,7 @@ export class TcpSock extends Sock {
       conn.destroy(); // the queue is full; Zephyr drops the SYN, a host stack resets
       return;
     }
-    const child = new TcpSock(this.family);
+    const child = this.newChild();
     child.rcvbuf = this.rcvbuf;
     child.sndbuf = this.sndbuf;
     for (const [k, v] of this.opts) child.opts.set(k, v);
@@ -112,13 +166,21 @@ export class TcpSock extends Sock {
     if (r instanceof TcpSock) {
       const peer = r.peerAddr();
       if (peer) fill(addr, peer);
+      if (!r.secure) established?.(r, 'inbound');
     }
     return r;
   }
 
-  /** Puts an accepted connection back (the caller found no free fd). */
-  unaccept(child: TcpSock): void {
-    this.acceptQ.unshift(child);
+  /** SO_ERROR: a failed TLS layer's errno once (it stands for whatever failed under it),
+   *  else the connection's pending error; either is then cleared, as POSIX. */
+  override takeError(): number {
+    const L = this.layer;
+    if (L?.state === 'failed' && !this.tlsErrorTaken) {
+      this.tlsErrorTaken = true;
+      this.error = 0;
+      return L.errno;
+    }
+    return super.takeError();
   }
 
   override async connect(addr: SockAddr): Promise<number> {
@@ -163,23 +225,23 @@ export class TcpSock extends Sock {
       onConnect: () => {
         this.state = 'connected';
         this.applyOptions();
-        this.changed();
+        this.connected();
+        this.moved();
       },
       onData: (d) => {
         this.rx.push(d);
-        this.rxBytes += d.length;
-        if (this.rxBytes >= this.rcvbuf && !this.paused) {
+        if (this.rx.length >= this.rcvbuf && !this.paused) {
           this.paused = true;
           this.conn?.pause();
         }
-        this.changed();
+        this.moved();
       },
-      onEnd: () => { this.eof = true; this.changed(); },
-      onDrain: () => this.changed(),
+      onEnd: () => { this.eof = true; this.moved(); },
+      onDrain: () => this.moved(),
       onError: (errno) => {
         if (this.state === 'connecting') this.state = 'failed';
         this.error = errno;
-        this.changed();
+        this.moved();
       },
       onClose: () => {
         this.gone = true;
@@ -187,12 +249,23 @@ export class TcpSock extends Sock {
           this.state = 'failed';
           this.error ||= E.ECONNREFUSED;
         }
-        this.changed();
+        this.moved();
       },
     };
   }
 
-  override async sendto(buf: Uint8Array, flags: number, _to: SockAddr | null): Promise<number> {
+  /** Something moved on the connection: the TLS layer (if any) runs, then waiters wake. */
+  private moved(): void {
+    if (this.layer) this.layer.process(); // wakes waiters itself
+    else this.changed();
+  }
+
+  override async sendto(buf: Uint8Array, flags: number, to: SockAddr | null): Promise<number> {
+    if (this.layer || this.secure) return tlsIo.send(this, buf, flags);
+    return this.sendPlain(buf, flags, to);
+  }
+
+  private async sendPlain(buf: Uint8Array, flags: number, _to: SockAddr | null): Promise<number> {
     if (this.state !== 'connected') return this.state === 'failed' && this.error ? -this.takeError() : -E.ENOTCONN;
     if (buf.length === 0) return 0;
     return this.block(() => {
@@ -229,7 +302,6 @@ export class TcpSock extends Sock {
   unread(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     this.rx.unshift(bytes);
-    this.rxBytes += bytes.length;
     this.changed();
   }
 
@@ -238,22 +310,28 @@ export class TcpSock extends Sock {
     return this.state === 'connected' && !this.gone && !this.eof && !this.error;
   }
 
-  /** Reads what is queued now, never waiting: the count, 0 at EOF, -EAGAIN, or -errno. */
+  /** Reads what is queued now, never waiting: the count, 0 at EOF, -EAGAIN, or -errno (the
+   *  pending error is peeked, not taken: SO_ERROR still reports it). */
   recvNow(buf: Uint8Array): number {
-    if (this.rxBytes > 0) return this.take(buf, false);
+    if (this.rx.length > 0) return this.take(buf, false);
     if (this.rdShut || this.eof) return 0;
-    if (this.error) return -this.takeError();
+    if (this.error) return -this.error;
     return this.gone ? 0 : -E.EAGAIN;
   }
 
   override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null): Promise<number> {
+    if (this.layer || this.secure) return tlsIo.recv(this, buf, flags);
+    return this.recvPlain(buf, flags, from);
+  }
+
+  private async recvPlain(buf: Uint8Array, flags: number, from: SockAddr | null): Promise<number> {
     if (this.state !== 'connected') return this.state === 'failed' && this.error ? -this.takeError() : -E.ENOTCONN;
     if (buf.length === 0) return 0;
     const peek = (flags & C.ZSOCK_MSG_PEEK) !== 0;
     const waitall = (flags & C.ZSOCK_MSG_WAITALL) !== 0 && !peek;
     let got = 0;
     const r = await this.block(() => {
-      if (this.rxBytes > 0) {
+      if (this.rx.length > 0) {
         got += this.take(buf.subarray(got), peek);
         if (!waitall || got === buf.length) return got;
       }
@@ -268,22 +346,9 @@ export class TcpSock extends Sock {
 
   /** Copies queued bytes into dst; consumes them unless peeking. */
   private take(dst: Uint8Array, peek: boolean): number {
-    let n = 0;
-    for (let i = 0; i < this.rx.length && n < dst.length; i++) {
-      const c = this.rx[i];
-      const k = Math.min(c.length, dst.length - n);
-      dst.set(c.subarray(0, k), n);
-      n += k;
-    }
+    const n = this.rx.take(dst, peek);
     if (peek) return n;
-    let left = n;
-    while (left > 0) {
-      const c = this.rx[0];
-      if (c.length <= left) { left -= c.length; this.rx.shift(); }
-      else { this.rx[0] = c.subarray(left); left = 0; }
-    }
-    this.rxBytes -= n;
-    if (this.paused && this.rxBytes < this.rcvbuf) {
+    if (this.paused && this.rx.length < this.rcvbuf) {
       this.paused = false;
       this.conn?.resume();
     }
@@ -297,13 +362,19 @@ export class TcpSock extends Sock {
   }
 
   override pollEvents(): number {
+    if (this.layer || (this.secure && this.state !== 'listening')) return tlsIo.pollEvents(this);
+    return this.plainEvents();
+  }
+
+  /** The connection's own poll events (a TLS layer adds its own on top). */
+  plainEvents(): number {
     const err = this.error ? C.ZSOCK_POLLERR : 0;
     switch (this.state) {
       case 'listening': return (this.acceptQ.length ? C.ZSOCK_POLLIN : 0) | err;
       case 'failed': return C.ZSOCK_POLLERR;
       case 'connected': {
         let ev = err;
-        if (this.rxBytes > 0 || this.eof || this.rdShut || this.gone) ev |= C.ZSOCK_POLLIN;
+        if (this.rx.length > 0 || this.eof || this.rdShut || this.gone) ev |= C.ZSOCK_POLLIN;
         if (this.eof || this.gone) ev |= C.ZSOCK_POLLHUP;
         if (!this.gone && this.conn && this.conn.queued < this.sndbuf) ev |= C.ZSOCK_POLLOUT;
         return ev;
@@ -312,8 +383,9 @@ export class TcpSock extends Sock {
     }
   }
 
+  /** FIONREAD: queued bytes; -EOPNOTSUPP while TLS is on (Zephyr). */
   override readable(): number {
-    return this.rxBytes;
+    return this.layer || this.secure ? -E.EOPNOTSUPP : this.rx.length;
   }
 
   override localAddr(): SockAddr | null {
@@ -324,6 +396,23 @@ export class TcpSock extends Sock {
   override peerAddr(): SockAddr | null {
     const r = this.state === 'connected' ? this.conn?.remote : null;
     return r ? fromNet(r) : null;
+  }
+
+  /** SOL_TLS on a socket with TLS options: the session's queries, then the options; on a plain
+   *  connection -ENOPROTOOPT. Other levels as for any TCP socket. */
+  override getsockopt(level: number, name: number, out: Out<unknown>): number {
+    if (level !== C.SOL_TLS) return super.getsockopt(level, name, out);
+    if (!this.tls) return -E.ENOPROTOOPT;
+    const L = this.layer, open = L?.state === 'open' || L?.state === 'closing';
+    return getStreamTlsOpt(this.tls, { open: open ? L.engine : null, verifyResult: L?.verifyResult ?? null }, name, out);
+  }
+
+  override setsockopt(level: number, name: number, value: unknown): number {
+    if (level !== C.SOL_TLS) return super.setsockopt(level, name, value);
+    if (!this.tls) return -E.ENOPROTOOPT;
+    const r = this.tls.set(name, value);
+    if (r === 0 && name === C.TLS_SESSION_CACHE_PURGE) purgeSessionCaches();
+    return r;
   }
 
   protected override getTcpOpt(name: number, out: Out<unknown>): number {
@@ -353,15 +442,20 @@ export class TcpSock extends Sock {
   }
 
   override close(): void {
+    if (this.closed) return;
+    this.layer?.close(); // close_notify and the last records go out before FIN
+    this.layer = null;
+    this.ctx?.release();
+    this.ctx = null;
     super.close();
     const conn = this.conn;
-    if (conn && (this.rxBytes > 0 || this.paused)) {
+    if (conn && (this.rx.length > 0 || this.paused)) {
       conn.destroy(); // unread data: reset, as a host stack does on close
     } else if (conn) {
       conn.end(); // FIN after what is queued; the peer's FIN then closes it
       conn.resume();
       // FIN_WAIT_2 bound: a peer that never closes does not keep the connection forever.
-      setTimeout(() => conn.destroy(), config.NET_TCP_FIN_TIMEOUT).unref();
+      timers.start(config.NET_TCP_FIN_TIMEOUT, () => conn.destroy(), true);
     }
     this.listener?.close();
     for (const child of this.acceptQ.splice(0)) child.conn?.destroy();

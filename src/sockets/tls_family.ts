@@ -1,7 +1,7 @@
 /** The secure-socket family (Zephyr's ztls_socket / protocol_check): IPPROTO_TLS_* on stream
  *  sockets, IPPROTO_DTLS_* on datagram sockets, ENOMEM when no TLS context is free. */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import type { SocketFamily } from './registry.js';
 import { TlsSock } from './tls.js';
 import { DtlsSock } from './dtls.js';
@@ -18,7 +18,8 @@ export const tlsFamily: SocketFamily = {
     if (family !== C.AF_INET && family !== C.AF_INET6) return -E.EAFNOSUPPORT;
     if (TLS.includes(proto) && type !== C.SOCK_STREAM) return -E.EPROTOTYPE;
     if (DTLS.includes(proto) && type !== C.SOCK_DGRAM) return -E.EPROTOTYPE;
-    if (!contexts.take()) return -E.ENOMEM;
-    return DTLS.includes(proto) ? new DtlsSock(family, proto) : new TlsSock(family, proto);
+    const ctx = contexts.take();
+    if (!ctx) return -E.ENOMEM;
+    return DTLS.includes(proto) ? new DtlsSock(family, proto, ctx) : new TlsSock(family, proto, ctx);
   },
 };

@@ -4,7 +4,7 @@
  * unknown one gives ENOPROTOOPT. Credentials are checked when TLS_SEC_TAG_LIST is set.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { config } from '../config.js';
 import { CIPHERSUITES } from '../tls/ciphersuites.js';
 import * as K from '../tls/credentials.js';

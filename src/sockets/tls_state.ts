@@ -1,19 +1,33 @@
-/** State shared by all secure sockets: the TLS context count (CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS),
- *  the client session cache keyed by peer address, and the listeners whose server caches
- *  TLS_SESSION_CACHE_PURGE clears. */
+/** State shared by all secure sockets: the TLS context budget (CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS)
+ *  as tokens, the client session cache keyed by peer address, and the listeners whose server
+ *  caches TLS_SESSION_CACHE_PURGE clears. */
 import { config } from '../config.js';
 
 let inUse = 0;
 
+/** One TLS context of the budget, held by the socket (or policy-secured connection) that took
+ *  it and given back exactly once. */
+export class ContextToken {
+  private held = true;
+
+  /** Gives the context back. A second release is a bug in the caller, not a count to clamp. */
+  release(): void {
+    if (!this.held) throw new Error('zsock: TLS context released twice');
+    this.held = false;
+    inUse--;
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+}
+
 export const contexts = {
-  /** Takes a context; false when all are in use (socket() then gives ENOMEM). */
-  take(): boolean {
-    if (inUse >= config.NET_SOCKETS_TLS_MAX_CONTEXTS) return false;
+  /** Takes a context; null when all are in use (socket() then gives ENOMEM). */
+  take(): ContextToken | null {
+    if (inUse >= config.NET_SOCKETS_TLS_MAX_CONTEXTS) return null;
     inUse++;
-    return true;
-  },
-  give(): void {
-    inUse = Math.max(0, inUse - 1);
+    return new ContextToken();
   },
   get inUse(): number {
     return inUse;
@@ -47,7 +61,8 @@ export const clientCache = {
 
 export const listeners = new Set<{ renewServerState(): void }>();
 
-/** TLS_SESSION_CACHE_PURGE: the global client cache and every server cache and ticket key. */
+/** TLS_SESSION_CACHE_PURGE: the global client cache and every server cache and ticket key.
+ *  Sessions still running keep the state they started with (the core counts references). */
 export function purgeSessionCaches(): void {
   for (const s of sessions.values()) s.fill(0);
   sessions.clear();

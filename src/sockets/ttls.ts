@@ -1,47 +1,56 @@
 /**
- * Policy mapping of TCP connections, and securing or unsecuring one in place: the fd keeps its
- * number while the object behind it changes from a TcpSock to a TtlsSock and back. Used by the
- * SIOCTTLSCTL ioctl (ttls_ioctl.ts), the asynchronous handshake and the transparent mode.
+ * Policy mapping of TCP connections and securing one in place (AT-TLS): a connection is mapped
+ * to its rule once, when its connect completes or accept hands it out (the hook in tcp.ts); a
+ * transparent rule attaches a TLS layer right then; an application-controlled one waits for
+ * SIOCTTLSCTL INIT_CONNECTION or zsock_tls_handshake_start. STOP_CONNECTION detaches the layer
+ * and the connection is plain again. The fd and its socket object never change.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
-import type { FdTable } from './fdtable.js';
-import type { Sock } from './socket.js';
-import { TcpSock } from './tcp.js';
-import { TtlsSock, applyRule } from './ttls_sock.js';
+import * as C from '../constants.js';
+import { config } from '../config.js';
+import { TLS1_2, TLS1_3, TlsError, type TlsSession } from '../tls/index.js';
+import { TcpSock, onEstablished } from './tcp.js';
 import { TlsOptions } from './tls_options.js';
-import { contexts } from './tls_state.js';
-import { mapRule, policySize, type TtlsRule } from './ttls_policy.js';
+import { TlsLayer } from './tls_layer.js';
+import { contexts, clientCache } from './tls_state.js';
+import { mapRule, policySize, renewRuleServerState, ruleServerState, type TtlsRule } from './ttls_policy.js';
 
-/** What mapping found for one connection. */
+/** What mapping found for one connection (kept on the socket: TcpSock.policy). */
 export interface Mapping {
+  direction: 'inbound' | 'outbound';
   rule: TtlsRule | null;
   policyStatus: number;
   /** The rule's TLS settings cannot be applied (a sec tag without credentials, ...). */
   configError: number;
+  /** The application has asked about this mapping (EMVSERR is reported on the first ask). */
+  seen: boolean;
+  /** TCP_NODELAY before TLS turned it on (restored when the connection is plain again). */
+  plainNoDelay?: unknown;
 }
 
-const mappings = new WeakMap<TcpSock, Mapping>();
-const accepted = new WeakSet<TcpSock>();
-const looked = new WeakSet<TcpSock>(); // seen established by autoSecure (and not transparent)
+const NOT_MAPPED: Mapping = { direction: 'outbound', rule: null, policyStatus: C.TTLS_POL_OFF, configError: 0, seen: true };
 
-/** Marks a connection as accepted (inbound) for mapping. */
-export function noteAccepted(tcp: TcpSock): void {
-  accepted.add(tcp);
+/** The mapping of a connection (an unmapped one, e.g. a TLS socket's own, reads as policy off). */
+export function mappingOf(tcp: TcpSock): Mapping {
+  return (tcp.policy as Mapping | null) ?? NOT_MAPPED;
 }
 
-/** The mapping of an established connection, made now if it was not yet (`fresh` tells). */
-export function mapping(tcp: TcpSock): { m: Mapping; fresh: boolean } {
-  const had = mappings.get(tcp);
-  if (had) return { m: had, fresh: false };
-  const rule = ruleFor(tcp);
-  const m: Mapping = { rule, policyStatus: policyStatus(rule), configError: rule ? applyRule(rule, new TlsOptions()) : 0 };
-  mappings.set(tcp, m);
-  return { m, fresh: true };
-}
-
-function ruleFor(tcp: TcpSock): TtlsRule | null {
-  return policySize() ? mapRule(accepted.has(tcp) ? 'inbound' : 'outbound', tcp.localAddr(), tcp.peerAddr()) : null;
+/** A rule's TLS settings into `tls`, through the same validation as setsockopt: 0, or the
+ *  errno of the first that cannot be used (a sec tag without credentials, a bad ciphersuite). */
+export function applyRule(r: TtlsRule, tls: TlsOptions): number {
+  // Sessions are cached (client: by peer; server: the rule's cache and tickets), as AT-TLS
+  // does; RESET_SESSION drops them.
+  const steps: [number, unknown][] = [[C.TLS_SESSION_CACHE, C.TLS_SESSION_CACHE_ENABLED]];
+  if (r.secTags?.length) steps.push([C.TLS_SEC_TAG_LIST, r.secTags]);
+  if (r.ciphersuites?.length) steps.push([C.TLS_CIPHERSUITE_LIST, r.ciphersuites]);
+  if (r.role === 'client' && r.hostname !== undefined) steps.push([C.TLS_HOSTNAME, r.hostname]);
+  if (r.role === 'client' && r.peerVerify !== undefined) steps.push([C.TLS_PEER_VERIFY, r.peerVerify]);
+  if (r.role === 'server-with-client-auth') steps.push([C.TLS_PEER_VERIFY, C.TLS_PEER_VERIFY_REQUIRED]);
+  for (const [name, value] of steps) {
+    const e = tls.set(name, value);
+    if (e < 0) return e;
+  }
+  return 0;
 }
 
 function policyStatus(rule: TtlsRule | null): number {
@@ -51,40 +60,119 @@ function policyStatus(rule: TtlsRule | null): number {
   return rule.applicationControlled ? C.TTLS_POL_APPLCNTRL : C.TTLS_POL_ENABLED;
 }
 
-/** Starts TLS on the connection behind fd in its rule's role: the fd now holds a TtlsSock
- *  (handshake under way). When it turns plain again (STOP_CONNECTION, a tolerated handshake
- *  timeout) the TcpSock goes back behind the fd. -ENOMEM without a free TLS context. */
-export function secure(table: FdTable<Sock>, fd: number, tcp: TcpSock, rule: TtlsRule, transparent: boolean,
-  allowHsTimeout = false): TtlsSock | number {
-  if (!contexts.take()) return -E.ENOMEM;
-  const t = new TtlsSock(tcp, rule, transparent);
-  const e = t.configure();
-  if (e < 0 && !transparent) {
-    t.close();
-    return e;
+/** Maps a connection the moment it is established (installed as tcp.ts's hook). */
+function mapConnection(tcp: TcpSock, direction: 'inbound' | 'outbound'): void {
+  if (tcp.policy || !policySize()) return;
+  const rule = mapRule(direction, tcp.localAddr(), tcp.peerAddr());
+  const m: Mapping = { direction, rule, policyStatus: policyStatus(rule), configError: 0, seen: false };
+  if (rule) m.configError = applyRule(rule, new TlsOptions());
+  tcp.policy = m;
+  if (rule?.enabled && !rule.applicationControlled) {
+    // Transparent: TLS now; a rule that cannot be applied fails the connection (no plain text leaks).
+    if (secure(tcp, false) < 0) refuse(tcp);
   }
-  table.replace(fd, t);
-  if (e < 0) {
-    t.refuse(E.ECONNABORTED); // the policy demands TLS it cannot give: no plain text leaks
-    return t;
-  }
-  t.onPlain = (plain) => {
-    if (table.get(fd) === t) table.replace(fd, plain);
-  };
-  t.start(allowHsTimeout);
-  return t;
+}
+onEstablished(mapConnection);
+
+/** The connection cannot be secured as its policy demands: it fails (FIN), nothing plain passes. */
+function refuse(tcp: TcpSock): void {
+  tcp.error = E.ECONNABORTED;
+  tcp.state = 'failed';
+  tcp.finish();
+  tcp.changed();
 }
 
-/** Transparent mode: a connection whose rule has TLS on and application control off is
- *  secured as soon as it is seen established. Returns what is behind fd afterwards. */
-export function autoSecure(table: FdTable<Sock>, fd: number, s: Sock): Sock {
-  if (!(s instanceof TcpSock) || s.state !== 'connected' || looked.has(s) || mappings.has(s) || !policySize()) return s;
-  looked.add(s);
-  // Only a transparent rule maps now; otherwise mapping waits for the application's first
-  // SIOCTTLSCTL, which then reports a mapping failure (EMVSERR) as AT-TLS does.
-  const rule = ruleFor(s);
-  if (!rule?.enabled || rule.applicationControlled) return s;
-  const { m } = mapping(s);
-  const t = secure(table, fd, s, m.rule!, true);
-  return typeof t === 'number' ? s : t;
+const peerKey = (tcp: TcpSock) => {
+  const p = tcp.peerAddr();
+  return p ? `${p.addr}|${p.port}` : '';
+};
+
+/** Starts TLS on the connection in its rule's role (INIT_CONNECTION, a transparent rule, an
+ *  asynchronous handshake). With `allowHsTimeout` a handshake that times out before the peer
+ *  sent anything leaves the connection plain. 0, -ENOMEM without a free TLS context, or the
+ *  errno of a rule that cannot be applied. */
+export function secure(tcp: TcpSock, allowHsTimeout: boolean): number {
+  const m = mappingOf(tcp), rule = m.rule;
+  if (!rule) return -E.EOPNOTSUPP;
+  const opts = new TlsOptions();
+  const e = applyRule(rule, opts);
+  if (e < 0) return e;
+  if (tcp.layer) { // a failed earlier attempt: its session and context go first
+    tcp.layer.close();
+    plainAgain(tcp);
+  }
+  const ctx = contexts.take();
+  if (!ctx) return -E.ENOMEM;
+  const role = rule.role === 'client' ? 'client' : 'server';
+  const cfg = opts.engineConfig(role, false);
+  if (rule.versions && !rule.versions.includes('1.3')) cfg.maxVersion = TLS1_2;
+  if (rule.versions && !rule.versions.includes('1.2')) cfg.minVersion = TLS1_3;
+  cfg.renegotiation = true; // RESET_CIPHER, on both sides
+  const key = peerKey(tcp);
+  if (role === 'client') cfg.session = clientCache.get(key);
+  else cfg.serverState = { handle: ruleServerState(rule).handle, tickets: true, cache: true };
+  const nd: { value?: unknown } = {};
+  tcp.getsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, nd);
+  m.plainNoDelay = nd.value;
+  tcp.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, 1); // whole flights, no Nagle stall
+  try {
+    tcp.ctx = ctx;
+    tcp.tls = opts;
+    tcp.layer = new TlsLayer(tcp.transport, tcp, {
+      config: cfg,
+      handshakeTimeout: (rule.handshakeTimeout ?? 0) > 0 ? rule.handshakeTimeout! * 1000 : config.NET_SOCKETS_TLS_CONNECT_TIMEOUT,
+      detachOnSilentTimeout: allowHsTimeout,
+      onSession: role === 'client' ? (saved) => clientCache.set(key, saved) : undefined,
+      onDetach: () => plainAgain(tcp),
+    });
+  } catch (err) {
+    plainAgain(tcp);
+    return err instanceof TlsError ? -err.errno : -E.EINVAL;
+  }
+  return 0;
+}
+
+/** The layer is gone: the connection is plain TCP again, its TLS context given back. */
+function plainAgain(tcp: TcpSock): void {
+  tcp.layer = null;
+  tcp.tls = null;
+  tcp.ctx?.release();
+  tcp.ctx = null;
+  tcp.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, mappingOf(tcp).plainNoDelay ?? 0);
+  tcp.changed();
+}
+
+/** Waits until a stop finished: true when the connection is plain again, false if it died. */
+export async function stopped(tcp: TcpSock): Promise<boolean> {
+  const r = await tcp.block(() => {
+    const L = tcp.layer;
+    if (!L) return tcp.established ? 1 : 0;
+    return L.state === 'failed' || !tcp.established && !L.peerClosed ? 0 : null;
+  }, 0, false);
+  return r === 1;
+}
+
+/** TLS 1.3 KeyUpdate (RESET_WRITE_CIPHER); asks the peer to update too. */
+export function keyUpdate(tcp: TcpSock): number {
+  return tcp.layer?.control((s: TlsSession) => s.keyUpdate(true, Date.now())) ?? -E.ENOTCONN;
+}
+
+/** TLS 1.3 server: one more NewSessionTicket (SEND_SESSION_TICKET). */
+export function sendTicket(tcp: TcpSock): number {
+  return tcp.layer?.control((s: TlsSession) => s.sendTicket(Date.now())) ?? -E.ENOTCONN;
+}
+
+/** TLS 1.2 renegotiation (RESET_CIPHER). */
+export function renegotiate(tcp: TcpSock): number {
+  return tcp.layer?.control((s: TlsSession) => s.renegotiate(Date.now()), true) ?? -E.ENOTCONN;
+}
+
+/** RESET_SESSION: the cached session of this peer (client) or the rule's ticket key and cache
+ *  (server) are dropped, so the next handshake is a full one. Connections running on the old
+ *  server state keep it until they end (the core counts references). */
+export function resetSession(tcp: TcpSock): void {
+  const rule = mappingOf(tcp).rule;
+  if (!rule) return;
+  if (rule.role === 'client') clientCache.delete(peerKey(tcp));
+  else renewRuleServerState(rule);
 }

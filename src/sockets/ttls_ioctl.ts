@@ -5,12 +5,13 @@
  * even on error; "No": left as they were).
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
-import type { FdTable } from './fdtable.js';
+import * as C from '../constants.js';
 import type { Sock } from './socket.js';
 import { TcpSock } from './tcp.js';
-import { TtlsSock } from './ttls_sock.js';
-import { mapping, secure, type Mapping } from './ttls.js';
+import * as T from './ttls.js';
+import { handshakeDone } from './tls_io.js';
+import type { Mapping } from './ttls.js';
+import type { TlsLayer } from './tls_layer.js';
 
 /** The request block (TTLS_IOCTL). Inputs: version, requestType, certBuffer, outBuffer.
  *  Outputs: reason always; the query fields per the valid-data rule. */
@@ -51,8 +52,12 @@ function bare(req: TtlsIoctl, errno: number, jr: number): number {
   return -errno;
 }
 
-/** The TCP connection under a plain or policy-secured socket; null for any other socket. */
-const tcpOf = (s: Sock): TcpSock | null => (s instanceof TtlsSock ? s.tcp : s instanceof TcpSock ? s : null);
+/** A plain TCP socket (policy-secured or not); null for any other socket, a TLS socket too
+ *  (its TLS is its own, not the policy's). */
+const tcpOf = (s: Sock): TcpSock | null => (s instanceof TcpSock && !s.secure ? s : null);
+
+/** The policy's layer when it carries data (not stopping, not failed). */
+const secureLayer = (tcp: TcpSock): TlsLayer | null => (tcp.layer?.state === 'open' ? tcp.layer : null);
 
 const isBuf = (b: unknown) => b === undefined || b === null || b instanceof Uint8Array;
 
@@ -80,13 +85,12 @@ function checkRequest(req: TtlsIoctl): number | null {
 }
 
 /** Fills the query fields (the "Yes" rows). */
-function fill(req: TtlsIoctl, m: Mapping, s: Sock): void {
-  const t = s instanceof TtlsSock ? s : null;
-  const e = t?.engine;
-  const secureNow = !!t && t.phase === 'established' && !t.stopping;
+function fill(req: TtlsIoctl, m: Mapping, tcp: TcpSock): void {
+  const L = tcp.layer;
+  const e = L?.engine;
+  const secureNow = L?.state === 'open';
   req.policyStatus = m.policyStatus;
-  req.connStatus = !t || t.stopping || t.phase === 'failed' || t.phase === 'idle' ? C.TTLS_CONN_NOTSECURE
-    : secureNow ? C.TTLS_CONN_SECURE : C.TTLS_CONN_HS_INPROGRESS;
+  req.connStatus = L?.state === 'handshaking' ? C.TTLS_CONN_HS_INPROGRESS : secureNow ? C.TTLS_CONN_SECURE : C.TTLS_CONN_NOTSECURE;
   req.secType = !m.rule ? C.TTLS_SEC_UNKNOWN
     : ({ client: C.TTLS_SEC_CLIENT, server: C.TTLS_SEC_SERVER, 'server-with-client-auth': C.TTLS_SEC_SERVER_CA })[m.rule.role];
   req.protocol = secureNow && e ? e.version : 0;
@@ -96,9 +100,9 @@ function fill(req: TtlsIoctl, m: Mapping, s: Sock): void {
 }
 
 /** Version 2 QUERY_ONLY records into outBuffer; false when some did not fit. */
-function attributes(req: TtlsIoctl, s: Sock): boolean {
+function attributes(req: TtlsIoctl, tcp: TcpSock): boolean {
   const out = req.outBuffer;
-  const e = s instanceof TtlsSock && s.phase === 'established' ? s.engine : null;
+  const e = secureLayer(tcp)?.engine;
   const recs: [number, Uint8Array][] = [];
   if (e) {
     const u32 = (v: number) => new Uint8Array([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
@@ -119,26 +123,27 @@ function attributes(req: TtlsIoctl, s: Sock): boolean {
   return all;
 }
 
-/** The ioctl. A Promise: a blocking socket waits for the handshake or the stop. */
-export async function ttlsIoctl(table: FdTable<Sock>, fd: number, req: TtlsIoctl): Promise<number> {
-  const s0 = table.get(fd);
-  if (!s0) return -E.EBADF;
+/** The ioctl on the socket behind an fd (null: a bad fd). A Promise: a blocking socket waits
+ *  for the handshake or the stop. */
+export async function ttlsIoctl(s: Sock | null, req: TtlsIoctl): Promise<number> {
+  if (!s) return -E.EBADF;
   if (!req || typeof req !== 'object') return -E.EFAULT;
   const bad = checkRequest(req);
   if (bad !== null) return bad;
-  const tcp = tcpOf(s0);
+  const tcp = tcpOf(s);
   if (!tcp) return bare(req, E.EPROTOTYPE, C.TTLS_JR_SOCKET_TYPE_NOT_SUPPORTED);
   if (tcp.state !== 'connected') return bare(req, E.ENOTCONN, C.TTLS_JR_GET_CONN_ERROR);
-  const { m, fresh } = mapping(tcp);
-  if (fresh && m.configError) return bare(req, E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
-  return run(table, fd, req, m);
+  const m = T.mappingOf(tcp);
+  const first = !m.seen;
+  m.seen = true;
+  if (first && m.configError) return bare(req, E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
+  return run(tcp, req, m);
 }
 
-async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping): Promise<number> {
+async function run(tcp: TcpSock, req: TtlsIoctl, m: Mapping): Promise<number> {
   const t = req.requestType;
-  let s = table.get(fd)!;
   const yes = (errno: number, jr: number) => {
-    fill(req, m, table.get(fd) ?? s);
+    fill(req, m, tcp);
     req.reason = jr;
     return -errno;
   };
@@ -147,29 +152,29 @@ async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping)
     if (!m.rule?.enabled) return yes(E.EOPNOTSUPP, C.TTLS_JR_OPT_NOT_SUPPORTED);
     if (!m.rule.applicationControlled) return yes(E.EACCES, C.TTLS_JR_CONN_DENIED_POLICY);
   }
-  const ttls = s instanceof TtlsSock ? s : null;
-  if ((t & C.TTLS_INIT_CONNECTION) && ttls && !ttls.stopping && ttls.phase !== 'failed') return yes(E.EALREADY, C.TTLS_JR_ALREADY_ACTIVE);
-  if ((t & C.TTLS_STOP_CONNECTION) && ttls?.stopping) return yes(E.EALREADY, C.TTLS_JR_ALREADY_ACTIVE);
-  if (ttls && (ttls.phase === 'handshaking' || ttls.phase === 'connecting')) {
-    if (ttls.nonblock) return yes(E.EWOULDBLOCK, C.TTLS_JR_OK);
-    if ((await ttls.handshakeDone()) < 0) return bare(req, E.ECONNRESET, C.TTLS_JR_HANDSHAKE_FAILED);
-    s = table.get(fd)!;
+  const L = tcp.layer;
+  if ((t & C.TTLS_INIT_CONNECTION) && L && L.state !== 'closing' && L.state !== 'failed') return yes(E.EALREADY, C.TTLS_JR_ALREADY_ACTIVE);
+  if ((t & C.TTLS_STOP_CONNECTION) && L?.state === 'closing') return yes(E.EALREADY, C.TTLS_JR_ALREADY_ACTIVE);
+  if (L?.state === 'handshaking') {
+    if (tcp.nonblock) return yes(E.EWOULDBLOCK, C.TTLS_JR_OK);
+    const r = await handshakeDone(tcp);
+    if (r < 0) return bare(req, -r, C.TTLS_JR_HANDSHAKE_FAILED);
   }
-  if ((act & NEEDS_LIVE) && !tcpOf(s)!.established) return yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
-  const sec = s instanceof TtlsSock && s.phase === 'established' && !s.stopping ? s : null;
+  if ((act & NEEDS_LIVE) && !tcp.established) return yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
+  const sec = secureLayer(tcp);
   if ((act & NEEDS_SECURE) && !sec) return yes(E.EPROTO, C.TTLS_JR_GET_CONN_ERROR);
   if ((t & C.TTLS_ALLOW_HSTIMEOUT) && (m.rule!.role === 'client' || !m.rule!.handshakeTimeout)) {
     return yes(E.EPROTO, C.TTLS_JR_CONN_DENIED_POLICY);
   }
-  const rc = await perform(table, fd, req, m, sec, s, yes);
+  const rc = await perform(tcp, req, m, sec, yes);
   if (rc !== 0) return rc;
-  fill(req, m, table.get(fd) ?? s);
+  fill(req, m, tcp);
   if (t & C.TTLS_RETURN_CERTIFICATE) {
-    const cert = sec?.engine?.peerCertificate ?? null;
+    const cert = secureLayer(tcp)?.engine?.peerCertificate ?? null;
     if (cert && cert.length > req.certBuffer!.length) return yes(E.ENOBUFS, C.TTLS_JR_BUFF_TOO_SMALL);
     if (cert) req.certBuffer!.set(cert);
   }
-  if ((t & C.TTLS_QUERY_ONLY) && req.version === C.TTLS_VERSION2 && !attributes(req, table.get(fd) ?? s)) {
+  if ((t & C.TTLS_QUERY_ONLY) && req.version === C.TTLS_VERSION2 && !attributes(req, tcp)) {
     return yes(E.ENOBUFS, C.TTLS_JR_BUFF_TOO_SMALL);
   }
   req.reason = C.TTLS_JR_OK;
@@ -177,32 +182,33 @@ async function run(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping)
 }
 
 /** The action requested: 0 when done (or nothing to do), else the errno already set. */
-async function perform(table: FdTable<Sock>, fd: number, req: TtlsIoctl, m: Mapping, sec: TtlsSock | null, s: Sock,
+async function perform(tcp: TcpSock, req: TtlsIoctl, m: Mapping, sec: TlsLayer | null,
   yes: (errno: number, jr: number) => number): Promise<number> {
   const t = req.requestType;
   const v13 = sec?.engine?.version === 0x0304;
   if (t & C.TTLS_INIT_CONNECTION) {
-    const n = secure(table, fd, tcpOf(s)!, m.rule!, false, (t & C.TTLS_ALLOW_HSTIMEOUT) !== 0);
-    if (typeof n === 'number') return yes(n === -E.ENOMEM ? E.ENOMEM : E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
-    if (n.nonblock) return yes(E.EINPROGRESS, C.TTLS_JR_OK);
-    if ((await n.handshakeDone()) >= 0) return 0; // 1: a tolerated timeout left it plain
-    return bare(req, E.ECONNRESET, C.TTLS_JR_HANDSHAKE_FAILED);
+    const n = T.secure(tcp, (t & C.TTLS_ALLOW_HSTIMEOUT) !== 0);
+    if (n < 0) return yes(n === -E.ENOMEM ? E.ENOMEM : E.EMVSERR, C.TTLS_JR_UNEXPECTED_ERR);
+    if (tcp.nonblock) return yes(E.EINPROGRESS, C.TTLS_JR_OK);
+    const r = await handshakeDone(tcp);
+    return r >= 0 ? 0 : bare(req, -r, C.TTLS_JR_HANDSHAKE_FAILED); // 1: a tolerated timeout left it plain
   }
   if (t & C.TTLS_STOP_CONNECTION) {
     if (!sec) return yes(E.EPROTO, C.TTLS_JR_GET_CONN_ERROR);
-    if (sec.unreadBytes > 0) return yes(E.EPROTO, C.TTLS_JR_STOP_READ_DATA_PENDING);
-    if (sec.unsentBytes > 0) return yes(E.EPROTO, C.TTLS_JR_STOP_WRITE_DATA_PENDING);
-    if (sec.stop() === 0) return 0;
-    if (sec.nonblock) return yes(E.EINPROGRESS, C.TTLS_JR_OK);
-    return (await sec.plainAgain()) ? 0 : yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
+    if (sec.unread > 0) return yes(E.EPROTO, C.TTLS_JR_STOP_READ_DATA_PENDING);
+    if (sec.unsent > 0) return yes(E.EPROTO, C.TTLS_JR_STOP_WRITE_DATA_PENDING);
+    sec.stop();
+    if (!tcp.layer) return 0; // the peer's close_notify had come: plain already
+    if (tcp.nonblock) return yes(E.EINPROGRESS, C.TTLS_JR_OK);
+    return (await T.stopped(tcp)) ? 0 : yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
   }
   // The SSL-version-2 row, mapped: a request the negotiated version cannot honour.
   if ((t & C.TTLS_RESET_CIPHER) && v13) return yes(E.EPROTO, C.TTLS_JR_INVALID_VERSION);
   if ((t & (C.TTLS_RESET_WRITE_CIPHER | C.TTLS_SEND_SESSION_TICKET)) && !v13) return yes(E.EPROTO, C.TTLS_JR_INVALID_VERSION);
   if ((t & C.TTLS_SEND_SESSION_TICKET) && m.rule!.role === 'client') return yes(E.EPROTO, C.TTLS_JR_INVALID_VERSION);
-  if (t & C.TTLS_RESET_SESSION) sec!.resetSession();
-  const ops: [number, () => number][] = [[C.TTLS_RESET_CIPHER, () => sec!.renegotiate()],
-    [C.TTLS_RESET_WRITE_CIPHER, () => sec!.keyUpdate()], [C.TTLS_SEND_SESSION_TICKET, () => sec!.sendTicket()]];
+  if (t & C.TTLS_RESET_SESSION) T.resetSession(tcp);
+  const ops: [number, () => number][] = [[C.TTLS_RESET_CIPHER, () => T.renegotiate(tcp)],
+    [C.TTLS_RESET_WRITE_CIPHER, () => T.keyUpdate(tcp)], [C.TTLS_SEND_SESSION_TICKET, () => T.sendTicket(tcp)]];
   for (const [flag, op] of ops) {
     if ((t & flag) && op() < 0) return yes(E.EPIPE, C.TTLS_JR_UNEXPECTED_ERR);
   }

@@ -9,7 +9,7 @@
 import * as E from '../errno.js';
 import { files } from '../platform.js';
 import { canonical } from './addr.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { TlsServerState } from '../tls/index.js';
 import type { SockAddr } from './addr.js';
 

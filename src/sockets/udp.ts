@@ -3,7 +3,7 @@
  * is dropped; MSG_TRUNC returns the real length), a full receive queue drops new datagrams.
  */
 import * as E from '../errno.js';
-import * as C from '../api/constants.js';
+import * as C from '../constants.js';
 import { driver } from '../net/index.js';
 import type { UdpEndpoint } from '../net/driver.js';
 import { Sock } from './socket.js';

@@ -5,7 +5,7 @@
  * reason but a timeout is ECONNABORTED, a timeout ETIMEDOUT, exhausted memory ENOMEM, bad
  * configuration input EINVAL. The reason says why, so a user need not decode hex.
  */
-import { ECONNABORTED, EINVAL, EIO, EMSGSIZE, ENOMEM, ENOTSUP, ETIMEDOUT } from '../errno.js';
+import { ECANCELED, ECONNABORTED, EINVAL, EIO, EMSGSIZE, ENOMEM, ENOTSUP, ETIMEDOUT } from '../errno.js';
 
 /** mbedTLS codes the engine acts on itself (and the tests name). */
 export const MBEDTLS = {
@@ -171,3 +171,28 @@ export const engineError = {
     new TlsError(MBEDTLS.BAD_INPUT_DATA, EMSGSIZE, `datagram of ${n} bytes exceeds the record limit ${max}`),
   unsupported: (what: string) => new TlsError(MBEDTLS.BAD_INPUT_DATA, ENOTSUP, `${what} is not supported`),
 };
+
+/** How a TLS connection ended badly, as the socket layer sees it. */
+export type TlsFailure =
+  | { kind: 'engine'; error: TlsError }  // the engine's fatal outcome (an alert, bad data, a verify failure)
+  | { kind: 'peer-closed' }              // close_notify or EOF before the handshake finished
+  | { kind: 'transport'; errno: number } // the connection under TLS failed (reset, refused)
+  | { kind: 'timeout' }                  // the handshake deadline passed
+  | { kind: 'cancelled' };               // the application aborted the handshake
+
+/**
+ * THE errno of a TLS failure, for every surface that reports it: recv, send, connect, accept,
+ * SO_ERROR, the SIOCTTLSCTL ioctl and completion ports. As Zephyr's sockets_tls.c: a
+ * handshake that fails for any reason but its deadline is ECONNABORTED (a reset or FIN from
+ * the peer during the handshake too), the deadline ETIMEDOUT; after the handshake a failed
+ * connection keeps its own errno (ECONNRESET) and an engine failure is ECONNABORTED.
+ */
+export function failureErrno(f: TlsFailure, handshakeDone: boolean): number {
+  switch (f.kind) {
+    case 'timeout': return ETIMEDOUT;
+    case 'cancelled': return ECANCELED;
+    case 'transport': return handshakeDone ? f.errno : ECONNABORTED;
+    case 'engine': return f.error.errno === ETIMEDOUT ? ETIMEDOUT : ECONNABORTED;
+    default: return ECONNABORTED;
+  }
+}

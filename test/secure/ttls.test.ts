@@ -41,7 +41,8 @@ test('STARTTLS in both directions: plain, INIT_CONNECTION, secure, STOP_CONNECTI
     assert.ok(r.cipher! >> 8 === 0x13, `cipher 0x${r.cipher!.toString(16)}`);
     assert.is(r.keyShare, 29, 'x25519');
   }
-  assert.is(getopt(c, Z.SOL_SOCKET, Z.SO_PROTOCOL), Z.IPPROTO_TLS_1_2, 'the fd is a TLS socket now');
+  assert.is(getopt(c, Z.SOL_SOCKET, Z.SO_PROTOCOL), Z.IPPROTO_TCP, 'still the TCP socket it was created as: TLS is a layer on it');
+  assert.is(getopt(c, Z.SOL_TLS, Z.TLS_CIPHERSUITE_USED) as number >> 8, 0x13, 'the layer answers SOL_TLS');
   await echo(c, s, 'secret hello');
   // the stop: the client asks first (its ioctl waits for the server's close_notify)
   const stopping = ioctl(c, req(Z.TTLS_STOP_CONNECTION));
@@ -143,11 +144,11 @@ test('non-blocking INIT_CONNECTION: EINPROGRESS, EWOULDBLOCK while in progress, 
   assert.is(q.connStatus, Z.TTLS_CONN_SECURE);
 });
 
-test('a failed INIT_CONNECTION handshake resets (ECONNRESET, reason, query fields untouched)', async () => {
+test('a failed INIT_CONNECTION handshake: ECONNABORTED as on every surface, the reason, query fields untouched', async () => {
   const { c, s } = await plainPair({}, { secTags: [], peerVerify: Z.TLS_PEER_VERIFY_REQUIRED }); // client trusts no CA
   const r = req(Z.TTLS_INIT_CONNECTION);
   const [a] = await within(Promise.all([ioctl(c, r), ioctl(s, req(Z.TTLS_INIT_CONNECTION))]), 8000, 'INIT');
-  assert.is(a, -E.ECONNRESET);
+  assert.is(a, -E.ECONNABORTED);
   assert.is(r.reason, Z.TTLS_JR_HANDSHAKE_FAILED);
   assert.is(r.connStatus, undefined, 'no valid data');
 });
