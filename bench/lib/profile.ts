@@ -3,7 +3,8 @@
  *  of an idle established TLS 1.3 client and its handshake peak. */
 import { readFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { getCore, TlsSession, TLS1_3 } from '../../src/tls/index.js';
+import { TlsSession, TLS1_3 } from '../../src/tls/index.js';
+import { getCore } from '../../src/internal.js';
 import { pki } from '../../test/helpers/pki.js';
 import { handshake, flush } from '../../test/helpers/pump.js';
 import { stat } from './stats.js';

@@ -7,7 +7,7 @@
  *  - IBM i: zsock_tls_handshake_start (gsk_secure_soc_startInit) with I/O completion ports.
  */
 import * as E from '../errno.js';
-import { fdtable } from './zsock.js';
+import { fdtable } from './fds.js';
 import { ret } from './last_errno.js';
 import type { Out } from '../sockets/socket.js';
 import * as P from '../sockets/ttls_policy.js';

@@ -6,7 +6,7 @@
 import * as E from '../errno.js';
 import * as C from './constants.js';
 import { config } from '../config.js';
-import { FdTable } from '../sockets/fdtable.js';
+import { fdtable } from './fds.js';
 import type { Out, Sock } from '../sockets/socket.js';
 import { createSocket } from '../sockets/registry.js';
 import { PairSock } from '../sockets/pair.js';
@@ -17,8 +17,6 @@ import { ret, lastErrno, setErrno } from './last_errno.js';
 import '../sockets/ttls.js'; // the TLS policy maps connections as they are established
 import { ttlsIoctl, type TtlsIoctl } from '../sockets/ttls_ioctl.js';
 
-/** The one global fd table. */
-export const fdtable = new FdTable<Sock>();
 
 /** The last error of any zsock call (POSIX-style code reads it; concurrent code should use the
  *  return value, which is always the truth for its own call). */

@@ -36,14 +36,6 @@ export class FdTable<T extends FdObject> {
     this.slots[fd] = obj;
   }
 
-  /** Puts another object behind an open fd (a connection that gains or drops TLS keeps its
-   *  number); the old object is not closed. False if fd is not open. */
-  replace(fd: number, obj: T): boolean {
-    if (!this.get(fd)) return false;
-    this.slots[fd] = obj;
-    return true;
-  }
-
   /** Releases a reserved or open fd without closing its object. */
   free(fd: number): void {
     this.slots[fd] = undefined;

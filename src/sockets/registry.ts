@@ -10,15 +10,9 @@ import type { Sock } from './socket.js';
 import { TcpSock } from './tcp.js';
 import { UdpSock } from './udp.js';
 import { tlsFamily } from './tls_family.js';
+import type { SocketFamily } from './family.js';
 
-export interface SocketFamily {
-  name: string;
-  /** Higher is asked first, so a specific family (TLS) wins over the generic one (inet). */
-  priority: number;
-  handles(family: number, type: number, proto: number): boolean;
-  /** The new socket, or a negative errno. */
-  create(family: number, type: number, proto: number): Sock | number;
-}
+export type { SocketFamily } from './family.js';
 
 const families: SocketFamily[] = [];
 

@@ -2,7 +2,7 @@
  *  sockets, IPPROTO_DTLS_* on datagram sockets, ENOMEM when no TLS context is free. */
 import * as E from '../errno.js';
 import * as C from '../constants.js';
-import type { SocketFamily } from './registry.js';
+import type { SocketFamily } from './family.js';
 import { TlsSock } from './tls.js';
 import { DtlsSock } from './dtls.js';
 import { contexts } from './tls_state.js';

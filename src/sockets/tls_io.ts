@@ -6,7 +6,26 @@
  */
 import * as E from '../errno.js';
 import * as C from '../constants.js';
-import type { TcpSock } from './tcp.js';
+import type { TlsLayer } from './tls_layer.js';
+
+/** What these calls need of the stream socket (tcp.ts's TcpSock). */
+export interface SecureStream {
+  readonly layer: TlsLayer | null;
+  /** A TLS socket (IPPROTO_TLS_*), TLS from connect/accept on. */
+  readonly secure: boolean;
+  readonly state: 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
+  readonly closed: boolean;
+  readonly nonblock: boolean;
+  readonly rcvtimeo: number;
+  readonly sndtimeo: number;
+  readonly sndbuf: number;
+  readonly error: number;
+  block<T>(ready: () => T | null, timeoutMs: number, dontwait: boolean): Promise<T | number>;
+  takeError(): number;
+  /** The connection's own poll events. */
+  plainEvents(): number;
+}
+type TcpSock = SecureStream;
 
 /** Whether the socket is still on its way to a secure connection (TCP connect of a TLS socket,
  *  or the handshake). */

@@ -6,6 +6,7 @@
  */
 import { EEXIST, EFAULT, EFBIG, EINVAL, ENOENT, ENOMEM } from '../errno.js';
 import { config } from '../config.js';
+import { Sha256 } from './sha256.js';
 
 export const TLS_CREDENTIAL_NONE = 0;
 export const TLS_CREDENTIAL_CA_CERTIFICATE = 1;
@@ -65,12 +66,28 @@ export function tls_credential_delete(tag: number, type: number): number {
   return 0;
 }
 
-/** The credentials of one tag (for TLS sockets and the CLI). */
+/** What a listing shows of a credential: never its bytes (a private key or PSK stays in the
+ *  store), only enough to tell one from another. */
+export interface CredentialInfo {
+  readonly tag: number;
+  readonly type: number;
+  readonly length: number;
+  /** SHA-256 of the stored bytes, lowercase hex. */
+  readonly digest: string;
+}
+
+/** Every credential's tag, type, length and digest, ordered by tag then type (Zephyr's
+ *  `cred list`). */
+export function tls_credential_list(): CredentialInfo[] {
+  return allCredentials().map((c) => ({ tag: c.tag, type: c.type, length: c.data.length, digest: new Sha256().update(c.data).hex() }));
+}
+
+/** The credentials of one tag, with their bytes (internal: TLS sockets and the store file). */
 export function credentialsOf(tag: number): Credential[] {
   return store.filter((c) => c.tag === tag);
 }
 
-/** Every credential, ordered by tag then type. */
+/** Every credential with its bytes, ordered by tag then type (internal: the store file). */
 export function allCredentials(): Credential[] {
   return [...store].sort((a, b) => a.tag - b.tag || a.type - b.type);
 }

@@ -4,4 +4,4 @@ export { TLS1_2, TLS1_3, type TlsConfig, type TlsVersion, type VerifyMode } from
 export { CIPHERSUITES } from './ciphersuites.js';
 export { dtlsRecordCid } from './dtls_record.js';
 export { TlsError, tlsError, describeVerifyFlags, failureErrno, MBEDTLS, X509_BADCERT, type TlsFailure } from './errors.js';
-export { loadCore, getCore, DEFAULT_ARENA_SIZE, type Core, type CoreOptions } from './wasm.js';
+export { loadCore, DEFAULT_ARENA_SIZE, type Core, type CoreOptions } from './wasm.js';

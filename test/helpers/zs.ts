@@ -1,6 +1,7 @@
 /** Socket-test helpers: close every fd after each test; loopback addresses; a wait. */
-import { fdtable, zsock_close, zsock_socket, zsock_bind, zsock_listen, zsock_getsockname, AF_INET, AF_INET6, SOCK_STREAM, type SockAddr } from '../../src/api/index.js';
+import { zsock_close, zsock_socket, zsock_bind, zsock_listen, zsock_getsockname, AF_INET, AF_INET6, SOCK_STREAM, type SockAddr } from '../../src/api/index.js';
 import { resetConfig } from '../../src/config.js';
+import { fdtable } from '../../src/internal.js';
 import * as assert from 'uvu/assert';
 
 export function closeAll(): void {

@@ -50,6 +50,17 @@ test('bytes are copied at add (the caller may reuse its buffer) and wiped at del
   assert.equal(held, new Uint8Array(4), 'wiped');
 });
 
+test('tls_credential_list: tag, type, length and SHA-256, never the bytes', () => {
+  const key = new TextEncoder().encode('abc'); // SHA-256("abc") is FIPS 180-4's first example
+  assert.is(Z.tls_credential_add(21, Z.TLS_CREDENTIAL_PRIVATE_KEY, key), 0);
+  assert.is(Z.tls_credential_add(20, Z.TLS_CREDENTIAL_PSK, new Uint8Array(16)), 0);
+  const list = Z.tls_credential_list();
+  assert.equal(list.map((c) => [c.tag, c.type, c.length]), [[20, Z.TLS_CREDENTIAL_PSK, 16], [21, Z.TLS_CREDENTIAL_PRIVATE_KEY, 3]]);
+  assert.is(list[1].digest, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.not.ok(list.some((c) => Object.values(c).some((v) => v instanceof Uint8Array)), 'no bytes handed out');
+  assert.not.ok('credentialsOf' in Z || 'allCredentials' in Z || 'fdtable' in Z, 'internals stay internal');
+});
+
 test('bad arguments: negative tag / unknown type / empty -> EINVAL; not bytes -> EFAULT', () => {
   assert.is(Z.tls_credential_add(-1, Z.TLS_CREDENTIAL_PSK, new Uint8Array(1)), -E.EINVAL);
   assert.is(Z.tls_credential_add(1, 0, new Uint8Array(1)), -E.EINVAL);

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
-import { getCore } from '../../src/tls/index.js';
+import { getCore } from '../../src/internal.js';
 import { contexts } from '../../src/sockets/tls_state.js';
 import { pki } from '../helpers/pki.js';
 import { closeAll } from '../helpers/zs.js';

@@ -5,6 +5,7 @@ import * as Z from '../../src/api/index.js';
 import { EAFNOSUPPORT, EBADF, EINVAL, ENFILE, EPROTONOSUPPORT, EPROTOTYPE, EFAULT, EOPNOTSUPP, ENOPROTOOPT } from '../../src/errno.js';
 import { configure } from '../../src/config.js';
 import { closeAll } from '../helpers/zs.js';
+import { fdtable } from '../../src/internal.js';
 
 test.after.each(closeAll);
 
@@ -39,7 +40,7 @@ test('creation errors: EAFNOSUPPORT, EPROTOTYPE, EPROTONOSUPPORT, EINVAL', () =>
   assert.is(Z.zsock_socket(Z.AF_INET, Z.SOCK_RAW, 0), -EPROTONOSUPPORT);
   assert.is(Z.zsock_socket(Z.AF_INET, 77, 0), -EINVAL);
   assert.is(Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 1.5), -EINVAL);
-  assert.equal(Z.fdtable.openFds(), [], 'no fd was taken by a failed socket()');
+  assert.equal(fdtable.openFds(), [], 'no fd was taken by a failed socket()');
 });
 
 test('EBADF for anything not open, on every call', async () => {

@@ -1,7 +1,8 @@
 /** Arena accounting: per-session bytes are measured, and everything returns on free(). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TLS1_2, TLS1_3, getCore, TlsServerState } from '../../src/tls/index.js';
+import { TLS1_2, TLS1_3, TlsServerState } from '../../src/tls/index.js';
+import { getCore } from '../../src/internal.js';
 import { pki } from '../helpers/pki.js';
 import { handshake, flush } from '../helpers/pump.js';
 import { session, freeAll } from '../helpers/sessions.js';
