@@ -3,4 +3,5 @@
 import { FdTable } from '../sockets/fdtable.js';
 import type { Sock } from '../sockets/socket.js';
 
+/** The table; reserve -> finalize -> free (see FdTable). */
 export const fdtable = new FdTable<Sock>();

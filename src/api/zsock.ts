@@ -72,6 +72,8 @@ export function zsock_shutdown(fd: number, how: number): number {
   return ret(s ? s.shutdown(how) : -E.EBADF);
 }
 
+/** Binds to a local address: 0, -EBADF, -EINVAL (bound already, or a bad address), -EAFNOSUPPORT
+ *  (another family), -EADDRINUSE, -EADDRNOTAVAIL. Any socket state before connect/listen. */
 export function zsock_bind(fd: number, addr: SockAddr): number {
   const s = sock(fd);
   return ret(s ? s.bind(addr) : -E.EBADF);
@@ -111,6 +113,9 @@ export async function zsock_accept(fd: number, addr?: SockAddr): Promise<number>
   return nfd;
 }
 
+/** Sends buf (to `to` on a datagram socket): the count taken (a short write is normal on a
+ *  stream), -EAGAIN (non-blocking, or SO_SNDTIMEO), -EBADF, -EFAULT (not a Uint8Array), -EINVAL
+ *  (flags), -ENOTCONN, -EDESTADDRREQ, -EMSGSIZE, or the connection's errno. */
 export async function zsock_sendto(fd: number, buf: Uint8Array, flags: number, to: SockAddr | null): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
@@ -124,6 +129,7 @@ export function zsock_send(fd: number, buf: Uint8Array, flags: number): Promise<
   return zsock_sendto(fd, buf, flags, null);
 }
 
+/** struct msghdr: the peer's address (datagrams), the buffers, and the flags recvmsg sets. */
 export interface MsgHdr {
   msg_name?: SockAddr | null;
   msg_iov: Uint8Array[];
@@ -151,6 +157,7 @@ export async function zsock_recvfrom(fd: number, buf: Uint8Array, flags: number,
   return ret(await s.recvfrom(buf, flags, from ?? null));
 }
 
+/** recvfrom() without the source address. */
 export function zsock_recv(fd: number, buf: Uint8Array, flags: number): Promise<number> {
   return zsock_recvfrom(fd, buf, flags, null);
 }
@@ -191,7 +198,9 @@ export function zsock_fcntl(fd: number, cmd: number, flags = 0): number {
  *  arg.value); other requests -EOPNOTSUPP. Beyond Zephyr, SIOCTTLSCTL queries and controls TLS
  *  on a TCP connection (docs/ttls.md); it may wait, so it returns a Promise. */
 export function zsock_ioctl(fd: number, request: typeof C.SIOCTTLSCTL, arg: TtlsIoctl): Promise<number>;
+/** FIONBIO / FIONREAD: 0, -EBADF, -EFAULT, -EOPNOTSUPP (another request; FIONREAD on TLS). */
 export function zsock_ioctl(fd: number, request: number, arg: Out<number>): number;
+/** The implementation of both forms above. */
 export function zsock_ioctl(fd: number, request: number, arg: Out<number> | TtlsIoctl): number | Promise<number> {
   if (request === C.SIOCTTLSCTL) return ttlsIoctl(sock(fd), arg as TtlsIoctl).then(ret);
   return ioctlSync(fd, request, arg as Out<number>);
@@ -212,10 +221,15 @@ function ioctlSync(fd: number, request: number, arg: Out<number>): number {
   return 0;
 }
 
+/** Waits until an fd in fds[0..nfds) has an event or `timeout` ms pass (negative: forever; 0:
+ *  just look): the number of fds with revents, 0 on timeout, -EFAULT, -EINVAL, -ENOMEM (more than
+ *  CONFIG_ZVFS_POLL_MAX). A closed fd reports POLLNVAL. */
 export function zsock_poll(fds: P.PollFd[], nfds: number, timeout: number): Promise<number> {
   return P.poll(fdtable, fds, nfds, timeout).then(ret);
 }
 
+/** select(): waits on fd sets below nfds; the number of bits left set, 0 on timeout, -EBADF for a
+ *  closed fd in a set, -EINVAL. */
 export function zsock_select(nfds: number, readfds: P.ZsockFdSet | null, writefds: P.ZsockFdSet | null,
   exceptfds: P.ZsockFdSet | null, timeout: { tv_sec: number; tv_usec: number } | null): Promise<number> {
   return P.select(fdtable, nfds, readfds, writefds, exceptfds, timeout).then(ret);
@@ -229,6 +243,8 @@ export function zsock_getsockopt(fd: number, level: number, optname: number, out
   return ret(s.getsockopt(level, optname, out));
 }
 
+/** Sets an option: 0, -EBADF, -ENOPROTOOPT (unknown, or read-only), -EINVAL (a bad value),
+ *  -ENOENT (TLS_SEC_TAG_LIST with a tag that has no credentials). */
 export function zsock_setsockopt(fd: number, level: number, optname: number, value: unknown): number {
   const s = sock(fd);
   return ret(s ? s.setsockopt(level, optname, value) : -E.EBADF);
@@ -266,20 +282,27 @@ export function zsock_gethostname(buf: Uint8Array): number {
   return 0;
 }
 
+/** Text address to bytes: 1, 0 for a malformed address, -EAFNOSUPPORT. */
 export const zsock_inet_pton = inet_pton;
+/** Bytes to a text address, or null. */
 export const zsock_inet_ntop = inet_ntop;
 
+/** Resolves host and service into res.value (a linked list, as Zephyr's): 0 or an EAI_* code
+ *  (negative); sets errno for EAI_SYSTEM. */
 export function zsock_getaddrinfo(host: string | null, service: string | null, hints: D.AddrInfoHints | null,
   res: Out<D.AddrInfo | null>): Promise<number> {
   return D.getaddrinfo(host, service, hints, res, (e) => setErrno(e));
 }
 
+/** Kept for ported code: results are garbage collected. */
 export function zsock_freeaddrinfo(_res: D.AddrInfo | null): void {
   // Results are garbage collected; kept for ported code.
 }
 
+/** The message of an EAI_* code. */
 export const zsock_gai_strerror = D.gai_strerror;
 
+/** Address to host and service text (NI_NUMERICHOST/NI_NUMERICSERV): 0 or an EAI_* code. */
 export function zsock_getnameinfo(addr: SockAddr, host: Out<string> | null, serv: Out<string> | null, flags: number): number {
   return D.getnameinfo(addr, host, serv, flags);
 }

@@ -32,6 +32,8 @@ const SCRATCH = new Uint8Array(16384);
 const SERVER_CID_LEN = 8;
 const keyOf = (a: SockAddr) => `${a.addr}|${a.port}`;
 
+/** A DTLS socket: one session per peer over an inner UDP socket (client: one fixed peer;
+ *  server: sessions made as peers' first datagrams arrive). Holds one TLS context until close. */
 export class DtlsSock extends Sock {
   readonly tls = new TlsOptions();
   private readonly inner: UdpSock;

@@ -8,11 +8,13 @@ import { config } from '../config.js';
 
 const RESERVED = Symbol('reserved');
 
+/** What the fd table holds. */
 export interface FdObject {
   /** Called once when the fd is closed; wakes blocked callers with EINTR. */
   close(): void;
 }
 
+/** Small integers from 0, lowest free first; CONFIG_ZVFS_OPEN_MAX slots. */
 export class FdTable<T extends FdObject> {
   private slots: (T | typeof RESERVED | undefined)[] = [];
 

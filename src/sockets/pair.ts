@@ -8,6 +8,7 @@ import { config } from '../config.js';
 import { Sock } from './socket.js';
 import type { SockAddr } from './addr.js';
 
+/** One end of a socketpair: always connected, until either end closes (then EOF / EPIPE). */
 export class PairSock extends Sock {
   peer: PairSock | null = null;
   private buf: Uint8Array;

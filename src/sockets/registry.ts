@@ -16,6 +16,7 @@ export type { SocketFamily } from './family.js';
 
 const families: SocketFamily[] = [];
 
+/** Adds a socket family (Zephyr's NET_SOCKET_REGISTER); socket() asks the highest priority first. */
 export function registerSocketFamily(f: SocketFamily): void {
   families.push(f);
   families.sort((a, b) => b.priority - a.priority);

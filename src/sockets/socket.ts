@@ -11,7 +11,9 @@ import type { SockAddr } from './addr.js';
 import type { FdObject } from './fdtable.js';
 import { WaitQueue, deadline } from './wait.js';
 
+/** struct timeval (SO_RCVTIMEO, SO_SNDTIMEO, select). */
 export interface Timeval { tv_sec: number; tv_usec: number }
+/** struct linger (SO_LINGER). */
 export interface Linger { l_onoff: number; l_linger: number }
 /** An out-parameter: the call stores its result in `value` (like a C pointer argument). */
 export interface Out<T> { value?: T }

@@ -14,7 +14,8 @@ import { config } from '../config.js';
 import { driver } from '../net/index.js';
 import type { TcpConn, TcpEvents, TcpListener } from '../net/driver.js';
 import { timers } from '../platform.js';
-import { Sock, intOf, type Out } from './socket.js';
+import { Sock, type Out } from './socket.js';
+import { applyTcpOptions, getTcpOption, setTcpOption } from './tcp_options.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
 import { bindAddr, release, repick } from './ports.js';
 import { ByteQueue } from './byte_queue.js';
@@ -36,6 +37,8 @@ export function onEstablished(hook: EstablishedHook | null): void {
   established = hook;
 }
 
+/** A TCP stream socket (plain, or a TLS socket's base: tls.ts), owning an optional TLS layer.
+ *  States: new -> connecting -> connected | failed; new -> listening. */
 export class TcpSock extends Sock {
   state: State = 'new';
   /** The TLS layer over this connection, while one is attached. */
@@ -416,25 +419,17 @@ export class TcpSock extends Sock {
   }
 
   protected override getTcpOpt(name: number, out: Out<unknown>): number {
-    if (![C.TCP_NODELAY, C.TCP_KEEPIDLE, C.TCP_KEEPINTVL, C.TCP_KEEPCNT].includes(name)) return -E.ENOPROTOOPT;
-    out.value = (this.opts.get(`tcp${name}`) as number | undefined) ?? TCP_DEFAULTS[name];
-    return 0;
+    return getTcpOption(this.opts, name, out);
   }
 
   protected override setTcpOpt(name: number, value: unknown): number {
-    const v = intOf(value);
-    if (![C.TCP_NODELAY, C.TCP_KEEPIDLE, C.TCP_KEEPINTVL, C.TCP_KEEPCNT].includes(name)) return -E.ENOPROTOOPT;
-    if (v === null || (name !== C.TCP_NODELAY && v < 1)) return -E.EINVAL;
-    this.opts.set(`tcp${name}`, name === C.TCP_NODELAY ? (v ? 1 : 0) : v);
-    this.applyOptions();
-    return 0;
+    const r = setTcpOption(this.opts, name, value);
+    if (r === 0) this.applyOptions();
+    return r;
   }
 
   protected override applyOptions(): void {
-    if (!this.conn) return;
-    this.conn.setNoDelay(this.opts.get(`tcp${C.TCP_NODELAY}`) === 1);
-    const idle = (this.opts.get(`tcp${C.TCP_KEEPIDLE}`) as number | undefined) ?? TCP_DEFAULTS[C.TCP_KEEPIDLE];
-    this.conn.setKeepAlive(!!this.opts.get(`so${C.SO_KEEPALIVE}`), idle * 1000);
+    if (this.conn) applyTcpOptions(this.opts, this.conn);
   }
 
   protected override interfaces(): string[] {
@@ -462,6 +457,3 @@ export class TcpSock extends Sock {
     if (this.local) release('tcp', this.local);
   }
 }
-
-/** CONFIG_NET_TCP_KEEPIDLE_DEFAULT (s), _KEEPINTVL_DEFAULT (s), _KEEPCNT_DEFAULT; NODELAY off. */
-const TCP_DEFAULTS: Record<number, number> = { [C.TCP_NODELAY]: 0, [C.TCP_KEEPIDLE]: 7200, [C.TCP_KEEPINTVL]: 75, [C.TCP_KEEPCNT]: 9 };

@@ -17,6 +17,8 @@ import { contexts, clientCache, listeners, type ContextToken } from './tls_state
 import * as tlsIo from './tls_io.js';
 import type { SockAddr } from './addr.js';
 
+/** An IPPROTO_TLS_* stream socket: TCP whose TLS layer starts when connect completes (client)
+ *  or accept hands it out (server). listen() gives it the shared server state. */
 export class TlsSock extends TcpSock {
   override tls: TlsOptions;
   /** A listener's ticket key, session cache and cookie key (renewed by a purge). */

@@ -10,6 +10,7 @@ import { contexts } from './tls_state.js';
 const TLS = [C.IPPROTO_TLS_1_0, C.IPPROTO_TLS_1_1, C.IPPROTO_TLS_1_2, C.IPPROTO_TLS_1_3];
 const DTLS = [C.IPPROTO_DTLS_1_0, C.IPPROTO_DTLS_1_2];
 
+/** The secure-socket family registered with socket(). */
 export const tlsFamily: SocketFamily = {
   name: 'tls',
   priority: 45,

@@ -17,6 +17,7 @@ import { TlsSession, MBEDTLS, failureErrno, type TlsConfig, type TlsError, type 
 import { timers, type Timer } from '../platform.js';
 import { ByteQueue } from './byte_queue.js';
 
+/** The layer's one state (see the diagram above). */
 export type LayerState = 'handshaking' | 'open' | 'closing' | 'failed' | 'detached';
 
 /** What the layer needs from the connection under it (the TCP socket of the same fd). */
@@ -42,6 +43,7 @@ export interface LayerHost {
   changed(): void;
 }
 
+/** How a layer starts: its session's configuration and what it tells its owner. */
 export interface LayerOptions {
   config: TlsConfig;
   /** The handshake deadline (ms). */
@@ -58,6 +60,8 @@ export interface LayerOptions {
 
 const SCRATCH = new Uint8Array(16384);
 
+/** One TLS session driving one connection; created in state handshaking. Calls on a failed
+ *  layer report its sticky errno; on a detached one the owner has already dropped it. */
 export class TlsLayer {
   state: LayerState = 'handshaking';
   /** Failed: the errno every surface reports (sticky). */

@@ -19,6 +19,7 @@ export interface TlsCertVerifyCb {
   ctx?: unknown;
 }
 
+/** The SOL_TLS options of one socket (set at any time; a session uses them when it starts). */
 export class TlsOptions {
   secTags: number[] = [];
   hostname: string | null | undefined = undefined;

@@ -22,6 +22,7 @@ export class ContextToken {
   }
 }
 
+/** The TLS context budget of the process (CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS). */
 export const contexts = {
   /** Takes a context; null when all are in use (socket() then gives ENOMEM). */
   take(): ContextToken | null {
@@ -59,6 +60,7 @@ export const clientCache = {
   },
 };
 
+/** Listening TLS sockets, whose server state TLS_SESSION_CACHE_PURGE renews. */
 export const listeners = new Set<{ renewServerState(): void }>();
 
 /** TLS_SESSION_CACHE_PURGE: the global client cache and every server cache and ticket key.

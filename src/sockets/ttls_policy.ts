@@ -13,7 +13,9 @@ import * as C from '../constants.js';
 import { TlsServerState } from '../tls/index.js';
 import type { SockAddr } from './addr.js';
 
+/** AT-TLS HandshakeRole. */
 export type TtlsRole = 'client' | 'server' | 'server-with-client-auth';
+/** Which connections a rule maps: outbound (connect), inbound (accept), or both. */
 export type TtlsDirection = 'inbound' | 'outbound' | 'both';
 type PortMatch = number | [number, number];
 

@@ -12,6 +12,7 @@ import { bindAddr, release, repick } from './ports.js';
 
 const MAX_PAYLOAD = 65507; // IPv4 UDP payload limit
 
+/** A UDP socket: datagrams queue up to SO_RCVBUF; connect() fixes the default peer. */
 export class UdpSock extends Sock {
   private ep: UdpEndpoint | null = null;
   private local: SockAddr | null = null;

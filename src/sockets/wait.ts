@@ -3,6 +3,7 @@
  *  each woken waiter re-checks its own condition. */
 export type WaitResult = 'woken' | 'timeout' | 'intr';
 
+/** The waiters of one socket: woken by every change, interrupted by close. */
 export class WaitQueue {
   private waiters = new Set<(r: WaitResult) => void>();
 
