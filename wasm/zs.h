@@ -93,6 +93,9 @@ typedef struct zs_ctx {
     int64_t mem_peak;
 } zs_ctx;
 
+/* zs_config.c: whether a handle is a live shared server state (never reads through it). */
+int zs_srv_live(const zs_srv *s);
+
 /* zs_platform.c */
 extern double zs_now_ms;
 void zs_acct_begin(int64_t *u0);

@@ -304,7 +304,7 @@ ZS_API int zs_conf_cid_len(zs_ctx *c, size_t len)
  * at most, so a walk is cheap. */
 static zs_srv *live_srvs;
 
-static int srv_live(const zs_srv *s)
+int zs_srv_live(const zs_srv *s)
 {
     for (const zs_srv *p = live_srvs; p != NULL; p = p->next) {
         if (p == s) {
@@ -361,7 +361,7 @@ static void srv_release(zs_srv *s)
  * -1 for a handle that is not a live state or whose owner let go already, 0 otherwise. */
 ZS_API int zs_srv_free(zs_srv *s)
 {
-    if (!srv_live(s) || !s->owned) {
+    if (!zs_srv_live(s) || !s->owned) {
         return -1;
     }
     s->owned = 0;
@@ -372,7 +372,7 @@ ZS_API int zs_srv_free(zs_srv *s)
 /* The number of references to a live state (the owner's and its contexts'); 0 for a bad handle. */
 ZS_API uint32_t zs_srv_refs(const zs_srv *s)
 {
-    return srv_live(s) ? s->refs : 0;
+    return zs_srv_live(s) ? s->refs : 0;
 }
 
 /* Server: use the shared state (the context takes a reference until zs_free). flags: 1
@@ -381,7 +381,7 @@ ZS_API uint32_t zs_srv_refs(const zs_srv *s)
  * already given one. */
 ZS_API int zs_conf_server(zs_ctx *c, zs_srv *s, int flags)
 {
-    if (!srv_live(s) || !s->owned || c->srv != NULL) {
+    if (!zs_srv_live(s) || !s->owned || c->srv != NULL) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
     s->refs++;

@@ -11,7 +11,7 @@
 import * as E from '../errno.js';
 import * as C from '../constants.js';
 import { config } from '../config.js';
-import { TlsSession, TlsServerState, dtlsRecordCid } from '../tls/index.js';
+import { TlsSession, TlsServerState, dtlsRecordCid, dtlsRecordSeq, checkCookie } from '../tls/index.js';
 import { timers, randomFill, type Timer } from '../platform.js';
 import { Sock, type Out } from './socket.js';
 import { UdpSock } from './udp.js';
@@ -26,11 +26,20 @@ interface Peer {
   cid: Uint8Array | null;   // the connection ID we asked this peer to use (server: unique)
   established: boolean;
   last: number;
+  /** The newest record (epoch and sequence) seen from the peer's current address. */
+  newest: number;
 }
 
 const SCRATCH = new Uint8Array(16384);
 const SERVER_CID_LEN = 8;
 const keyOf = (a: SockAddr) => `${a.addr}|${a.port}`;
+
+/** A peer's address and port as bytes: what the cookie is bound to. */
+function transportId(a: SockAddr): Uint8Array {
+  const ip = new Uint8Array(16);
+  inet_pton(a.family, a.addr, ip);
+  return new Uint8Array([...ip, a.port >> 8, a.port & 0xff]);
+}
 
 /** A DTLS socket: one session per peer over an inner UDP socket (client: one fixed peer;
  *  server: sessions made as peers' first datagrams arrive). Holds one TLS context until close. */
@@ -106,11 +115,8 @@ export class DtlsSock extends Sock {
         : randomFill(new Uint8Array(role === 'server' ? SERVER_CID_LEN : 8));
     }
     if (role === 'server') {
-      this.srv ??= new TlsServerState();
-      cfg.serverState = { handle: this.srv.handle, cookies: true, tickets: false, cache: !!this.tls.sessionCache };
-      const ip = new Uint8Array(16);
-      inet_pton(addr.family, addr.addr, ip);
-      cfg.transportId = new Uint8Array([...ip, addr.port >> 8, addr.port & 0xff]); // bound into the cookie
+      cfg.serverState = { handle: this.serverState().handle, cookies: true, tickets: false, cache: !!this.tls.sessionCache };
+      cfg.transportId = transportId(addr); // bound into the cookie
     }
     let session: TlsSession;
     try {
@@ -119,7 +125,7 @@ export class DtlsSock extends Sock {
       if (role === 'client') this.failed = (e as { errno?: number }).errno ?? E.EINVAL;
       return null;
     }
-    const p: Peer = { addr, session, cid: cfg.cid?.length ? cfg.cid : null, established: false, last: Date.now() };
+    const p: Peer = { addr, session, cid: cfg.cid?.length ? cfg.cid : null, established: false, last: Date.now(), newest: -1 };
     this.peers.set(keyOf(addr), p);
     return p;
   }
@@ -136,11 +142,14 @@ export class DtlsSock extends Sock {
     try {
       const now = Date.now();
       for (let d = this.inner.recvNow(); d; d = this.inner.recvNow()) {
-        let p = this.peers.get(keyOf(d.from)) ?? this.moved(d.data, d.from);
-        if (!p && this.server && this.peers.size < config.NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS) p = this.newPeer(d.from, 'server') ?? undefined;
-        if (!p) continue; // a stranger (client), or no room for another session (server)
-        p.session.feed(d.data);
-        p.last = now;
+        const p = this.peers.get(keyOf(d.from));
+        if (p) {
+          p.session.feed(d.data);
+          p.last = now;
+          p.newest = Math.max(p.newest, dtlsRecordSeq(d.data) ?? -1);
+        } else if (this.server) {
+          this.stranger(d.data, d.from, now);
+        } // a client ignores strangers
       }
       // The inner socket's own failure (the host refused its bind): this socket's error.
       if (this.inner.error && !this.error) this.error = this.inner.takeError();
@@ -152,20 +161,46 @@ export class DtlsSock extends Sock {
     }
   }
 
-  /** Server: a record carrying the CID of a known session, from a new address (NAT
-   *  rebinding, a new port): the session moves there. */
-  private moved(data: Uint8Array, from: SockAddr): Peer | undefined {
-    const cid = this.server ? dtlsRecordCid(data, SERVER_CID_LEN) : null;
-    if (!cid) return undefined;
-    for (const p of this.peers.values()) {
-      if (p.established && p.cid && p.cid.every((b, i) => b === cid[i])) {
-        this.peers.delete(keyOf(p.addr));
-        p.addr = from;
-        this.peers.set(keyOf(from), p);
-        return p;
-      }
-    }
-    return undefined;
+  private serverState(): TlsServerState {
+    this.srv ??= new TlsServerState();
+    return this.srv;
+  }
+
+  /** Server: a datagram from an address with no session. A record with a known session's CID
+   *  may be that peer after a NAT rebinding; anything else must be a ClientHello, answered
+   *  statelessly until it returns a valid cookie (RFC 6347 §4.2.1). A session is made only
+   *  then, and only while there is room (established peers are never evicted). */
+  private stranger(data: Uint8Array, from: SockAddr, now: number): void {
+    const cid = dtlsRecordCid(data, SERVER_CID_LEN);
+    if (cid) return this.rebinding(cid, data, from, now);
+    const v = checkCookie(this.serverState(), data, transportId(from), now);
+    if (v.kind === 'reply') this.inner.sendNow(v.bytes, from);
+    if (v.kind !== 'session' || this.peers.size >= config.NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS) return;
+    const p = this.newPeer(from, 'server');
+    if (!p) return;
+    p.session.feed(data);
+    p.newest = dtlsRecordSeq(data) ?? -1;
+  }
+
+  /** A record carrying an established session's CID from another address. The CID is sent
+   *  in clear, so the session moves only once the record authenticates (it decrypts to data
+   *  or an alert) and only if it is the newest record from that peer (RFC 9146 §6); a forged
+   *  or replayed one is dropped by the session and changes nothing. */
+  private rebinding(cid: Uint8Array, data: Uint8Array, from: SockAddr, now: number): void {
+    const p = [...this.peers.values()].find((x) => x.established && x.cid?.every((b, i) => b === cid[i]));
+    if (!p) return;
+    const seq = dtlsRecordSeq(data) ?? -1;
+    const before = this.rx.length, lost = this.hup;
+    p.session.feed(data);
+    this.step(p, now);
+    const authentic = this.rx.length > before || this.hup !== lost || !this.peers.has(keyOf(p.addr));
+    if (!authentic || seq <= p.newest || !this.peers.has(keyOf(p.addr))) return;
+    this.peers.delete(keyOf(p.addr));
+    p.addr = from;
+    p.newest = seq;
+    p.last = now;
+    this.peers.set(keyOf(from), p);
+    for (const d of this.rx.slice(before)) d.from = from;
   }
 
   private step(p: Peer, now: number): void {

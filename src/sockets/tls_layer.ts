@@ -125,10 +125,17 @@ export class TlsLayer {
     if (this.processing || !this.session || this.state === 'failed' || this.state === 'detached') return;
     this.processing = true;
     try {
-      this.pull(this.session);
-      if (this.state === 'handshaking') this.stepHandshake(this.session);
-      if (this.state === 'open' || this.state === 'closing') this.decrypt(this.session);
-      this.push();
+      // One read at a time, each answered before the next: what a read makes us send (a
+      // KeyUpdate answer) counts against the send buffer before more input is taken.
+      for (;;) {
+        const s = this.session;
+        if (!s) break;
+        const fed = this.pull(s);
+        if (this.state === 'handshaking') this.stepHandshake(s);
+        if (this.state === 'open' || this.state === 'closing') this.decrypt(s);
+        this.push();
+        if (fed <= 0) break;
+      }
       if (this.state === 'closing' && this.peerClosed) this.detach();
     } finally {
       this.processing = false;
@@ -198,19 +205,24 @@ export class TlsLayer {
     this.freeSession();
   }
 
-  private pull(s: TlsSession): void {
-    // After the peer's close_notify nothing more is TLS: what follows stays on the connection.
-    while (this.plain.length < this.host.rcvbuf && !this.peerClosed) {
-      const r = this.t.read(SCRATCH);
-      if (r > 0) {
-        s.feed(SCRATCH.slice(0, r));
-        this.inBytes += r;
-        continue;
-      }
-      if (r === 0) s.feedEof();
-      else if (r !== -E.EAGAIN) this.fail({ kind: 'transport', errno: -r });
-      return;
+  /** Feeds the session one read of ciphertext: the bytes fed, 0 when there was nothing to
+   *  take (or the end came), -1 when the layer must not take more now. After the peer's
+   *  close_notify nothing more is TLS: what follows stays on the connection. While decrypted
+   *  data or our own output is over its bound (a peer that does not read, yet sends records
+   *  that ask for answers), input waits on the connection, so the peer's window closes: what a
+   *  peer can make us hold is the send buffer plus the answers to one read. */
+  private pull(s: TlsSession): number {
+    if (this.plain.length >= this.host.rcvbuf || this.out.length >= this.host.sndbuf || this.peerClosed) return -1;
+    if (this.state === 'failed' || this.state === 'detached') return -1;
+    const r = this.t.read(SCRATCH);
+    if (r > 0) {
+      s.feed(SCRATCH.slice(0, r));
+      this.inBytes += r;
+      return r;
     }
+    if (r === 0) s.feedEof();
+    else if (r !== -E.EAGAIN) this.fail({ kind: 'transport', errno: -r });
+    return 0;
   }
 
   private stepHandshake(s: TlsSession): void {

@@ -14,3 +14,12 @@ export function dtlsRecordCid(datagram: Uint8Array, cidLen: number): Uint8Array 
   if (cidLen <= 0 || datagram.length < HEADER + cidLen || datagram[0] !== CID_RECORD) return null;
   return datagram.subarray(HEADER, HEADER + cidLen);
 }
+
+/** The epoch and sequence number of a datagram's first record as one number (epoch * 2^48 +
+ *  sequence; exact while the epoch stays below 32), or null when too short to have one. */
+export function dtlsRecordSeq(datagram: Uint8Array): number | null {
+  if (datagram.length < HEADER) return null;
+  let seq = 0;
+  for (let i = 5; i < 11; i++) seq = seq * 256 + datagram[i];
+  return ((datagram[3] << 8) | datagram[4]) * 2 ** 48 + seq;
+}

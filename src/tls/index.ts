@@ -2,6 +2,7 @@
 export { TlsSession, TlsServerState, type TlsStep } from './session.js';
 export { TLS1_2, TLS1_3, type TlsConfig, type TlsVersion, type VerifyMode } from './config.js';
 export { CIPHERSUITES } from './ciphersuites.js';
-export { dtlsRecordCid } from './dtls_record.js';
+export { dtlsRecordCid, dtlsRecordSeq } from './dtls_record.js';
+export { checkCookie, type CookieVerdict } from './dtls_cookie.js';
 export { TlsError, tlsError, describeVerifyFlags, failureErrno, MBEDTLS, X509_BADCERT, type TlsFailure } from './errors.js';
 export { loadCore, DEFAULT_ARENA_SIZE, type Core, type CoreOptions } from './wasm.js';

@@ -33,6 +33,7 @@ export interface CoreExports {
   zs_srv_free(srv: number): number;
   zs_srv_refs(srv: number): number;
   zs_conf_server(ctx: number, srv: number, flags: number): number;
+  zs_dtls_cookie(srv: number, dg: number, len: number, id: number, idLen: number, out: number, cap: number): number;
   zs_setup(ctx: number): number;
   zs_set_hostname(ctx: number, name: number): number;
   zs_set_transport_id(ctx: number, id: number, len: number): number;

@@ -144,6 +144,24 @@ states('a transport failure during the handshake is ECONNABORTED; after it, its 
   s.close();
 });
 
+states('a peer that floods KeyUpdate and never reads: answers stop at the send buffer, input waits', async () => {
+  const small = { rcvbuf: 65536, sndbuf: 4096, changed() {} };
+  const [ce, se] = link();
+  se.layer = new TlsLayer(se, small, { config: serverCfg(), handshakeTimeout: 5000 });
+  ce.layer = new TlsLayer(ce, host, { config: clientCfg(), handshakeTimeout: 5000 });
+  const c = ce.layer, s = se.layer;
+  await until(() => c.state === 'open' && s.state === 'open', 3000, 'open');
+  se.write = () => -E.EAGAIN; // the client's window is closed: it never reads
+  for (let i = 0; i < 3000; i++) c.control((x) => x.keyUpdate(true, Date.now()));
+  await sleep(50);
+  s.process();
+  assert.ok(s.unsent > 0, 'answers are waiting');
+  assert.ok(s.unsent < small.sndbuf + 16384, `answers held: ${s.unsent} bytes, bound ${small.sndbuf} plus the answers to one read`);
+  assert.ok(se.rx.length > 0, 'the rest of the flood waits on the connection (its window closes)');
+  c.close();
+  s.close();
+});
+
 const tokens = suite('TLS context tokens');
 tokens.after.each(() => resetConfig());
 
