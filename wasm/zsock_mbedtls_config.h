@@ -47,6 +47,9 @@ long long zs_time(long long *t);
 
 /* ---- Symmetric crypto and hashes ---------------------------------------------------------- */
 #define MBEDTLS_AES_C
+#ifdef ZSOCK_NATIVE_AESNI
+#define MBEDTLS_AESNI_C                 /* the bench's second native peer (x86-64 only) */
+#endif
 #define MBEDTLS_GCM_C
 #ifndef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_GCM_LARGE_TABLE
