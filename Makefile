@@ -10,13 +10,16 @@ EMCC ?= emcc
 # Debian's emscripten runs its JS optimizer with Debian's node modules (acorn).
 export NODE_PATH := /usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 
+# X25519 on HACL* (mbedTLS's 3rdparty/everest, built from the fetched source; wasm/zs_x25519.c).
+X25519_HACL ?= 1
+HACL_DEF := $(if $(filter 1,$(X25519_HACL)),-DZSOCK_X25519_HACL -I $(MBEDTLS_SRC)/3rdparty/everest/include)
 WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded,$(PROFILE)),-embedded).wasm
-OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))
+OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))$(if $(HACL_DEF),,-nohacl)
 PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)
 # CONFIG_SIZE_OPTIMIZATIONS, Kconfig style: WASM_OPT=-Os trades speed for about 30 KB.
 WASM_OPT ?= -O2
 CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
-  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(ZSOCK_CFLAGS)
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(HACL_DEF) $(ZSOCK_CFLAGS)
 LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc \
   -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0
 
@@ -48,10 +51,24 @@ $(MBEDTLS_SRC)/include/mbedtls/ssl.h:
 MBEDTLS_C = $(wildcard $(MBEDTLS_SRC)/library/*.c)
 MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(OBJ)/mbedtls/%.o,$(MBEDTLS_C))
 SHIM_O = $(patsubst wasm/%.c,$(OBJ)/shim/%.o,$(SHIM_SRC))
+EVEREST := $(MBEDTLS_SRC)/3rdparty/everest
+EVEREST_C := $(if $(HACL_DEF),$(addprefix $(EVEREST)/library/,everest.c x25519.c Hacl_Curve25519_joined.c))
+EVEREST_INC := -I $(EVEREST)/include -I $(EVEREST)/include/everest -I $(EVEREST)/include/everest/kremlib
+EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
+
+# Per-file flags (CF_<file stem>), for wasm and native alike. PSA's X25519 public keys go through
+# zs_ecp_mul (wasm/zs_x25519.c) instead of mbedtls_ecp_mul: a rename in this one file, no patch.
+CF_psa_crypto_ecp := $(if $(HACL_DEF),-Dmbedtls_ecp_mul=zs_ecp_mul)
 
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(CF_$*) -c $< -o $@
+
+# HACL*'s portable 128-bit arithmetic (-U__SIZEOF_INT128__) is faster in wasm than clang's
+# __int128 (compiler-rt __multi3 calls), and smaller.
+$(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
+	@mkdir -p $(@D)
+	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
 
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
@@ -61,7 +78,7 @@ wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(WASM_OUT)
 
-$(WASM_OUT): $(SHIM_O) $(MBEDTLS_O)
+$(WASM_OUT): $(SHIM_O) $(MBEDTLS_O) $(EVEREST_O)
 	@echo "==> linking $@ ($(PROFILE) profile)"
 	@mkdir -p $(@D)
 	@$(EMCC) $(LDFLAGS_WASM) $^ -o $@
@@ -108,22 +125,27 @@ run: build test-deps
 # The native peers: our same shim and mbedTLS built with gcc -O2 for this machine (bench/native),
 # with the wasm core's configuration (no AES-NI), and NATIVE_AESNI=1 with AES-NI (the limit here).
 NATIVE_AESNI ?=
-NATIVE_OBJ := $(BUILD)/obj/native$(if $(NATIVE_AESNI),-aesni)
+NATIVE_OBJ := $(BUILD)/obj/native$(if $(NATIVE_AESNI),-aesni)$(if $(HACL_DEF),,-nohacl)
 NATIVE_CFLAGS := -O2 -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
-  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(if $(NATIVE_AESNI),-DZSOCK_NATIVE_AESNI -maes -mpclmul -msse4.1)
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(HACL_DEF) $(if $(NATIVE_AESNI),-DZSOCK_NATIVE_AESNI -maes -mpclmul -msse4.1)
 NATIVE_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(NATIVE_OBJ)/mbedtls/%.o,$(MBEDTLS_C))
+NATIVE_EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(NATIVE_OBJ)/everest/%.o,$(EVEREST_C))
 NATIVE_SHIM_O = $(patsubst wasm/%.c,$(NATIVE_OBJ)/shim/%.o,$(SHIM_SRC))
 NATIVE_HARNESS := $(BUILD)/bench/native-harness$(if $(NATIVE_AESNI),-aesni)
 
 $(NATIVE_OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@gcc $(NATIVE_CFLAGS) -c $< -o $@
+	@gcc $(NATIVE_CFLAGS) $(CF_$*) -c $< -o $@
+
+$(NATIVE_OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
+	@mkdir -p $(@D)
+	@gcc $(NATIVE_CFLAGS) $(EVEREST_INC) -c $< -o $@
 
 $(NATIVE_OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
 	@gcc $(NATIVE_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
 
-$(NATIVE_HARNESS): bench/native/harness.c $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O)
+$(NATIVE_HARNESS): bench/native/harness.c $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
 	@echo "==> native peer$(if $(NATIVE_AESNI), with AES-NI): zsock shim + mbedTLS with $$(gcc --version | head -1)"
 	@mkdir -p $(@D)
 	@gcc $(NATIVE_CFLAGS) -Wall -Wextra -o $@ $^

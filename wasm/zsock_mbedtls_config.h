@@ -33,7 +33,15 @@
 #define MBEDTLS_MEMORY_DEBUG            /* current/peak arena bytes, for per-context accounting */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG /* mbedtls_psa_external_get_random() -> host import */
+#if defined(__wasm__)
+/* 64-bit bignum limbs in wasm. mbedTLS picks 32-bit limbs for wasm32; with 64-bit ones (its
+ * portable C path: four i64.mul per limb product, the same multiplies as with 32-bit limbs but
+ * half the loop iterations, loads, stores and carries) handshakes take about 0.75x the time under
+ * V8 and RSA verification about 0.3x (docs/bench.md). __uint128_t would be slower: __multi3 calls. */
+#define MBEDTLS_HAVE_INT64
+#else
 #define MBEDTLS_HAVE_ASM
+#endif
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 /* Wall clock: the time the caller last passed in (zs_clock), as 64-bit seconds: emscripten's
@@ -75,6 +83,12 @@ long long zs_time(long long *t);
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
+/* ZSOCK_X25519_HACL (set by the Makefile, which then compiles 3rdparty/everest and wasm/zs_x25519.c):
+ * X25519 on HACL*'s fixed 51-bit limbs instead of the generic bignum ladder, about 4x faster per
+ * operation in wasm. mbedTLS's own switch for shared secrets; public keys via zs_x25519.c. */
+#ifdef ZSOCK_X25519_HACL
+#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
+#endif
 #ifdef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
