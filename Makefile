@@ -60,9 +60,16 @@ EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
 # zs_ecp_mul (wasm/zs_x25519.c) instead of mbedtls_ecp_mul: a rename in this one file, no patch.
 CF_psa_crypto_ecp := $(if $(HACL_DEF),-Dmbedtls_ecp_mul=zs_ecp_mul)
 
+# Per-file optimisation: the crypto that handshakes and records spend their time in stays at
+# WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
+# is built with SIZE_OPT. About -14 KB at the same handshake and bulk speed (docs/bench.md).
+SPEED_FILES := aes gcm chacha20 poly1305 chachapoly sha256 sha512 bignum bignum_core ecp ecp_curves memory_buffer_alloc
+SIZE_OPT ?= -Os
+OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),,$(SIZE_OPT))
+
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(CF_$*) -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) -c $< -o $@
 
 # HACL*'s portable 128-bit arithmetic (-U__SIZEOF_INT128__) is faster in wasm than clang's
 # __int128 (compiler-rt __multi3 calls), and smaller.
@@ -70,9 +77,10 @@ $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
 
+# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write).
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) -Wall -Wextra -Werror -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine,$*),,$(SIZE_OPT)) -Wall -Wextra -Werror -c $< -o $@
 
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
