@@ -7,9 +7,11 @@ import { ROOT, CERTS } from '../../test/helpers/pki.js';
 import type { Sample } from './stats.js';
 
 export type NativeBuild = 'plain' | 'aesni';
+// BENCH_NATIVE_DIR: another pair of harnesses (e.g. built from an earlier configuration).
+const DIR = process.env.BENCH_NATIVE_DIR ?? join(ROOT, 'build/bench');
 const HARNESS: Record<NativeBuild, string> = {
-  plain: join(ROOT, 'build/bench/native-harness'),
-  aesni: join(ROOT, 'build/bench/native-harness-aesni'),
+  plain: join(DIR, 'native-harness'),
+  aesni: join(DIR, 'native-harness-aesni'),
 };
 
 /** Whether that native peer was built. */
