@@ -13,9 +13,10 @@ export NODE_PATH := /usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 # X25519 on HACL* (mbedTLS's 3rdparty/everest, built from the fetched source; wasm/zs_x25519.c).
 X25519_HACL ?= 1
 HACL_DEF := $(if $(filter 1,$(X25519_HACL)),-DZSOCK_X25519_HACL -I $(MBEDTLS_SRC)/3rdparty/everest/include)
-WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded,$(PROFILE)),-embedded).wasm
+WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded host,$(PROFILE)),-$(PROFILE)).wasm
 OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))$(if $(HACL_DEF),,-nohacl)
-PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)
+# Profiles: full (default), embedded (the boards'), host (full with AES-GCM by the host driver).
+PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)$(if $(filter host,$(PROFILE)),-DZSOCK_PROFILE_HOST)
 # CONFIG_SIZE_OPTIMIZATIONS, Kconfig style: WASM_OPT=-Os trades speed for about 30 KB.
 WASM_OPT ?= -O2
 CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
@@ -95,6 +96,7 @@ $(WASM_OUT): $(SHIM_O) $(MBEDTLS_O) $(EVEREST_O)
 wasm-all:
 	@$(MAKE) --no-print-directory wasm PROFILE=full
 	@$(MAKE) --no-print-directory wasm PROFILE=embedded
+	@$(MAKE) --no-print-directory wasm PROFILE=host
 
 ts: node_modules/.installed
 	@echo "==> compiling TypeScript"
@@ -116,6 +118,8 @@ test: build test-deps
 	@npx tsc --noEmit -p .
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
+	@echo "==> the host driver's suites again on the host profile's core (AES-GCM by the host)"
+	@for d in tls sockets secure cli; do ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/zsock-core-host.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done
 
 # Benchmarks: figures beside their peers from the same run; never part of `make test`.
 # Boots SAMPLE (a folder under samples/, or a firmware entry file) on BOARD in the simulator.

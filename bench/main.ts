@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { loadCore, getCore } from '../src/tls/index.js';
 import { configure } from '../src/config.js';
 import { ROOT } from '../test/helpers/pki.js';
@@ -30,7 +30,8 @@ const K = QUICK ? 4 : 8;
 const MB = Number(process.env.BENCH_MB) || (QUICK ? 4 : 16);
 const IDLE = Number(process.env.BENCH_IDLE) || 1000;
 const IDLE_ROUNDS = QUICK ? 1 : 3;
-const WASM = { full: join(ROOT, 'build/wasm/zsock-core.wasm'), embedded: join(ROOT, 'build/wasm/zsock-core-embedded.wasm') };
+const WASM = { full: join(ROOT, 'build/wasm/zsock-core.wasm'), embedded: join(ROOT, 'build/wasm/zsock-core-embedded.wasm'),
+  host: join(ROOT, 'build/wasm/zsock-core-host.wasm') };
 
 const rows: Row[] = [];
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -101,6 +102,30 @@ async function forge(): Promise<void> {
     peerName: 'node-forge', better: 'higher' }, await abRounds(Math.min(R, 5), () => engineBulk('aes128gcm', fmb), async () => rate(fmb << 20, await cpuOf(() => forgeBulk(fmb))))));
 }
 
+/** The host profile's core (AES-GCM by node:crypto) in a child process (one core per process):
+ *  its AES-GCM rows, printed as JSON. */
+async function hostChild(): Promise<void> {
+  loadCore({ arenaSize: 32 * 1024 * 1024 });
+  const meta = { metric: 'aes128gcm, client to server, host profile (AES-GCM by the host)', unit: 'MB/s', better: 'higher' as const };
+  const out: Row[] = [abRow({ ...meta, id: 'bulk-aesgcm-mem-native-aesni-hostgcm', section: 'bulk (in memory)', peerName: 'native mbedTLS with AES-NI' },
+    await abRounds(R, () => engineBulk('aes128gcm', MB), () => nativeBulk('aes128gcm', MB, 'aesni')))];
+  const z = await zsockSockets('tls13-x25519'), node = await nodeTls('tls13-x25519');
+  out.push(abRow({ ...meta, id: 'bulk-aesgcm-loop-node-hostgcm', section: 'bulk (loopback sockets)', peerName: 'Node tls', target: '>= 0.8' },
+    await abRounds(R, () => z.bulk('aes128gcm', MB), () => node.bulk('aes128gcm', MB))));
+  z.close();
+  node.close();
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
+
+function hostRows(): void {
+  if (!existsSync(WASM.host) || !nativeAvailable('aesni')) return;
+  log('host profile: AES-GCM by the host');
+  const r = spawnSync(process.execPath, [process.argv[1], '--host-child'], { env: { ...process.env, ZSOCK_WASM: WASM.host }, encoding: 'utf8', timeout: 600000 });
+  if (r.status !== 0) throw new Error(`--host-child: ${r.stderr}`);
+  rows.push(...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]));
+}
+
 interface ScaleRun { openMs: number; cpuMs: number; rssPer: number; arenaPer: number; arenaFill: number }
 
 /** One side of the scale test in a fresh process (`--scale-child zsock|node`, with --expose-gc),
@@ -163,6 +188,7 @@ function scale(): void {
 function profiles(): { profiles: Record<string, unknown>; sizes: Record<string, unknown> } {
   const out: Record<string, unknown> = {}, sz: Record<string, unknown> = {};
   for (const [name, path] of Object.entries(WASM)) {
+    if (!existsSync(path)) continue;
     log(`profile ${name}`);
     const runs = Array.from({ length: QUICK ? 2 : 5 }, () => child(['--profile-child'], { ZSOCK_WASM: path }) as unknown as Record<string, number>);
     const med = (k: string) => stat(runs.map((r) => r[k])).median;
@@ -175,6 +201,7 @@ function profiles(): { profiles: Record<string, unknown>; sizes: Record<string, 
 async function main(): Promise<void> {
   if (process.argv[2] === '--profile-child') return profileChild();
   if (process.argv[2] === '--scale-child') return scaleChild(process.argv[3]);
+  if (process.argv[2] === '--host-child') return hostChild();
   loadCore({ arenaSize: 32 * 1024 * 1024 });
   if (!nativeAvailable()) throw new Error('native harness missing: make native-harness');
   log(`${QUICK ? 'QUICK: ' : ''}${R} A/B rounds, ${K} handshakes or ${MB} MB per side per round`);
@@ -182,6 +209,7 @@ async function main(): Promise<void> {
   await handshakesLoopback();
   await bulkInMemory();
   await bulkLoopback();
+  hostRows();
   await forge();
   scale();
   const prof = profiles();

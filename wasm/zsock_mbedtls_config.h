@@ -2,7 +2,8 @@
  * zsock's mbedTLS 3.6 configuration: what the SOL_TLS options need and nothing else.
  *
  * Selected with -DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h". A profile is chosen with
- * -DZSOCK_PROFILE_EMBEDDED (small records, smaller ECC tables); the full profile is the default.
+ * -DZSOCK_PROFILE_EMBEDDED (small records, smaller ECC tables) or -DZSOCK_PROFILE_HOST (the full
+ * profile with AES-GCM done by the host); the full profile is the default.
  * Every knob that a board may want to change is a ZSOCK_* macro with a default below, Kconfig style.
  */
 #ifndef ZSOCK_MBEDTLS_CONFIG_H
@@ -59,6 +60,9 @@ long long zs_time(long long *t);
 #define MBEDTLS_AESNI_C                 /* the bench's second native peer (x86-64 only) */
 #endif
 #define MBEDTLS_GCM_C
+#ifdef ZSOCK_PROFILE_HOST
+#define MBEDTLS_GCM_ALT                 /* AES-GCM by the host (wasm/zs_gcm_host.c, one import) */
+#endif
 #ifndef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_GCM_LARGE_TABLE
 #endif
