@@ -10,13 +10,17 @@ EMCC ?= emcc
 # Debian's emscripten runs its JS optimizer with Debian's node modules (acorn).
 export NODE_PATH := /usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 
-WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded,$(PROFILE)),-embedded).wasm
-OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))
-PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)
+# X25519 on HACL* (mbedTLS's 3rdparty/everest, built from the fetched source; wasm/zs_x25519.c).
+X25519_HACL ?= 1
+HACL_DEF := $(if $(filter 1,$(X25519_HACL)),-DZSOCK_X25519_HACL -I $(MBEDTLS_SRC)/3rdparty/everest/include)
+WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded host,$(PROFILE)),-$(PROFILE)).wasm
+OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))$(if $(HACL_DEF),,-nohacl)
+# Profiles: full (default), embedded (the boards'), host (full with AES-GCM by the host driver).
+PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)$(if $(filter host,$(PROFILE)),-DZSOCK_PROFILE_HOST)
 # CONFIG_SIZE_OPTIMIZATIONS, Kconfig style: WASM_OPT=-Os trades speed for about 30 KB.
 WASM_OPT ?= -O2
 CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
-  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(ZSOCK_CFLAGS)
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(HACL_DEF) $(ZSOCK_CFLAGS)
 LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc \
   -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0
 
@@ -48,20 +52,42 @@ $(MBEDTLS_SRC)/include/mbedtls/ssl.h:
 MBEDTLS_C = $(wildcard $(MBEDTLS_SRC)/library/*.c)
 MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(OBJ)/mbedtls/%.o,$(MBEDTLS_C))
 SHIM_O = $(patsubst wasm/%.c,$(OBJ)/shim/%.o,$(SHIM_SRC))
+EVEREST := $(MBEDTLS_SRC)/3rdparty/everest
+EVEREST_C := $(if $(HACL_DEF),$(addprefix $(EVEREST)/library/,everest.c x25519.c Hacl_Curve25519_joined.c))
+EVEREST_INC := -I $(EVEREST)/include -I $(EVEREST)/include/everest -I $(EVEREST)/include/everest/kremlib
+EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
+
+# Per-file flags (CF_<file stem>), for wasm and native alike. PSA's X25519 public keys go through
+# zs_ecp_mul (wasm/zs_x25519.c) instead of mbedtls_ecp_mul: a rename in this one file, no patch.
+CF_psa_crypto_ecp := $(if $(HACL_DEF),-Dmbedtls_ecp_mul=zs_ecp_mul)
+
+# Per-file optimisation: the crypto that handshakes and records spend their time in stays at
+# WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
+# is built with SIZE_OPT. About -14 KB at the same handshake and bulk speed (docs/bench.md).
+SPEED_FILES := aes gcm chacha20 poly1305 chachapoly sha256 sha512 bignum bignum_core ecp ecp_curves memory_buffer_alloc
+SIZE_OPT ?= -Os
+OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),,$(SIZE_OPT))
 
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) -c $< -o $@
 
+# HACL*'s portable 128-bit arithmetic (-U__SIZEOF_INT128__) is faster in wasm than clang's
+# __int128 (compiler-rt __multi3 calls), and smaller.
+$(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
+	@mkdir -p $(@D)
+	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
+
+# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write).
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) -Wall -Wextra -Werror -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine,$*),,$(SIZE_OPT)) -Wall -Wextra -Werror -c $< -o $@
 
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(WASM_OUT)
 
-$(WASM_OUT): $(SHIM_O) $(MBEDTLS_O)
+$(WASM_OUT): $(SHIM_O) $(MBEDTLS_O) $(EVEREST_O)
 	@echo "==> linking $@ ($(PROFILE) profile)"
 	@mkdir -p $(@D)
 	@$(EMCC) $(LDFLAGS_WASM) $^ -o $@
@@ -70,6 +96,7 @@ $(WASM_OUT): $(SHIM_O) $(MBEDTLS_O)
 wasm-all:
 	@$(MAKE) --no-print-directory wasm PROFILE=full
 	@$(MAKE) --no-print-directory wasm PROFILE=embedded
+	@$(MAKE) --no-print-directory wasm PROFILE=host
 
 ts: node_modules/.installed
 	@echo "==> compiling TypeScript"
@@ -91,6 +118,8 @@ test: build test-deps test-native
 	@npx tsc --noEmit -p .
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
+	@echo "==> the host driver's suites again on the host profile's core (AES-GCM by the host)"
+	@for d in tls sockets secure cli; do ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/zsock-core-host.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done
 
 # The shim natively under AddressSanitizer + UBSan, mbedTLS on the C library's allocator
 # (ZS_SYSTEM_ALLOC) so every block is checked: the C-level lifetime tests (test/native).
@@ -132,33 +161,42 @@ sim: build
 run: build test-deps
 	@node $(BUILD)/js/samples/demo.js
 
-# The native peer: our same shim and mbedTLS built with gcc -O2 for this machine (bench/native).
-NATIVE_OBJ := $(BUILD)/obj/native
+# The native peers: our same shim and mbedTLS built with gcc -O2 for this machine (bench/native),
+# with the wasm core's configuration (no AES-NI), and NATIVE_AESNI=1 with AES-NI (the limit here).
+NATIVE_AESNI ?=
+NATIVE_OBJ := $(BUILD)/obj/native$(if $(NATIVE_AESNI),-aesni)$(if $(HACL_DEF),,-nohacl)
 NATIVE_CFLAGS := -O2 -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
-  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"'
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(HACL_DEF) $(if $(NATIVE_AESNI),-DZSOCK_NATIVE_AESNI -maes -mpclmul -msse4.1)
 NATIVE_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(NATIVE_OBJ)/mbedtls/%.o,$(MBEDTLS_C))
+NATIVE_EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(NATIVE_OBJ)/everest/%.o,$(EVEREST_C))
 NATIVE_SHIM_O = $(patsubst wasm/%.c,$(NATIVE_OBJ)/shim/%.o,$(SHIM_SRC))
-NATIVE_HARNESS := $(BUILD)/bench/native-harness
+NATIVE_HARNESS := $(BUILD)/bench/native-harness$(if $(NATIVE_AESNI),-aesni)
 
 $(NATIVE_OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@gcc $(NATIVE_CFLAGS) -c $< -o $@
+	@gcc $(NATIVE_CFLAGS) $(CF_$*) -c $< -o $@
+
+$(NATIVE_OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
+	@mkdir -p $(@D)
+	@gcc $(NATIVE_CFLAGS) $(EVEREST_INC) -c $< -o $@
 
 $(NATIVE_OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
 	@gcc $(NATIVE_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
 
-$(NATIVE_HARNESS): bench/native/harness.c $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O)
-	@echo "==> native peer: zsock shim + mbedTLS with $$(gcc --version | head -1)"
+$(NATIVE_HARNESS): bench/native/harness.c $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
+	@echo "==> native peer$(if $(NATIVE_AESNI), with AES-NI): zsock shim + mbedTLS with $$(gcc --version | head -1)"
 	@mkdir -p $(@D)
 	@gcc $(NATIVE_CFLAGS) -Wall -Wextra -o $@ $^
 
 native-harness: mbedtls
 	@command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null; }
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS)
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(BUILD)/bench/native-harness-aesni NATIVE_AESNI=1
 
+# QUICK=1: the same rows with fewer rounds (under three minutes).
 bench: build test-deps native-harness
-	@node $(BUILD)/js/bench/main.js
+	@BENCH_QUICK=$(QUICK) node $(BUILD)/js/bench/main.js
 
 clean:
 	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj

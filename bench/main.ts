@@ -1,109 +1,164 @@
 /**
  * `make bench`: zsock measured beside what a user would pick instead, in one run on this
- * machine. Each figure is a median with its 10th..90th percentile spread, next to its peer's
- * from the same run as a ratio. Peers: Node's tls (OpenSSL) over loopback; native mbedTLS (our
- * same shim built with gcc -O2, bench/native/harness.c), the physical limit for the core;
- * node-forge (TLS 1.1 RSA, its best). Writes build/bench/results.json and chart.svg.
+ * machine. Every ratio comes from A/B rounds: zsock and its peer take turns in the same run
+ * (the order flips each round), and the row's ratio is the median of the per-round ratios
+ * zsock / peer with their 10th..90th percentiles, timed by CPU time (wall time beside it). Peers:
+ * native mbedTLS (our same shim built with gcc -O2, bench/native/harness.c; also with AES-NI),
+ * Node's tls over loopback (both ends in process, as zsock's), node-forge. Writes
+ * build/bench/results.json and chart.svg. `QUICK=1` (BENCH_QUICK): the same rows, fewer rounds.
  * A benchmark, never a test: nothing here is asserted.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import * as tls from 'node:tls';
-import { readFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { loadCore } from '../src/tls/index.js';
 import { getCore } from '../src/internal.js';
 import { configure } from '../src/config.js';
-import { ROOT, CERTS } from '../test/helpers/pki.js';
-import { stat, times, round } from './lib/stats.js';
+import { ROOT } from '../test/helpers/pki.js';
+import { abRounds, perRun, cpuOf, rate, stat, type Sample } from './lib/stats.js';
 import { KINDS, engineHandshake, engineBulk, ticket } from './lib/engine.js';
 import { nativeAvailable, nativeHandshakes, nativeBulk } from './lib/native.js';
-import { nodeTls, holdingServer } from './lib/node_tls.js';
+import { nodeTls, holdingServer, nodeIdle } from './lib/node_tls.js';
 import { zsockSockets, zsockIdle } from './lib/zsock_sockets.js';
 import { forgeHandshake, forgeBulk } from './lib/forge.js';
 import { sizes, profileChild } from './lib/profile.js';
-import { printTable, writeOutputs, type Row } from './lib/report.js';
+import { printTable, writeOutputs, abRow, pairRow, type Row } from './lib/report.js';
 
-const N = Number(process.env.BENCH_N) || 30;
-const MB = Number(process.env.BENCH_MB) || 32;
+const QUICK = !!Number(process.env.BENCH_QUICK);
+/** Rounds per ratio, handshakes per side per round, MB per side per bulk round, idle rounds. */
+const R = Number(process.env.BENCH_ROUNDS) || (QUICK ? 9 : 21);
+const K = QUICK ? 4 : 8;
+const MB = Number(process.env.BENCH_MB) || (QUICK ? 4 : 16);
 const IDLE = Number(process.env.BENCH_IDLE) || 1000;
-const WASM = { full: join(ROOT, 'build/wasm/zsock-core.wasm'), embedded: join(ROOT, 'build/wasm/zsock-core-embedded.wasm') };
+const IDLE_ROUNDS = QUICK ? 1 : 3;
+const WASM = { full: join(ROOT, 'build/wasm/zsock-core.wasm'), embedded: join(ROOT, 'build/wasm/zsock-core-embedded.wasm'),
+  host: join(ROOT, 'build/wasm/zsock-core-host.wasm') };
 
 const rows: Row[] = [];
-interface ProfileRun { loadMs: number; firstHandshakeMs: number; warmHandshakeMs: number; client: { idle: number; peak: number }; server: { idle: number; peak: number } }
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const MEM_TARGET = '<= 1.3';
 
-async function handshakes(): Promise<void> {
+async function handshakesInMemory(): Promise<void> {
   const session = ticket();
   for (const kind of KINDS) {
-    log(`handshake ${kind}`);
-    const wasm = stat(await times(N, 5, () => engineHandshake(kind, kind === 'resumed' ? session : undefined)));
-    rows.push({ section: 'handshake (in memory)', metric: `${kind} client+server`, unit: 'ms', zsock: wasm, peer: 'native mbedTLS',
-      peerValue: nativeAvailable() ? stat(nativeHandshakes(kind, N)) : null, better: 'lower', target: '<= 1.3x' });
-    if (kind === 'dtls12') continue; // Node has no DTLS
-    const node = await nodeTls(kind);
-    const nodeMs = stat(await times(N, 5, () => node.handshake()));
-    node.close();
-    const z = await zsockSockets(kind);
-    const runs: { wall: number; cpu: number }[] = [];
-    for (let i = 0; i < N + 5; i++) { const r = await z.handshake(); if (i >= 5) runs.push(r); }
-    z.close();
-    const wall = stat(runs.map((r) => r.wall)), over = stat(runs.map((r) => r.wall - r.cpu));
-    rows.push({ section: 'handshake (loopback)', metric: `${kind} sockets`, unit: 'ms', zsock: wall, peer: 'Node tls', peerValue: nodeMs, better: 'lower',
-      note: `wall - CPU: median ${round(over.median)} ms (target <= 1 ms: no Nagle/delayed-ACK stall)` });
+    log(`handshake in memory ${kind}`);
+    const ab = await abRounds(R, () => perRun(K, () => engineHandshake(kind, kind === 'resumed' ? session : undefined)),
+      () => nativeHandshakes(kind, K));
+    rows.push(abRow({ id: `hs-${kind}-mem-native`, section: 'handshake (in memory)', metric: `${kind}, client + server`, unit: 'ms',
+      peerName: 'native mbedTLS', better: 'lower', target: MEM_TARGET }, ab));
   }
-  const f = stat(await times(Math.min(N, 10), 2, forgeHandshake));
-  rows.push({ section: 'handshake (in memory)', metric: 'tls13-x25519 vs forge TLS 1.1 RSA-2048', unit: 'ms',
-    zsock: rows.find((r) => r.metric === 'tls13-x25519 client+server')!.zsock, peer: 'node-forge (TLS 1.1 RSA)', peerValue: f, better: 'lower' });
 }
 
-async function bulk(): Promise<void> {
-  for (const suite of ['aes128gcm', 'chacha20'] as const) {
-    log(`bulk ${suite}`);
-    const e = stat([0, 1, 2].map(() => engineBulk(suite, MB)));
-    const nat = nativeAvailable() ? stat([0, 1, 2].map(() => nativeBulk(suite, MB))) : null;
-    rows.push({ section: 'bulk (in memory)', metric: `${suite} engine`, unit: 'MB/s', zsock: e, peer: 'native mbedTLS', peerValue: nat, better: 'higher',
-      target: suite === 'chacha20' ? '>= 0.9x' : 'as close as GCM tables allow' });
-    const z = await zsockSockets('tls13-x25519');
-    const node = await nodeTls('tls13-x25519');
-    const zs: number[] = [], ns: number[] = [];
-    for (let i = 0; i < 3; i++) { zs.push(await z.bulk(suite, MB)); ns.push(await node.bulk(suite, MB)); }
+async function handshakesLoopback(): Promise<void> {
+  for (const kind of ['tls13-x25519', 'tls13-p256', 'tls12-p256', 'resumed']) {
+    log(`handshake loopback ${kind}`);
+    const z = await zsockSockets(kind), node = await nodeTls(kind);
+    const ab = await abRounds(R, () => perHandshake(K, z.handshake), () => perHandshake(K, node.handshake));
     z.close();
     node.close();
-    rows.push({ section: 'bulk (loopback)', metric: `${suite} sockets`, unit: 'MB/s', zsock: stat(zs), peer: 'Node tls', peerValue: stat(ns), better: 'higher' });
+    rows.push(abRow({ id: `hs-${kind}-loop-node`, section: 'handshake (loopback sockets)', metric: `${kind}, connect + accept`, unit: 'ms',
+      peerName: 'Node tls', better: 'lower', target: '<= 1.2' }, ab));
   }
-  rows.push({ section: 'bulk (in memory)', metric: 'aes128gcm engine vs forge AES-128-CBC-SHA', unit: 'MB/s',
-    zsock: rows.find((r) => r.metric === 'aes128gcm engine')!.zsock, peer: 'node-forge (TLS 1.1)', peerValue: stat([0, 1, 2].map(() => forgeBulk(Math.min(MB, 8)))), better: 'higher' });
 }
+
+/** Mean CPU and wall ms of `k` handshakes (each timed inside, closing excluded). */
+async function perHandshake(k: number, f: () => Promise<Sample>): Promise<Sample> {
+  let cpu = 0, wall = 0;
+  for (let i = 0; i < k; i++) { const s = await f(); cpu += s.cpu; wall += s.wall; }
+  return { cpu: cpu / k, wall: wall / k };
+}
+
+async function bulkInMemory(): Promise<void> {
+  for (const suite of ['aes128gcm', 'chacha20'] as const) {
+    log(`bulk in memory ${suite}`);
+    const name = suite === 'chacha20' ? 'chacha' : 'aesgcm';
+    const meta = { section: 'bulk (in memory)', metric: `${suite}, client to server`, unit: 'MB/s', better: 'higher' as const };
+    rows.push(abRow({ ...meta, id: `bulk-${name}-mem-native`, peerName: 'native mbedTLS', target: suite === 'chacha20' ? '>= 0.9' : undefined },
+      await abRounds(R, () => engineBulk(suite, MB), () => nativeBulk(suite, MB))));
+    if (suite === 'aes128gcm' && nativeAvailable('aesni')) {
+      rows.push(abRow({ ...meta, id: 'bulk-aesgcm-mem-native-aesni', peerName: 'native mbedTLS with AES-NI' },
+        await abRounds(R, () => engineBulk(suite, MB), () => nativeBulk(suite, MB, 'aesni'))));
+    }
+  }
+}
+
+async function bulkLoopback(): Promise<void> {
+  for (const suite of ['aes128gcm', 'chacha20'] as const) {
+    log(`bulk loopback ${suite}`);
+    const z = await zsockSockets('tls13-x25519'), node = await nodeTls('tls13-x25519');
+    const ab = await abRounds(R, () => z.bulk(suite, MB), () => node.bulk(suite, MB));
+    z.close();
+    node.close();
+    rows.push(abRow({ id: `bulk-${suite === 'chacha20' ? 'chacha' : 'aesgcm'}-loop-node`, section: 'bulk (loopback sockets)',
+      metric: `${suite}, client to server`, unit: 'MB/s', peerName: 'Node tls', better: 'higher', target: suite === 'aes128gcm' ? '>= 0.8' : undefined }, ab));
+  }
+}
+
+async function forge(): Promise<void> {
+  log('node-forge');
+  rows.push(abRow({ id: 'hs-forge-mem', section: 'handshake (in memory)', metric: 'zsock tls13-x25519 vs forge TLS 1.1 RSA-2048', unit: 'ms',
+    peerName: 'node-forge', better: 'lower' }, await abRounds(Math.min(R, 5), () => perRun(2, () => engineHandshake('tls13-x25519')), () => perRun(2, forgeHandshake))));
+  const fmb = Math.min(MB, 4);
+  rows.push(abRow({ id: 'bulk-forge-mem', section: 'bulk (in memory)', metric: 'zsock aes128gcm vs forge AES-128-CBC-SHA', unit: 'MB/s',
+    peerName: 'node-forge', better: 'higher' }, await abRounds(Math.min(R, 5), () => engineBulk('aes128gcm', fmb), async () => rate(fmb << 20, await cpuOf(() => forgeBulk(fmb))))));
+}
+
+/** The host profile's core (AES-GCM by node:crypto) in a child process (one core per process):
+ *  its AES-GCM rows, printed as JSON. */
+async function hostChild(): Promise<void> {
+  loadCore({ arenaSize: 32 * 1024 * 1024 });
+  const meta = { metric: 'aes128gcm, client to server, host profile (AES-GCM by the host)', unit: 'MB/s', better: 'higher' as const };
+  const out: Row[] = [abRow({ ...meta, id: 'bulk-aesgcm-mem-native-aesni-hostgcm', section: 'bulk (in memory)', peerName: 'native mbedTLS with AES-NI' },
+    await abRounds(R, () => engineBulk('aes128gcm', MB), () => nativeBulk('aes128gcm', MB, 'aesni')))];
+  const z = await zsockSockets('tls13-x25519'), node = await nodeTls('tls13-x25519');
+  out.push(abRow({ ...meta, id: 'bulk-aesgcm-loop-node-hostgcm', section: 'bulk (loopback sockets)', peerName: 'Node tls', target: '>= 0.8' },
+    await abRounds(R, () => z.bulk('aes128gcm', MB), () => node.bulk('aes128gcm', MB))));
+  z.close();
+  node.close();
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
+
+function hostRows(): void {
+  if (!existsSync(WASM.host) || !nativeAvailable('aesni')) return;
+  log('host profile: AES-GCM by the host');
+  const r = spawnSync(process.execPath, [process.argv[1], '--host-child'], { env: { ...process.env, ZSOCK_WASM: WASM.host }, encoding: 'utf8', timeout: 600000 });
+  if (r.status !== 0) throw new Error(`--host-child: ${r.stderr}`);
+  rows.push(...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]));
+}
+
+interface ScaleRun { openMs: number; cpuMs: number; rssPer: number; arenaPer: number; arenaFill: number }
 
 /** One side of the scale test in a fresh process (`--scale-child zsock|node`, with --expose-gc),
- *  so RSS counts only these connections: prints { openMs, rssPer, arenaPer }. */
+ *  so RSS counts only these connections: prints a ScaleRun. Both sides include the in-process
+ *  Node server's side of every connection. */
 async function scaleChild(who: string): Promise<void> {
+  let arenaFill = 0;
   if (who === 'zsock') {
+    const r0 = process.memoryUsage().rss;
     loadCore({ arenaSize: (IDLE * 64 + 4096) * 1024 });
+    arenaFill = process.memoryUsage().rss - r0; // loading zero-fills (touches) the whole arena
     configure({ NET_SOCKETS_TLS_MAX_CONTEXTS: IDLE + 10, ZVFS_OPEN_MAX: IDLE + 20 });
   }
   const srv = await holdingServer();
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   gc();
-  const rss0 = process.memoryUsage().rss, t0 = performance.now();
+  const rss0 = process.memoryUsage().rss, c0 = process.cpuUsage(), t0 = performance.now();
   let arenaPer = 0;
   if (who === 'zsock') {
     const a0 = getCore().arena().used;
     await zsockIdle(IDLE, srv.port, () => 0);
     arenaPer = (getCore().arena().used - a0) / IDLE;
   } else {
-    const socks: tls.TLSSocket[] = [];
-    for (let i = 0; i < IDLE; i += 50) {
-      socks.push(...await Promise.all(Array.from({ length: Math.min(50, IDLE - i) }, () => new Promise<tls.TLSSocket>((resolve, reject) => {
-        const s = tls.connect({ port: srv.port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(join(CERTS, 'ca.crt')), minVersion: 'TLSv1.3' }, () => resolve(s));
-        s.on('error', reject);
-      }))));
-    }
+    await nodeIdle(IDLE, srv.port);
   }
-  const openMs = performance.now() - t0;
+  const openMs = performance.now() - t0, c = process.cpuUsage(c0);
   await new Promise((r) => setTimeout(r, 300));
   gc();
-  console.log(JSON.stringify({ openMs, rssPer: (process.memoryUsage().rss - rss0) / IDLE, arenaPer }));
+  // The arena was resident before rss0 (zero-filled at load), so the bytes the connections hold
+  // in it are counted in explicitly: RSS per connection includes the TLS contexts.
+  const rssPer = (process.memoryUsage().rss - rss0) / IDLE + arenaPer;
+  console.log(JSON.stringify({ openMs, cpuMs: (c.user + c.system) / 1000, rssPer, arenaPer, arenaFill } satisfies ScaleRun));
   process.exit(0);
 }
 
@@ -114,46 +169,56 @@ function child(args: string[], env: Record<string, string> = {}): Record<string,
 }
 
 function scale(): void {
-  log(`${IDLE} idle connections`);
-  const z = child(['--scale-child', 'zsock']), n = child(['--scale-child', 'node']);
-  rows.push({ section: `scale (${IDLE} idle TLS 1.3)`, metric: 'time to open all', unit: 'ms', zsock: z.openMs, peer: 'Node tls', peerValue: n.openMs, better: 'lower' });
-  rows.push({ section: `scale (${IDLE} idle TLS 1.3)`, metric: 'process RSS per connection', unit: 'KB', zsock: z.rssPer / 1024, peer: 'Node tls', peerValue: n.rssPer / 1024, better: 'lower',
-    note: `zsock arena per connection: ${round(z.arenaPer / 1024)} KB (full profile); both include the in-process Node server's side` });
+  log(`${IDLE} idle connections x ${IDLE_ROUNDS}`);
+  const z: ScaleRun[] = [], n: ScaleRun[] = [];
+  for (let i = 0; i < IDLE_ROUNDS; i++) {
+    const pair = i % 2 ? [n, z] : [z, n];
+    pair[0].push(child(['--scale-child', pair[0] === z ? 'zsock' : 'node']) as unknown as ScaleRun);
+    pair[1].push(child(['--scale-child', pair[1] === z ? 'zsock' : 'node']) as unknown as ScaleRun);
+  }
+  const section = `scale (${IDLE} idle TLS 1.3 clients)`;
+  const open = pairRow({ id: 'idle1000-open-node', section, metric: 'time to open all', unit: 'ms', peerName: 'Node tls', better: 'lower', target: '<= 1.0' },
+    'wall', z.map((r) => r.openMs), n.map((r) => r.openMs));
+  const cpu = pairRow(open, 'cpu', z.map((r) => r.cpuMs), n.map((r) => r.cpuMs));
+  rows.push({ ...open, note: `CPU time: ${Math.round(cpu.zsock)} / ${Math.round(cpu.peer)} ms = ${cpu.ratio.toFixed(2)}x` });
+  rows.push(pairRow({ id: 'idle1000-rss-node', section, metric: 'process RSS per connection', unit: 'KB', peerName: 'Node tls', better: 'lower', target: '<= 0.5',
+    note: `zsock arena per connection ${(stat(z.map((r) => r.arenaPer)).median / 1024).toFixed(1)} KB (counted in); zero-filling the ${IDLE * 64 / 1024} MB arena at load costs ${(stat(z.map((r) => r.arenaFill)).median / 1048576).toFixed(0)} MB of RSS up front (not counted)` },
+  'rss', z.map((r) => r.rssPer / 1024), n.map((r) => r.rssPer / 1024)));
 }
 
-function profiles(): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function profiles(): { profiles: Record<string, unknown>; sizes: Record<string, unknown> } {
+  const out: Record<string, unknown> = {}, sz: Record<string, unknown> = {};
   for (const [name, path] of Object.entries(WASM)) {
+    if (!existsSync(path)) continue;
     log(`profile ${name}`);
-    const runs = [0, 1, 2, 3, 4].map(() => child(['--profile-child'], { ZSOCK_WASM: path }) as unknown as ProfileRun);
-    const med = (f: (r: ProfileRun) => number) => stat(runs.map(f)).median;
-    const p = { ...runs[0], loadMs: med((r) => r.loadMs), firstHandshakeMs: med((r) => r.firstHandshakeMs), warmHandshakeMs: med((r) => r.warmHandshakeMs) };
-    const s = sizes(path);
-    out[name] = { size: s, ...p };
-    rows.push({ section: `profile ${name}`, metric: 'wasm size raw', unit: 'KB', zsock: s.raw / 1024, peer: '-', peerValue: null, better: 'lower', target: name === 'full' ? '<= 200 KB' : undefined,
-      note: `gzip ${round(s.gzip / 1024, 1)} KB, brotli ${round(s.brotli / 1024, 1)} KB` });
-    rows.push({ section: `profile ${name}`, metric: 'cold start: load + instantiate', unit: 'ms', zsock: p.loadMs, peer: '-', peerValue: null, better: 'lower' });
-    rows.push({ section: `profile ${name}`, metric: 'first handshake vs warmed', unit: 'ms', zsock: p.firstHandshakeMs, peer: 'warmed (same process)', peerValue: p.warmHandshakeMs, better: 'lower' });
-    rows.push({ section: `profile ${name}`, metric: 'arena: idle TLS 1.3 client', unit: 'KB', zsock: p.client.idle / 1024, peer: '-', peerValue: null, better: 'lower',
-      target: name === 'embedded' ? '<= 16 KB' : undefined, note: `handshake peak ${round(p.client.peak / 1024)} KB${name === 'embedded' ? ' (target <= 28 KB)' : ''}; server idle ${round(p.server.idle / 1024)} KB, peak ${round(p.server.peak / 1024)} KB` });
+    const runs = Array.from({ length: QUICK ? 2 : 5 }, () => child(['--profile-child'], { ZSOCK_WASM: path }) as unknown as Record<string, number>);
+    const med = (k: string) => stat(runs.map((r) => r[k])).median;
+    sz[name] = sizes(path);
+    out[name] = { ...runs[0], loadMs: med('loadMs'), firstHandshakeMs: med('firstHandshakeMs'), warmHandshakeMs: med('warmHandshakeMs') };
   }
-  return out;
+  return { profiles: out, sizes: sz };
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--profile-child') return profileChild();
   if (process.argv[2] === '--scale-child') return scaleChild(process.argv[3]);
+  if (process.argv[2] === '--host-child') return hostChild();
   loadCore({ arenaSize: 32 * 1024 * 1024 });
-  if (!nativeAvailable()) log('native harness missing (make native-harness): native columns left empty');
-  await handshakes();
-  await bulk();
+  if (!nativeAvailable()) throw new Error('native harness missing: make native-harness');
+  log(`${QUICK ? 'QUICK: ' : ''}${R} A/B rounds, ${K} handshakes or ${MB} MB per side per round`);
+  await handshakesInMemory();
+  await handshakesLoopback();
+  await bulkInMemory();
+  await bulkLoopback();
+  hostRows();
+  await forge();
   scale();
   const prof = profiles();
   printTable(rows);
-  const outDir = join(ROOT, 'build/bench');
-  const { json, svg } = writeOutputs(outDir, rows, { profiles: prof, runs: { handshakes: N, bulkMB: MB, idle: IDLE } });
-  copyFileSync(svg, join(ROOT, 'docs/bench.svg'));
-  console.log(`\n${json}\n${svg} (copied to docs/bench.svg)`);
+  for (const [name, s] of Object.entries(prof.sizes)) console.log(`size ${name}: ${JSON.stringify(s)}`);
+  const { json, svg } = writeOutputs(join(ROOT, 'build/bench'), rows, { quick: QUICK, runs: { rounds: R, handshakesPerRound: K, bulkMB: MB, idle: IDLE, idleRounds: IDLE_ROUNDS }, ...prof });
+  if (!QUICK) copyFileSync(svg, join(ROOT, 'docs/bench.svg'));
+  console.log(`\n${json}\n${svg}${QUICK ? '' : ' (copied to docs/bench.svg)'}`);
   process.exit(0);
 }
 

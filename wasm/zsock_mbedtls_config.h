@@ -2,7 +2,8 @@
  * zsock's mbedTLS 3.6 configuration: what the SOL_TLS options need and nothing else.
  *
  * Selected with -DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h". A profile is chosen with
- * -DZSOCK_PROFILE_EMBEDDED (small records, smaller ECC tables); the full profile is the default.
+ * -DZSOCK_PROFILE_EMBEDDED (small records, smaller ECC tables) or -DZSOCK_PROFILE_HOST (the full
+ * profile with AES-GCM done by the host); the full profile is the default.
  * Every knob that a board may want to change is a ZSOCK_* macro with a default below, Kconfig style.
  */
 #ifndef ZSOCK_MBEDTLS_CONFIG_H
@@ -33,7 +34,15 @@
 #define MBEDTLS_MEMORY_DEBUG            /* current/peak arena bytes, for per-context accounting */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG /* mbedtls_psa_external_get_random() -> host import */
+#if defined(__wasm__)
+/* 64-bit bignum limbs in wasm. mbedTLS picks 32-bit limbs for wasm32; with 64-bit ones (its
+ * portable C path: four i64.mul per limb product, the same multiplies as with 32-bit limbs but
+ * half the loop iterations, loads, stores and carries) handshakes take about 0.75x the time under
+ * V8 and RSA verification about 0.3x (docs/bench.md). __uint128_t would be slower: __multi3 calls. */
+#define MBEDTLS_HAVE_INT64
+#else
 #define MBEDTLS_HAVE_ASM
+#endif
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 /* Wall clock: the time the caller last passed in (zs_clock), as 64-bit seconds: emscripten's
@@ -47,7 +56,13 @@ long long zs_time(long long *t);
 
 /* ---- Symmetric crypto and hashes ---------------------------------------------------------- */
 #define MBEDTLS_AES_C
+#ifdef ZSOCK_NATIVE_AESNI
+#define MBEDTLS_AESNI_C                 /* the bench's second native peer (x86-64 only) */
+#endif
 #define MBEDTLS_GCM_C
+#ifdef ZSOCK_PROFILE_HOST
+#define MBEDTLS_GCM_ALT                 /* AES-GCM by the host (wasm/zs_gcm_host.c, one import) */
+#endif
 #ifndef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_GCM_LARGE_TABLE
 #endif
@@ -60,6 +75,9 @@ long long zs_time(long long *t);
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA384_C
 #define MBEDTLS_SHA512_C
+/* Rolled-up SHA-2 loops: about -4 KB at no measurable cost (hashing is a few % of a handshake). */
+#define MBEDTLS_SHA256_SMALLER
+#define MBEDTLS_SHA512_SMALLER
 #define MBEDTLS_SHA1_C                  /* still signs many deployed CA roots */
 #define MBEDTLS_HKDF_C
 
@@ -72,6 +90,12 @@ long long zs_time(long long *t);
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
+/* ZSOCK_X25519_HACL (set by the Makefile, which then compiles 3rdparty/everest and wasm/zs_x25519.c):
+ * X25519 on HACL*'s fixed 51-bit limbs instead of the generic bignum ladder, about 4x faster per
+ * operation in wasm. mbedTLS's own switch for shared secrets; public keys via zs_x25519.c. */
+#ifdef ZSOCK_X25519_HACL
+#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
+#endif
 #ifdef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0

@@ -1,10 +1,11 @@
 /**
  * The host's CoreBinding: the standalone .wasm (-sSTANDALONE_WASM, no emscripten JS glue).
- * Its imports are exactly entropy and the certificate-verify hook (env), a memory-growth
- * notice, and WASI calls that libc links but zsock never uses for real (they answer ENOSYS).
+ * Its imports are exactly entropy and the certificate-verify hook (env), AES-GCM for a core of
+ * the host profile (env.zs_host_gcm), a memory-growth notice, and WASI calls that libc links but zsock never uses for real (they answer ENOSYS).
  * Any other import is a build error and fails the load loudly.
  */
 import type { CoreBinding, CoreExports, CoreHooks } from './wasm.js';
+import { hostGcm } from './host_gcm.js';
 
 const ENOSYS = 52; // WASI errno
 
@@ -19,6 +20,7 @@ export function wasmBinding(bytes: Uint8Array): CoreBinding {
         zs_host_random: (ptr: number, len: number) => { hooks.random(ptr, len); return 0; },
         zs_host_verify: hooks.verify,
         emscripten_notify_memory_growth: hooks.grown,
+        zs_host_gcm: hostGcm(() => x!.memory), // the host profile's AES-GCM (PROFILE=host)
       };
       const wasi: Record<string, Function> = {
         fd_write: (fd: number, iov: number, iovcnt: number, nwritten: number) => {

@@ -1,0 +1,57 @@
+/*
+ * X25519 on HACL* (Project Everest's verified Curve25519, shipped in mbedTLS's own tree as
+ * 3rdparty/everest, Apache-2.0) where mbedTLS would run its generic bignum ladder.
+ *
+ * With ZSOCK_X25519_HACL the configuration turns on MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED, which
+ * mbedTLS routes every X25519 shared secret through (legacy ECDH and PSA key agreement alike). Its
+ * public keys are another matter: PSA derives the public half of a generated key with
+ * mbedtls_ecp_mul(d, G) in psa_crypto_ecp.c, on the generic ladder (about a third of an X25519
+ * handshake). The build compiles that one file with -Dmbedtls_ecp_mul=zs_ecp_mul, so the call
+ * lands here: Curve25519 goes to HACL*, every other curve to mbedTLS unchanged. No mbedTLS source
+ * is patched. Plain C: it compiles with gcc for the native peer too.
+ */
+/* Curve ids and point coordinates are private fields in 3.x; mbedTLS's own modules read them so. */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+#include "mbedtls/build_info.h"
+#include "mbedtls/ecp.h"
+#include "mbedtls/platform_util.h"
+
+#if defined(MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED)
+
+void Hacl_Curve25519_crypto_scalarmult(uint8_t *mypublic, uint8_t *secret, uint8_t *basepoint);
+
+/* HACL*'s ladder for R = m * P on Curve25519 (x-only); the same checks as mbedtls_ecp_mul. */
+static int x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
+                      const mbedtls_ecp_point *P)
+{
+    unsigned char k[32], u[32], out[32];
+    int ret;
+
+    MBEDTLS_MPI_CHK(mbedtls_ecp_check_privkey(grp, m));
+    MBEDTLS_MPI_CHK(mbedtls_ecp_check_pubkey(grp, P));
+    MBEDTLS_MPI_CHK(mbedtls_mpi_write_binary_le(m, k, sizeof(k)));
+    MBEDTLS_MPI_CHK(mbedtls_mpi_write_binary_le(&P->X, u, sizeof(u)));
+    Hacl_Curve25519_crypto_scalarmult(out, k, u);
+    MBEDTLS_MPI_CHK(mbedtls_mpi_read_binary_le(&R->X, out, sizeof(out)));
+    /* Z = 1 for a finite result, 0 for the point at infinity (x = 0), as mbedTLS normalises. */
+    MBEDTLS_MPI_CHK(mbedtls_mpi_lset(&R->Z, mbedtls_mpi_cmp_int(&R->X, 0) == 0 ? 0 : 1));
+    mbedtls_mpi_free(&R->Y);
+cleanup:
+    mbedtls_platform_zeroize(k, sizeof(k));
+    return ret;
+}
+
+/** mbedtls_ecp_mul for psa_crypto_ecp.c: returns 0 or an MBEDTLS_ERR_ECP_* / MPI code, as
+ *  mbedtls_ecp_mul does. Randomization (f_rng) is for the generic ladder; HACL* is constant time. */
+int zs_ecp_mul(mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
+               const mbedtls_ecp_point *P, int (*f_rng)(void *, unsigned char *, size_t), void *p_rng);
+int zs_ecp_mul(mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
+               const mbedtls_ecp_point *P, int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
+{
+    if (grp == NULL || R == NULL || m == NULL || P == NULL || grp->id != MBEDTLS_ECP_DP_CURVE25519) {
+        return mbedtls_ecp_mul(grp, R, m, P, f_rng, p_rng);
+    }
+    return x25519_mul(grp, R, m, P);
+}
+
+#endif /* MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED */
