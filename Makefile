@@ -29,7 +29,7 @@ SHIM_HDR := $(wildcard wasm/*.h)
 
 .PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench native-harness sim run clean distclean
 
-build: deps wasm-all ts certs
+build: deps wasm-all ts certs xs
 
 deps: toolchain node_modules/.installed
 
@@ -98,7 +98,7 @@ wasm-all:
 	@$(MAKE) --no-print-directory wasm PROFILE=embedded
 	@$(MAKE) --no-print-directory wasm PROFILE=host
 
-ts: node_modules/.installed
+ts: node_modules/.installed src/tls/abi.ts
 	@echo "==> compiling TypeScript"
 	@node scripts/build-ts.mjs
 
@@ -198,8 +198,11 @@ native-harness: mbedtls
 bench: build test-deps native-harness
 	@BENCH_QUICK=$(QUICK) node $(BUILD)/js/bench/main.js
 
+# The XS host (xs/): Moddable's engine with the native zsock:core.
+include xs/xs.mk
+
 clean:
-	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj
+	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj $(BUILD)/xs
 
 distclean:
 	rm -rf $(BUILD) node_modules

@@ -9,6 +9,7 @@ import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boardNamed } from './boards.js';
+import { writeMcconfigProject } from './mcconfig.js';
 
 /** The package root: the folder above this file that holds package.json. */
 function packageRoot(): string {
@@ -24,11 +25,18 @@ const NATIVE_MODULES = ['embedded:*', 'net', 'dgram', 'Wifi', 'zsock:core', 'zso
 
 export interface BundleResult { path: string; bytes: number; manifest?: string; flash: string[] }
 
+export interface BundleOptions {
+  /** A device build (Moddable): an ES module that imports its natives (a device's XS has no
+   *  require), with the mcconfig project around it (boards/mcconfig.ts). Without it, the
+   *  bundle is the iife the simulator's sandbox runs. */
+  device?: boolean;
+}
+
 /**
  * `config`: the application's build-time settings (a sample's Kconfig), baked in as the global
  * ZSOCK_SAMPLE_CONFIG (see samples/common/config.ts).
  */
-export async function buildBundle(boardName: string, entry: string, outDir: string, config: Record<string, string> = {}): Promise<BundleResult> {
+export async function buildBundle(boardName: string, entry: string, outDir: string, config: Record<string, string> = {}, opts: BundleOptions = {}): Promise<BundleResult> {
   const board = boardNamed(boardName);
   const top = packageRoot();
   const platform = join(top, 'boards', boardName, 'platform.ts');
@@ -44,10 +52,11 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${basename(entry).replace(/\.[tj]s$/, '')}.${boardName}.js`);
   const native = board.natives === 'host';
+  const device = !!opts.device && board.natives === 'moddable';
   const limits = { fds: board.limits.fds, tlsContexts: board.limits.tlsContexts, arenaBytes: board.limits.arenaBytes };
   const r = await build({
     entryPoints: [entry], bundle: true, outfile: native ? out.replace(/\.js$/, '.mjs') : out,
-    format: native ? 'esm' : 'iife', platform: native ? 'node' : 'neutral', target: board.target,
+    format: native || device ? 'esm' : 'iife', platform: native ? 'node' : 'neutral', target: board.target,
     mainFields: ['module', 'main'], external: native ? [] : NATIVE_MODULES, plugins: [seam],
     define: { ZSOCK_SAMPLE_CONFIG: JSON.stringify(config), ...(native ? {} : { ZSOCK_BOARD_LIMITS: JSON.stringify(limits) }) },
     logLevel: 'error', metafile: true, legalComments: 'none',
@@ -55,7 +64,9 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
   const path = Object.keys(r.metafile!.outputs)[0];
   const bytes = r.metafile!.outputs[path].bytes;
   let manifest: string | undefined;
-  if (board.natives === 'moddable') {
+  if (device) {
+    manifest = writeMcconfigProject(outDir, { top, bundle: path, arenaBytes: board.limits.arenaBytes });
+  } else if (board.natives === 'moddable') {
     manifest = join(outDir, 'manifest.json');
     writeFileSync(manifest, JSON.stringify({
       include: ['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json', '$(MODDABLE)/modules/io/manifest.json'],

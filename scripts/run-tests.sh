@@ -15,5 +15,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (timed out, crashed, or a handle kept Node alive)
   echo "the test run did not finish cleanly (exit $status)"
 fi
+# uvu exits 0 when a suite fails in its hooks or before its tests run: the counts decide too.
+if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
 echo "tests: $passed passed, $failed failed"
 exit "$status"

@@ -102,7 +102,7 @@ export class SimBoard {
   }
 
   private requireFor(realm: BoardRealm): (name: string) => unknown {
-    const mods: Record<string, unknown> = { 'zsock:core': this.opts.core, 'zsock:sys': { exit: (status: number) => this.exit(Number(status) | 0) } };
+    const mods: Record<string, unknown> = { 'zsock:core': this.opts.core, 'zsock:sys': { exit: (status: number) => this.exit(Number(status) | 0), random: (buf: Uint8Array) => crypto.getRandomValues(buf) } };
     if (this.board.natives === 'moddable') {
       const io = moddableIO(this.host, realm);
       Object.assign(mods, {

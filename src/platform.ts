@@ -1,10 +1,11 @@
 /**
  * What zsock takes from the platform it runs on: the default network driver, the TLS core
- * binding, entropy, files. This is the host's version (Node: node:net, the .wasm file, node:fs).
+ * binding, entropy, a diagnostics line, files. This is the host's version (Node: node:net, the .wasm file, node:fs).
  * A board's firmware build substitutes boards/<board>/platform.ts for this one file (see
  * boards/build.ts), the way a Zephyr build selects a board's drivers: nothing else changes.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NetDriver } from './net/driver.js';
@@ -61,9 +62,15 @@ export const timers = {
   },
 };
 
-/** Fills `buf` with random bytes (the host's CSPRNG; a device's TRNG). */
-export function randomFill(buf: Uint8Array): Uint8Array {
-  return globalThis.crypto.getRandomValues(buf);
+/** Fills `buf` with random bytes: the host's CSPRNG here, a board's TRNG on a device. Never
+ *  fails short: without entropy there is no TLS, and the board would rather stop. */
+export function randomFill(buf: Uint8Array): void {
+  randomFillSync(buf);
+}
+
+/** A diagnostics line from below the socket layer (the TLS core's allocator reports). */
+export function logLine(text: string): void {
+  console.error(text);
 }
 
 /** Ends the program with `status` (src/sys.ts). */

@@ -3,22 +3,37 @@
  * from the firmware's native module `zsock:core` (the C shim compiled into the image; in the
  * simulator, the wasm build of the same shim), and limits baked in at bundle time.
  */
+import core from 'zsock:core';
+import sys from 'zsock:sys';
 import type { CoreBinding } from '../../src/tls/wasm.js';
 import type { ZsockConfig } from '../../src/config.js';
 
-declare const require: (name: string) => unknown;
 /** Replaced by boards/build.ts with the board's limits (esbuild `define`). */
 declare const ZSOCK_BOARD_LIMITS: { fds: number; tlsContexts: number; arenaBytes: number };
 
+/** The natives are imports, not require() calls: a device's XS has no require (an ES-module
+ *  firmware); esbuild turns them into require() for the iife bundles the simulator runs. */
 export function nativeCore(): CoreBinding {
-  return require('zsock:core') as CoreBinding;
+  return core;
 }
 
 export const limits = ZSOCK_BOARD_LIMITS;
 
+/** The board's TRNG, through the firmware's `zsock:sys` native (esp_fill_random on a device). */
+export function randomFill(buf: Uint8Array): void {
+  sys.random(buf);
+}
+
+/** A diagnostics line: the engine's trace() where it has one (Moddable), else its console. */
+export function logLine(text: string): void {
+  const g = globalThis as { trace?: (s: string) => void; console?: { log(s: string): void } };
+  if (g.trace) g.trace(`${text}\n`);
+  else g.console?.log(text);
+}
+
 /** exit(): the firmware's `zsock:sys` native (esp_restart() on a device; the simulator stops the board). */
 export function exitProgram(status: number): void {
-  (require('zsock:sys') as { exit(status: number): void }).exit(status);
+  sys.exit(status);
 }
 
 export const boardConfig: Partial<ZsockConfig> = {
@@ -40,11 +55,6 @@ export const timers = {
     if (t !== undefined && t !== null) clearTimeout(t as number);
   },
 };
-
-/** Random bytes from the engine's source (the simulator's seeded one; a device's TRNG). */
-export function randomFill(buf: Uint8Array): Uint8Array {
-  return globalThis.crypto.getRandomValues(buf);
-}
 
 export const noFiles = {
   read: (_path: string): string | null => null,

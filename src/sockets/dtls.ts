@@ -34,6 +34,13 @@ const SCRATCH = new Uint8Array(16384);
 const SERVER_CID_LEN = 8;
 const keyOf = (a: SockAddr) => `${a.addr}|${a.port}`;
 
+/** n random bytes (a CID: unique per peer, not secret, but not guessable either). */
+function random(n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  randomFill(b);
+  return b;
+}
+
 /** A peer's address and port as bytes: what the cookie is bound to. */
 function transportId(a: SockAddr): Uint8Array {
   const ip = new Uint8Array(16);
@@ -112,7 +119,7 @@ export class DtlsSock extends Sock {
       // the peer's address changes. A client may choose its own (TLS_DTLS_CID_VALUE).
       cfg.cid = this.tls.dtlsCid === C.TLS_DTLS_CID_SUPPORTED ? new Uint8Array(0)
         : role === 'client' && this.tls.dtlsCidValue ? this.tls.dtlsCidValue
-        : randomFill(new Uint8Array(role === 'server' ? SERVER_CID_LEN : 8));
+        : random(role === 'server' ? SERVER_CID_LEN : 8);
     }
     if (role === 'server') {
       cfg.serverState = { handle: this.serverState().handle, cookies: true, tickets: false, cache: !!this.tls.sessionCache };

@@ -3,8 +3,10 @@
  * Secrets pass through wasm scratch memory, which is wiped right after use.
  */
 import type { Core } from './wasm.js';
+import { ZS } from './abi.js';
 import { MBEDTLS, TlsError, tlsError } from './errors.js';
 import { EINVAL } from '../errno.js';
+import { utf8Encode } from '../utf8.js';
 
 export const TLS1_2 = 0x0303;
 export const TLS1_3 = 0x0304;
@@ -70,7 +72,7 @@ function ok(ret: number, what: string): void {
   }
 }
 
-const PEM_MARK = new TextEncoder().encode('-----BEGIN');
+const PEM_MARK = utf8Encode('-----BEGIN');
 
 function isPem(b: Uint8Array): boolean {
   outer: for (let i = 0; i + PEM_MARK.length <= b.length && i < 512; i++) {
@@ -133,7 +135,7 @@ export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
   if (c.role === 'client') x.zs_conf_tickets(ctx, c.sessionTickets === false ? 0 : 1);
   if (c.serverState) {
     const s = c.serverState;
-    ok(x.zs_conf_server(ctx, s.handle, (s.tickets ? 1 : 0) | (s.cache ? 2 : 0) | (s.cookies ? 4 : 0)), 'server state');
+    ok(x.zs_conf_server(ctx, s.handle, (s.tickets ? ZS.SRV_TICKETS : 0) | (s.cache ? ZS.SRV_CACHE : 0) | (s.cookies ? ZS.SRV_COOKIES : 0)), 'server state');
   }
   if (c.verifyCallback) x.zs_conf_verify_cb(ctx, 1);
   if (c.renegotiation) x.zs_conf_renegotiation(ctx, 1);
@@ -143,7 +145,7 @@ export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
 
   if (c.role === 'client' && c.hostname !== undefined) {
     if (c.hostname === null) ok(x.zs_set_hostname(ctx, 0), 'hostname');
-    else ok(withBytes(core, [new TextEncoder().encode(c.hostname + '\0')], (p) => x.zs_set_hostname(ctx, p)), 'hostname');
+    else ok(withBytes(core, [utf8Encode(c.hostname + '\0')], (p) => x.zs_set_hostname(ctx, p)), 'hostname');
   }
   if (c.transportId) ok(withBytes(core, [c.transportId], (p, n) => x.zs_set_transport_id(ctx, p, n)), 'transport id');
   if (c.cid) ok(withBytes(core, [c.cid], (p, n) => x.zs_set_cid(ctx, 1, p, n)), 'connection ID');
@@ -172,6 +174,6 @@ function setAlpn(core: Core, ctx: number, names: string[]): void {
   if (names.length === 0 || names.length > 8 || names.some((n) => n.length === 0 || n.length > 255 || n.includes('\0'))) {
     throw invalid('ALPN: 1..8 names of 1..255 bytes');
   }
-  const bytes = new TextEncoder().encode(names.join('\0') + '\0');
+  const bytes = utf8Encode(names.join('\0') + '\0');
   ok(withBytes(core, [bytes], (p, n) => core.x.zs_conf_alpn(ctx, p, n)), 'ALPN');
 }

@@ -9,7 +9,7 @@ const MODES: Record<number, CipherGCMTypes> = { 16: 'aes-128-gcm', 24: 'aes-192-
 /** zs_host_gcm(enc, key, keylen, iv, ivlen, ad, adlen, in, len, out, tag, taglen) over the
  *  core's memory: 0; 1 when a decryption's tag does not verify; 2 for a key length or a host
  *  error. It never throws into the core. `in` and `out` may overlap (records are sealed in place). */
-export function hostGcm(memory: () => WebAssembly.Memory) {
+export function hostGcm(memory: () => { readonly buffer: ArrayBufferLike }) {
   return (enc: number, k: number, kl: number, iv: number, ivl: number, ad: number, adl: number,
     inp: number, len: number, out: number, tag: number, tl: number): number => {
     const mode = MODES[kl];

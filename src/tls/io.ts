@@ -8,29 +8,44 @@
  * and an idle session holds no wasm memory for I/O at all.
  */
 import type { Core } from './wasm.js';
+import { ZS } from './abi.js';
 
-const FRAME = 4; // datagram frame header: u32 little-endian length
+const FRAME = ZS.FRAME_HDR; // datagram frame header: u32 little-endian length
 
-/** The in/out windows and a plaintext area, allocated once per core (outside the arena). */
+/**
+ * The in/out windows and a plaintext area, allocated once per core (outside the arena) and
+ * sized to the records of the core's profile: the in-window holds the largest record the core
+ * accepts (one whole datagram, framed), the out-window the largest it sends, the plaintext area
+ * what one record carries. A stream larger than a window goes through in several rounds.
+ * With the embedded profile (4 KB in, 2 KB out) that is about 11 KB; with 16 KB records, 50 KB.
+ */
 export class Staging {
-  static readonly IN_CAP = 40 * 1024;
-  static readonly OUT_CAP = 64 * 1024;
-  static readonly PT_CAP = 16 * 1024;
+  readonly inCap: number;
+  readonly outCap: number;
+  readonly ptCap: number;
   readonly inPtr: number;
   readonly outPtr: number;
   readonly ptPtr: number;
 
-  private constructor(core: Core) {
-    this.inPtr = core.alloc(Staging.IN_CAP);
-    this.outPtr = core.alloc(Staging.OUT_CAP);
-    this.ptPtr = core.alloc(Staging.PT_CAP);
+  /** Allocates the three areas, or none: throws TlsError ENOMEM (see Core.alloc). */
+  constructor(core: Core) {
+    const x = core.x;
+    this.inCap = x.zs_record_limit(ZS.RECORD_IN) + FRAME;
+    this.outCap = x.zs_record_limit(ZS.RECORD_OUT) + FRAME;
+    this.ptCap = Math.max(x.zs_record_limit(ZS.CONTENT_IN), x.zs_record_limit(ZS.CONTENT_OUT));
+    const got: number[] = [];
+    try {
+      for (const n of [this.inCap, this.outCap, this.ptCap]) got.push(core.alloc(n));
+    } catch (e) {
+      got.forEach((p) => x.zs_release(p));
+      throw e;
+    }
+    [this.inPtr, this.outPtr, this.ptPtr] = got;
   }
 
-  private static byCore = new WeakMap<Core, Staging>();
+  /** The core's staging areas. */
   static of(core: Core): Staging {
-    let s = Staging.byCore.get(core);
-    if (!s) Staging.byCore.set(core, (s = new Staging(core)));
-    return s;
+    return core.staging;
   }
 }
 
@@ -96,21 +111,21 @@ export class CipherPipe {
     let n = 0;
     for (const chunk of this.inQ) {
       if (this.datagram) {
-        const len = Math.min(chunk.length, Staging.IN_CAP - FRAME); // longer: truncated, as UDP
-        if (n + FRAME + len > Staging.IN_CAP) break;
+        const len = Math.min(chunk.length, s.inCap - FRAME); // longer: truncated, as UDP
+        if (n + FRAME + len > s.inCap) break;
         new DataView(u8.buffer, s.inPtr + n, FRAME).setUint32(0, len, true);
         u8.set(chunk.subarray(0, len), s.inPtr + n + FRAME);
         n += FRAME + len;
       } else {
-        const take = Math.min(chunk.length, Staging.IN_CAP - n);
+        const take = Math.min(chunk.length, s.inCap - n);
         u8.set(chunk.subarray(0, take), s.inPtr + n);
         n += take;
-        if (n === Staging.IN_CAP) break;
+        if (n === s.inCap) break;
       }
     }
     this.staged = n;
     this.consumed = 0;
-    this.core.x.zs_io(this.ctx(), s.inPtr, n, s.outPtr, Staging.OUT_CAP);
+    this.core.x.zs_io(this.ctx(), s.inPtr, n, s.outPtr, s.outCap);
     if (this.eof && !this.datagram && !this.hasUnstaged()) this.core.x.zs_io_eof(this.ctx());
   }
 
@@ -126,7 +141,7 @@ export class CipherPipe {
     const produced = x.zs_io_out_len(ctx);
     this.consumed += x.zs_io_in_used(ctx);
     if (produced > 0) this.collect(s.outPtr, produced);
-    x.zs_io(ctx, s.inPtr + this.consumed, this.staged - this.consumed, s.outPtr, Staging.OUT_CAP);
+    x.zs_io(ctx, s.inPtr + this.consumed, this.staged - this.consumed, s.outPtr, s.outCap);
     return produced;
   }
 
@@ -140,9 +155,10 @@ export class CipherPipe {
 
   /** How many queued datagrams the first `bytes` of the in-window held. */
   private framesIn(bytes: number): number {
+    const cap = Staging.of(this.core).inCap;
     let at = 0, i = 0;
     while (i < this.inQ.length) {
-      const next = at + FRAME + Math.min(this.inQ[i].length, Staging.IN_CAP - FRAME);
+      const next = at + FRAME + Math.min(this.inQ[i].length, cap - FRAME);
       if (next > bytes) break;
       at = next;
       i++;

@@ -14,6 +14,7 @@
  * After every call, `pendingOutput > 0` means there is ciphertext to send.
  */
 import { getCore } from './wasm.js';
+import { ZS } from './abi.js';
 import { SessionInfo } from './session_info.js';
 import { CipherPipe, Staging } from './io.js';
 import { MBEDTLS, TlsError, engineError, tlsError } from './errors.js';
@@ -29,8 +30,8 @@ export type TlsStep =
 
 const WANT_READ: TlsStep = Object.freeze({ state: 'want-read' });
 const WANT_VERIFY: TlsStep = Object.freeze({ state: 'want-verify' });
-const VERIFY_PENDING = 1; // zs_handshake: paused for a deferred verify answer (zs.h)
-const VERIFY_DEFER = 1;   // zs_host_verify: the answer comes later
+const VERIFY_PENDING = ZS.VERIFY_PENDING; // zs_handshake: paused for a deferred verify answer
+const VERIFY_DEFER = ZS.VERIFY_DEFER;     // zs_host_verify: the answer comes later
 const BADCERT_OTHER = 0x0100; // MBEDTLS_X509_BADCERT_OTHER: a deferred answer that failed
 const CLOSED: TlsStep = Object.freeze({ state: 'closed' });
 const done = (n: number): TlsStep => ({ state: 'done', n });
@@ -141,7 +142,7 @@ export class TlsSession extends SessionInfo {
     let full = 0;
     const ret = this.call(() => {
       for (;;) {
-        const want = Math.min(buf.length - total, Staging.PT_CAP);
+        const want = Math.min(buf.length - total, Staging.of(this.core).ptCap);
         const r = x.zs_read(this.ctx, pt, want);
         if (r === MBEDTLS.RECEIVED_NEW_SESSION_TICKET) {
           this.ticketCount++;
@@ -171,14 +172,15 @@ export class TlsSession extends SessionInfo {
   write(data: Uint8Array, now: number): TlsStep {
     const pre = this.ready(now);
     if (pre) return pre;
-    if (this.datagram && data.length > Staging.PT_CAP) {
-      return { state: 'fatal', error: engineError.tooLarge(data.length, Staging.PT_CAP) };
+    const ptCap = Staging.of(this.core).ptCap;
+    if (this.datagram && data.length > ptCap) {
+      return { state: 'fatal', error: engineError.tooLarge(data.length, ptCap) };
     }
     const x = this.core.x, pt = Staging.of(this.core).ptPtr;
     if (data.length === 0) return done(0);
     let sent = 0;
     while (sent < data.length) {
-      const n = Math.min(data.length - sent, Staging.PT_CAP);
+      const n = Math.min(data.length - sent, ptCap);
       this.core.u8.set(data.subarray(sent, sent + n), pt);
       const r = this.call(() => x.zs_write(this.ctx, pt, n));
       if (r < 0) return this.step(r);
@@ -274,7 +276,7 @@ export class TlsSession extends SessionInfo {
   private discardRecordTail(pt: number): number {
     let dropped = 0;
     for (let left = this.core.x.zs_bytes_avail(this.ctx); left > 0; left = this.core.x.zs_bytes_avail(this.ctx)) {
-      const r = this.core.x.zs_read(this.ctx, pt, Math.min(left, Staging.PT_CAP));
+      const r = this.core.x.zs_read(this.ctx, pt, Math.min(left, Staging.of(this.core).ptCap));
       if (r <= 0) break;
       dropped += r;
     }

@@ -4,6 +4,7 @@
  */
 import type { Core } from './wasm.js';
 import { MBEDTLS, type TlsError } from './errors.js';
+import { utf8Decode } from '../utf8.js';
 
 export abstract class SessionInfo {
   protected ctx = 0;
@@ -36,7 +37,7 @@ export abstract class SessionInfo {
     const u8 = this.core.u8;
     let end = p;
     while (u8[end] !== 0) end++;
-    return new TextDecoder().decode(u8.subarray(p, end));
+    return utf8Decode(u8.subarray(p, end));
   }
 
   /** The peer's leaf certificate (DER), or null. */

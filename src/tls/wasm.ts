@@ -5,68 +5,14 @@
  * the Makefile (wasm_binding.ts); on a board, the same C shim compiled into the firmware and
  * offered as a native module (boards/BOARD/platform.ts). Everything above this file sees only Core.
  */
-import { defaultCoreBinding, defaultArenaSize } from '../platform.js';
-/** The C shim's exports (wasm/zs_*.c); pointers are numbers into `memory`. */
-export interface CoreExports {
-  memory: WebAssembly.Memory;
-  _initialize(): void;
-  zs_init(arenaSize: number): number;
-  zs_arena_stats(out: number): void;
-  zs_alloc(size: number): number;
-  zs_release(ptr: number): void;
-  zs_clock(nowMs: number): void;
-  zs_new(id: number, server: number, dgram: number, minVer: number, maxVer: number): number;
-  zs_free(ctx: number): void;
-  zs_conf_ca(ctx: number, buf: number, len: number): number;
-  zs_conf_own_cert(ctx: number, crt: number, crtLen: number, key: number, keyLen: number): number;
-  zs_conf_psk(ctx: number, psk: number, pskLen: number, id: number, idLen: number): number;
-  zs_conf_authmode(ctx: number, mode: number): number;
-  zs_conf_ciphersuites(ctx: number, ids: number, n: number): number;
-  zs_conf_alpn(ctx: number, buf: number, len: number): number;
-  zs_conf_dtls_timeouts(ctx: number, minMs: number, maxMs: number): void;
-  zs_conf_max_frag_len(ctx: number, code: number): number;
-  zs_conf_tickets(ctx: number, on: number): void;
-  zs_conf_verify_cb(ctx: number, on: number): void;
-  zs_conf_cid_len(ctx: number, len: number): number;
-  zs_conf_renegotiation(ctx: number, on: number): void;
-  zs_srv_new(ticketLifetimeS: number): number;
-  zs_srv_free(srv: number): number;
-  zs_srv_refs(srv: number): number;
-  zs_conf_server(ctx: number, srv: number, flags: number): number;
-  zs_dtls_cookie(srv: number, dg: number, len: number, id: number, idLen: number, out: number, cap: number): number;
-  zs_setup(ctx: number): number;
-  zs_set_hostname(ctx: number, name: number): number;
-  zs_set_transport_id(ctx: number, id: number, len: number): number;
-  zs_set_cid(ctx: number, enable: number, own: number, len: number): number;
-  zs_session_load(ctx: number, buf: number, len: number): number;
-  zs_session_save(ctx: number, buf: number, cap: number, olen: number): number;
-  zs_io(ctx: number, inPtr: number, inLen: number, outPtr: number, outCap: number): void;
-  zs_io_eof(ctx: number): void;
-  zs_io_in_used(ctx: number): number;
-  zs_io_out_len(ctx: number): number;
-  zs_handshake(ctx: number): number;
-  zs_read(ctx: number, buf: number, len: number): number;
-  zs_write(ctx: number, buf: number, len: number): number;
-  zs_close_notify(ctx: number): number;
-  zs_renegotiate(ctx: number): number;
-  zs_handshake_over(ctx: number): number;
-  zs_ciphersuite(ctx: number): number;
-  zs_version(ctx: number): number;
-  zs_alpn(ctx: number): number;
-  zs_peer_cert(ctx: number, lenOut: number): number;
-  zs_verify_result(ctx: number): number;
-  zs_bytes_avail(ctx: number): number;
-  zs_timer_deadline(ctx: number): number;
-  zs_peer_cid(ctx: number, buf: number, lenOut: number): number;
-  zs_mem(ctx: number, which: number): number;
-  zs_key_update(ctx: number, requestUpdate: number): number;
-  zs_key_updates_received(ctx: number): number;
-  zs_send_ticket(ctx: number): number;
-  zs_group(ctx: number): number;
-  zs_verify_resume(ctx: number, flags: number): number;
-  zs_conf_groups(ctx: number, ids: number, n: number): number;
-  zs_resumed(ctx: number): number;
-}
+import { defaultCoreBinding, defaultArenaSize, randomFill, logLine } from '../platform.js';
+import type { CoreExports } from './abi.js';
+import { MBEDTLS, TlsError } from './errors.js';
+import { ENOMEM } from '../errno.js';
+import { utf8Decode } from '../utf8.js';
+import { Staging } from './io.js';
+
+export type { CoreExports } from './abi.js';
 
 /** Called by the core while it verifies a peer certificate (see TlsSession's verifyCallback). */
 export type VerifyHook = (id: number, depth: number, der: Uint8Array, flagsPtr: number) => number;
@@ -89,6 +35,10 @@ export class Core {
   private u8cache: Uint8Array;
   private dvcache: DataView;
 
+  /** The I/O windows and plaintext area shared by all sessions (src/tls/io.ts). */
+  readonly staging: Staging;
+
+  /** Throws when the arena or the staging windows do not fit in the core's memory. */
   constructor(binding: CoreBinding, arenaSize: number) {
     this.wasmBytes = binding.size;
     this.arenaSize = arenaSize;
@@ -97,6 +47,7 @@ export class Core {
     this.dvcache = new DataView(this.x.memory.buffer);
     this.x._initialize();
     if (this.x.zs_init(arenaSize) !== 0) throw new Error(`zsock core: cannot set up a ${arenaSize}-byte arena`);
+    this.staging = new Staging(this);
   }
 
   /** A view of wasm memory; call again after anything that may grow memory. */
@@ -115,10 +66,11 @@ export class Core {
     this.dvcache = new DataView(this.x.memory.buffer);
   }
 
-  /** Allocates wasm memory outside the arena (staging); throws when memory cannot grow. */
+  /** Allocates core memory outside the arena (staging). Throws TlsError ENOMEM when the
+   *  memory cannot hold `size` more bytes; nothing is allocated then. */
   alloc(size: number): number {
-    const p = this.x.zs_alloc(size);
-    if (p === 0) throw new Error(`zsock core: out of wasm memory allocating ${size} bytes`);
+    const p = size > 0 && size <= 0x7fffffff ? this.x.zs_alloc(size) : 0;
+    if (p === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, `core memory exhausted (staging ${size} bytes)`);
     return p;
   }
 
@@ -133,12 +85,18 @@ export class Core {
 
   private scratchPtr = 0;
   private scratchCap = 0;
-  /** A scratch area of at least `size` bytes, valid until the next call to scratch(). */
+  /** A scratch area of at least `size` bytes, valid until the next call to scratch(). Throws
+   *  TlsError ENOMEM when it cannot grow to `size`; the current area is kept as it was. */
   scratch(size: number): number {
     if (size > this.scratchCap) {
-      if (this.scratchPtr) this.x.zs_release(this.scratchPtr);
-      this.scratchCap = Math.max(size, 4096);
-      this.scratchPtr = this.alloc(this.scratchCap);
+      const cap = Math.max(size, 4096);
+      const p = this.alloc(cap); // first: a failure leaves the old area in place
+      if (this.scratchPtr) {
+        this.u8.fill(0, this.scratchPtr, this.scratchPtr + this.scratchCap); // secrets passed here
+        this.x.zs_release(this.scratchPtr);
+      }
+      this.scratchPtr = p;
+      this.scratchCap = cap;
     }
     return this.scratchPtr;
   }
@@ -147,16 +105,14 @@ export class Core {
   private hooks(): CoreHooks {
     return {
       random: (ptr, len) => {
-        // getRandomValues fills at most 64 KiB per call; on a board it is the TRNG.
-        for (let at = 0; at < len; at += 65536) {
-          globalThis.crypto.getRandomValues(this.u8.subarray(ptr + at, ptr + Math.min(len, at + 65536)));
-        }
+        // In 64 KiB pieces: the most a Web Crypto getRandomValues fills at once.
+        for (let at = 0; at < len; at += 65536) randomFill(this.u8.subarray(ptr + at, ptr + Math.min(len, at + 65536)));
       },
       verify: (id, depth, der, len, flags) =>
         this.verifyHook ? this.verifyHook(id, depth, this.u8.slice(der, der + len), flags) : 0,
       grown: () => this.refresh(),
       // Only mbedTLS's allocator reports heap corruption this way.
-      log: (ptr, len) => console.error(new TextDecoder().decode(this.u8.subarray(ptr, ptr + len))),
+      log: (ptr, len) => logLine(utf8Decode(this.u8.subarray(ptr, ptr + len))),
     };
   }
 }

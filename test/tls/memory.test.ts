@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TLS1_2, TLS1_3, TlsServerState } from '../../src/tls/index.js';
-import { getCore } from '../../src/internal.js';
+import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine
 import { pki } from '../helpers/pki.js';
 import { handshake, flush } from '../helpers/pump.js';
 import { session, freeAll } from '../helpers/sessions.js';

@@ -1,0 +1,75 @@
+/**
+ * The core's staging memory (src/tls/io.ts, Core.scratch): sized to the core's records, and a
+ * failed allocation is a clean ENOMEM that leaves everything as it was. Runs on V8 + wasm and
+ * on XS + the native core (test/xs).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TLS1_3, TlsError } from '../../src/tls/index.js';
+import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine
+import { Staging } from '../../src/tls/io.js';
+import { ZS } from '../../src/tls/abi.js';
+import { ENOMEM } from '../../src/errno.js';
+import { pki } from '../helpers/pki.js';
+import { handshake, flush } from '../helpers/pump.js';
+import { session, freeAll } from '../helpers/sessions.js';
+
+test.after.each(freeAll);
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return null;
+}
+
+test('a scratch area that cannot grow stays the one it was (regression: use after free)', () => {
+  const core = getCore();
+  const p = core.scratch(64);
+  core.u8.fill(0xab, p, p + 64);
+  const e = thrown(() => core.scratch(0x7fff0000));
+  assert.is(core.scratch(64), p, 'the old area is still the scratch area');
+  // Before the fix the old block was released first: the next allocation got it back, and what
+  // was staged through scratch landed in (and was wiped inside) that other allocation.
+  const q = core.alloc(64);
+  try {
+    assert.is.not(q, p, 'the scratch block is still allocated');
+    assert.ok(core.u8.subarray(p, p + 64).every((b) => b === 0xab), 'its bytes untouched');
+  } finally {
+    core.x.zs_release(q);
+  }
+  assert.ok(e instanceof TlsError, `a TlsError, not ${String(e)}`);
+  assert.is((e as TlsError).errno, ENOMEM);
+});
+
+test('a session configured after a failed staging allocation works', () => {
+  const core = getCore();
+  assert.instance(thrown(() => core.scratch(0x7fff0000)), TlsError);
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', minVersion: TLS1_3 });
+  const s = session({ role: 'server', certs: [pki.serverEc()] });
+  const r = handshake(c, s);
+  assert.is(r.client.state, 'done');
+  assert.is(r.server.state, 'done');
+  flush(c, s);
+});
+
+test('core memory that cannot be had is ENOMEM, never a pointer', () => {
+  const core = getCore();
+  for (const size of [0x7fff0000, 0, -1]) {
+    const e = thrown(() => core.alloc(size));
+    assert.ok(e instanceof TlsError && e.errno === ENOMEM, `alloc(${size})`);
+  }
+});
+
+test('the staging windows follow the core\'s records', () => {
+  const core = getCore();
+  const s = Staging.of(core);
+  assert.is(s.inCap, core.x.zs_record_limit(ZS.RECORD_IN) + ZS.FRAME_HDR, 'in: the largest record, framed');
+  assert.is(s.outCap, core.x.zs_record_limit(ZS.RECORD_OUT) + ZS.FRAME_HDR, 'out: the largest record, framed');
+  assert.is(s.ptCap, Math.max(core.x.zs_record_limit(ZS.CONTENT_IN), core.x.zs_record_limit(ZS.CONTENT_OUT)));
+  assert.ok(s.inCap > s.ptCap && s.inCap < s.ptCap + 1024, `in-window ${s.inCap} for ${s.ptCap}-byte records`);
+});
+
+test.run();

@@ -1,0 +1,242 @@
+/*
+ * zsock-xs: runs a board's firmware (an ES module) on Moddable's XS engine, as a device would.
+ *
+ *   zsock-xs [--name BOARD] [--heap device|host] [--stats] FIRMWARE.mjs [ARG...]
+ *
+ * The loop runs promise jobs and timers until nothing is left to run or the firmware calls
+ * zsock:sys exit(status); the process exits with that status (0 when the firmware just ends).
+ * An uncaught exception or unhandled rejection is reported with the board's name and the stack,
+ * then the process exits with XS's abort status, as a device reports and restarts.
+ * --heap device gives the machine mcconfig's device heap (32 KB chunks, 2048 slots, growing in
+ * small steps), so the collector runs as often as on a board.
+ */
+#include "xsAll.h"
+#include "xsScript.h"
+#include "host.h"
+#include "region.h"
+
+#include <signal.h>
+
+txScript* zx_load_file(txMachine* the, const char* path, txUnsigned flags);
+
+const char* zx_board = "xs";
+static volatile int gExit = 0;
+static int gStatus = 0;
+
+void zx_request_exit(int status)
+{
+	gStatus = status;
+	gExit = 1;
+}
+
+double zx_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+void fxQueuePromiseJobs(txMachine* the)
+{
+	the->promiseJobs = 1;
+}
+
+static const char* abort_reason(int status)
+{
+	switch (status) {
+	case XS_STACK_OVERFLOW_EXIT: return "stack overflow";
+	case XS_NOT_ENOUGH_MEMORY_EXIT: return "memory full";
+	case XS_NO_MORE_KEYS_EXIT: return "not enough keys";
+	case XS_UNHANDLED_EXCEPTION_EXIT: return "unhandled exception";
+	case XS_UNHANDLED_REJECTION_EXIT: return "unhandled rejection";
+	case XS_TOO_MUCH_COMPUTATION_EXIT: return "too much computation";
+	default: return "abort";
+	}
+}
+
+/* The exception's text and, for an Error, its stack. */
+static void report_exception(txMachine* the, const char* why)
+{
+	txSlot exc = mxException;
+	volatile int said = 0;
+	mxException = mxUndefined;
+	mxTry(the) {
+		mxPush(exc);
+		fxToString(the, the->stack);
+		fprintf(stderr, "[%s] XS abort: %s: %s\n", zx_board, why, the->stack->value.string);
+		said = 1;
+		mxPop();
+		if (exc.kind == XS_REFERENCE_KIND) {
+			mxPush(exc);
+			mxGetID(fxID(the, "stack"));
+			if (the->stack->kind == XS_STRING_KIND || the->stack->kind == XS_STRING_X_KIND)
+				fprintf(stderr, "%s\n", the->stack->value.string);
+			mxPop();
+		}
+	}
+	mxCatch(the) {
+		if (!said)
+			fprintf(stderr, "[%s] XS abort: %s\n", zx_board, why);
+	}
+}
+
+/* As a device's platform does (xs/platforms/esp): report, then restart; here, exit. */
+void fxAbort(txMachine* the, int status)
+{
+	const char* why = abort_reason(status);
+	if (status == XS_UNHANDLED_EXCEPTION_EXIT || status == XS_UNHANDLED_REJECTION_EXIT)
+		report_exception(the, why);
+	else
+		fprintf(stderr, "[%s] XS abort: %s\n", zx_board, why);
+	fflush(stdout);
+	fflush(stderr);
+	exit(status);
+}
+
+static void run_jobs(txMachine* the)
+{
+	while (the->promiseJobs && !gExit) { /* exit() ends the firmware after this job */
+		the->promiseJobs = 0;
+		fxRunPromiseJobs(the);
+	}
+	fxEndJob(the);
+}
+
+static void run_loop(txMachine* the)
+{
+	for (;;) {
+		xsBeginHost(the);
+		run_jobs(the);
+		xsEndHost(the);
+		if (gExit)
+			break;
+		double next = zx_timers_next();
+		if (next < 0)
+			break;
+		double wait = next - zx_now();
+		if (wait > 0) {
+			struct timespec ts = { (time_t)(wait / 1e3), (long)(fmod(wait, 1e3) * 1e6) };
+			nanosleep(&ts, NULL);
+		}
+		if (gExit)
+			break;
+		zx_timers_fire(the, zx_now());
+	}
+	xsBeginHost(the);
+	fxCheckUnhandledRejections(the, 1);
+	xsEndHost(the);
+}
+
+static void module_rejected(txMachine* the)
+{
+	mxException = *mxArgv(0);
+	fxAbort(the, XS_UNHANDLED_EXCEPTION_EXIT);
+}
+
+static void module_fulfilled(txMachine* the)
+{
+}
+
+static void run_module(txMachine* the, const char* path)
+{
+	txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+	mxPushStringC((txString)path);
+	fxRunImport(the, realm, XS_NO_ID);
+	mxDub();
+	fxGetID(the, mxID(_then));
+	mxCall();
+	fxNewHostFunction(the, module_fulfilled, 1, XS_NO_ID, XS_NO_ID);
+	fxNewHostFunction(the, module_rejected, 1, XS_NO_ID, XS_NO_ID);
+	mxRunCount(2);
+	mxPop();
+}
+
+/* SIGINT / SIGTERM end the loop as exit() would. */
+static void on_signal(int sig)
+{
+	gStatus = 128 + sig;
+	gExit = 1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: zsock-xs [--name BOARD] [--heap device|host] [--stats] FIRMWARE.mjs [ARG...]\n");
+	exit(2);
+}
+
+/* mcconfig's defaults for a device build (chunks, slots, stack). */
+static void device_heap(xsCreation* creation)
+{
+	creation->initialChunkSize = 32768;
+	creation->incrementalChunkSize = 1024;
+	creation->initialHeapCount = 2048;
+	creation->incrementalHeapCount = 64;
+	creation->stackCount = 1024;
+}
+
+/* The options; returns the index of the firmware's path in argv. */
+static int parse_args(int argc, char* argv[], xsCreation* creation, int* stats)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+		if (!strcmp(argv[i], "--name") && i + 1 < argc)
+			zx_board = argv[++i];
+		else if (!strcmp(argv[i], "--heap") && i + 1 < argc && !strcmp(argv[i + 1], "device")) {
+			device_heap(creation);
+			i++;
+		}
+		else if (!strcmp(argv[i], "--heap") && i + 1 < argc && !strcmp(argv[i + 1], "host"))
+			i++;
+		else if (!strcmp(argv[i], "--stats"))
+			*stats = 1;
+		else
+			usage();
+	}
+	if (i >= argc)
+		usage();
+	return i;
+}
+
+static void print_stats(txMachine* machine)
+{
+	uint32_t used = 0, peak = 0, size = 0;
+	zx_region_stats(&size, &used, &peak);
+	fprintf(stderr, "[%s] stats: XS chunks peak %d B, slots peak %d x %d B; zsock:core region peak %u B of %u\n",
+		zx_board, (int)machine->peakChunksSize, (int)machine->peakHeapCount, (int)sizeof(txSlot), peak, size);
+}
+
+int main(int argc, char* argv[])
+{
+	/* A host heap: large first chunks, so tests are not dominated by the collector. */
+	static xsCreation creation = { 16 << 20, 4 << 20, 256 << 10, 128 << 10, 4096, 32000, 8000, 1993, 127, 2 << 20, 1993, 0 };
+	static int stats = 0;
+	int i = parse_args(argc, argv, &creation, &stats);
+	char path[C_PATH_MAX];
+	if (!c_realpath(argv[i], path)) {
+		fprintf(stderr, "[%s] zsock-xs: %s: not found\n", zx_board, argv[i]);
+		return 2;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fxInitializeSharedCluster();
+	xsMachine* machine = xsCreateMachine(&creation, (char*)zx_board, NULL);
+	xsBeginHost(machine);
+	{
+		zx_natives_init(the);
+		zx_install_timer(the);
+		zx_install_host(the, argc - i, argv + i);
+		zx_install_sys(the);
+		zx_install_core(the);
+		run_module(the, path);
+	}
+	xsEndHost(machine);
+	run_loop(machine);
+	if (stats)
+		print_stats(machine);
+	xsDeleteMachine(machine);
+	fxTerminateSharedCluster();
+	return gStatus;
+}

@@ -1,0 +1,41 @@
+/*
+ * zsock's XS host: the interfaces between its files. The host gives a firmware what a Moddable
+ * device's runtime gives it around the engine, and no globals: promise jobs, timers (the
+ * `timer` module), native modules by specifier (zsock:core, zsock:sys, text/encoder,
+ * text/decoder, zsock:host), and a report and restart (exit) on an uncaught exception or an
+ * unhandled rejection.
+ */
+#ifndef ZX_HOST_H
+#define ZX_HOST_H
+
+#include "xs.h"
+
+/* The board's name, as reports say it ("[moddable-esp32] ..."). */
+extern const char* zx_board;
+
+/* Registers `value` as the default export of the native module `specifier` (modules.c). */
+void zx_native(xsMachine* the, const char* specifier, xsSlot value);
+/* The module loader's table of natives (a GC root), made once before anything registers. */
+void zx_natives_init(xsMachine* the);
+
+/* Ends the run loop after the current callback with `status` (zsock:sys exit()). */
+void zx_request_exit(int status);
+
+/* Monotonic milliseconds. */
+double zx_now(void);
+
+/* The timer module (timer.c): the earliest deadline (ms, zx_now's clock), or -1 when none;
+ * runs the timers due at `now`. */
+double zx_timers_next(void);
+void zx_timers_fire(xsMachine* the, double now);
+
+/* Installers of the native modules (one per file). */
+void zx_install_timer(xsMachine* the);
+void zx_install_host(xsMachine* the, int argc, char* argv[]);
+void zx_install_sys(xsMachine* the);
+void zx_install_core(xsMachine* the);
+
+/* The board's entropy source (sys.c): getrandom(2) here, the TRNG on a device. 0 or -1. */
+int zx_trng(unsigned char* out, size_t len);
+
+#endif
