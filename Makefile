@@ -114,8 +114,9 @@ test-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl >/dev/null; }
 
 test: build test-deps test-native
-	@echo "==> typecheck"
+	@echo "==> typecheck, and the import rules (no cycles, no upward imports)"
 	@npx tsc --noEmit -p .
+	@node scripts/check-imports.mjs src
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
 	@echo "==> the host driver's suites again on the host profile's core (AES-GCM by the host)"

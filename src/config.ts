@@ -2,51 +2,8 @@
  * zsock's configuration, Kconfig style: one place, Zephyr's option names where they exist,
  * defaults as Zephyr's. A board overrides values with configure() before the first socket.
  */
-export interface ZsockConfig {
-  /** CONFIG_ZVFS_OPEN_MAX: size of the global fd table. */
-  ZVFS_OPEN_MAX: number;
-  /** CONFIG_ZVFS_POLL_MAX: most fds one poll() may watch (more gives ENOMEM). */
-  ZVFS_POLL_MAX: number;
-  /** zsock's own: I/O completion ports at once (zsock_io_completion_port_create; ENOMEM past it). */
-  ZSOCK_COMPLETION_PORTS_MAX: number;
-  /** CONFIG_NET_SOCKETS_CONNECT_TIMEOUT (ms): a blocking TCP connect gives up with ETIMEDOUT. */
-  NET_SOCKETS_CONNECT_TIMEOUT: number;
-  /** CONFIG_NET_SOCKETS_DNS_TIMEOUT (ms): getaddrinfo gives up with EAI_AGAIN. */
-  NET_SOCKETS_DNS_TIMEOUT: number;
-  /** CONFIG_NET_SOCKETPAIR_BUFFER_SIZE: bytes buffered in each direction of a socketpair. */
-  NET_SOCKETPAIR_BUFFER_SIZE: number;
-  /** CONFIG_NET_CONTEXT_SNDBUF / RCVBUF defaults (bytes) for TCP and UDP sockets. */
-  NET_CONTEXT_SNDBUF: number;
-  NET_CONTEXT_RCVBUF: number;
-  /** CONFIG_NET_TCP_FIN_TIMEOUT (ms): how long a closed connection waits for the peer's FIN. */
-  NET_TCP_FIN_TIMEOUT: number;
-  /** CONFIG_NET_HOSTNAME: what gethostname() returns. */
-  NET_HOSTNAME: string;
-  /** CONFIG_NET_SOCKETS_DNS_PREFER_IPV4: order IPv4 results first. */
-  NET_SOCKETS_DNS_PREFER_IPV4: boolean;
-  /** CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS: TLS/DTLS sockets at once (socket() gives ENOMEM past it).
-   *  Zephyr's default is 1; the host default is roomier, boards set their own. */
-  NET_SOCKETS_TLS_MAX_CONTEXTS: number;
-  /** CONFIG_NET_SOCKETS_TLS_MAX_CREDENTIALS: sec tags per socket (TLS_SEC_TAG_LIST). */
-  NET_SOCKETS_TLS_MAX_CREDENTIALS: number;
-  /** CONFIG_NET_SOCKETS_TLS_MAX_CIPHERSUITES: entries in TLS_CIPHERSUITE_LIST. */
-  NET_SOCKETS_TLS_MAX_CIPHERSUITES: number;
-  /** CONFIG_NET_SOCKETS_TLS_MAX_APP_PROTOCOLS: entries in TLS_ALPN_LIST. */
-  NET_SOCKETS_TLS_MAX_APP_PROTOCOLS: number;
-  /** CONFIG_NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: client session cache entries. */
-  NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: number;
-  /** CONFIG_NET_SOCKETS_TLS_CONNECT_TIMEOUT (ms): the handshake's bound in connect/accept. */
-  NET_SOCKETS_TLS_CONNECT_TIMEOUT: number;
-  /** CONFIG_NET_SOCKETS_DTLS_TIMEOUT (ms): a DTLS server drops a peer's session idle this long. */
-  NET_SOCKETS_DTLS_TIMEOUT: number;
-  /** CONFIG_NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: peer sessions one DTLS server socket holds. */
-  NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: number;
-  /** CONFIG_TLS_MAX_CREDENTIALS_NUMBER: slots in the credential store (Zephyr: 4). */
-  TLS_MAX_CREDENTIALS_NUMBER: number;
-  /** Ephemeral ports the stack picks for bind(port 0) and listen on an unbound socket. */
-  EPHEMERAL_PORT_MIN: number;
-  EPHEMERAL_PORT_MAX: number;
-}
+export type { ZsockConfig } from './config_schema.js';
+import type { ZsockConfig } from './config_schema.js';
 
 import { platformConfig } from './platform.js';
 

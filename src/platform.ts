@@ -9,9 +9,9 @@ import { randomFillSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NetDriver } from './net/driver.js';
-import type { ZsockConfig } from './config.js';
+import type { ZsockConfig } from './config_schema.js';
 import { hostDriver } from './net/host.js';
-import type { CoreBinding } from './tls/wasm.js';
+import type { CoreBinding } from './tls/binding.js';
 import { wasmBinding } from './tls/wasm_binding.js';
 
 /** The board's name, as `zsock info` and logs show it. */

@@ -5,7 +5,7 @@
  */
 import core from 'zsock:core';
 import sys from 'zsock:sys';
-import type { CoreBinding } from '../../src/tls/wasm.js';
+import type { CoreBinding } from '../../src/tls/binding.js';
 import type { ZsockConfig } from '../../src/config.js';
 
 /** Replaced by boards/build.ts with the board's limits (esbuild `define`). */

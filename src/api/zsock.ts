@@ -7,6 +7,7 @@ import * as E from '../errno.js';
 import * as C from './constants.js';
 import { config } from '../config.js';
 import { fdtable } from './fds.js';
+import { utf8Encode } from '../utf8.js';
 import type { Out, Sock } from '../sockets/socket.js';
 import { createSocket } from '../sockets/registry.js';
 import { PairSock } from '../sockets/pair.js';
@@ -275,7 +276,7 @@ export function zsock_getpeername(fd: number, addr: SockAddr): number {
 /** CONFIG_NET_HOSTNAME, NUL-terminated, into buf; -EINVAL if buf is too small. */
 export function zsock_gethostname(buf: Uint8Array): number {
   if (!isBuf(buf)) return ret(-E.EFAULT);
-  const name = new TextEncoder().encode(config.NET_HOSTNAME);
+  const name = utf8Encode(config.NET_HOSTNAME);
   if (buf.length < name.length + 1) return ret(-E.EINVAL);
   buf.set(name);
   buf[name.length] = 0;

@@ -6,6 +6,7 @@ import * as E from '../errno.js';
 import * as C from '../constants.js';
 import { config } from '../config.js';
 import { driver } from '../net/index.js';
+import { timers, type Timer } from '../platform.js';
 import { canonical, inet_ntop, inet_pton, type SockAddr } from './addr.js';
 import type { Out } from './socket.js';
 
@@ -105,10 +106,10 @@ export async function getaddrinfo(host: string | null, service: string | null, h
 
 async function resolveWithTimeout(name: string, family: number): Promise<{ family: number; addr: string }[] | number> {
   const fam = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<number>((r) => { timer = setTimeout(() => r(C.EAI_AGAIN), config.NET_SOCKETS_DNS_TIMEOUT); });
+  let timer: Timer = undefined;
+  const timeout = new Promise<number>((r) => { timer = timers.start(config.NET_SOCKETS_DNS_TIMEOUT, () => r(C.EAI_AGAIN)); });
   const r = await Promise.race([driver().resolve(name, fam), timeout]);
-  clearTimeout(timer);
+  timers.stop(timer);
   if (typeof r === 'number') return r;
   if ('error' in r) return r.error === 'noname' ? C.EAI_NONAME : r.error === 'again' ? C.EAI_AGAIN : C.EAI_FAIL;
   return r.addrs.map((a) => ({ family: a.family === 6 ? C.AF_INET6 : C.AF_INET, addr: a.address }));

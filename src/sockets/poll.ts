@@ -9,6 +9,7 @@ import { config } from '../config.js';
 import type { FdTable } from './fdtable.js';
 import type { Sock, Timeval } from './socket.js';
 import { deadline } from './wait.js';
+import { timers, type Timer } from '../platform.js';
 
 export interface PollFd { fd: number; events: number; revents: number }
 
@@ -47,15 +48,15 @@ export async function poll(table: FdTable<Sock>, fds: PollFd[], nfds: number, ti
 /** Resolves when any of the sockets changes, or after `ms` (null: never). */
 function waitAny(socks: Sock[], ms: number | null): Promise<void> {
   return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer = undefined;
     const unsubs: (() => void)[] = [];
     const done = () => {
-      if (timer) clearTimeout(timer);
+      timers.stop(timer);
       unsubs.forEach((u) => u());
       resolve();
     };
     for (const s of socks) unsubs.push(s.wq.subscribe(done));
-    if (ms !== null) timer = setTimeout(done, Math.min(ms, 0x7fffffff));
+    if (ms !== null) timer = timers.start(Math.min(ms, 0x7fffffff), done);
   });
 }
 

@@ -12,6 +12,7 @@ import * as T from './ttls.js';
 import { handshakeDone } from './tls_io.js';
 import type { Mapping } from './ttls.js';
 import type { TlsLayer } from './tls_layer.js';
+import { utf8Encode } from '../utf8.js';
 
 /** The request block (TTLS_IOCTL). Inputs: version, requestType, certBuffer, outBuffer.
  *  Outputs: reason always; the query fields per the valid-data rule. */
@@ -106,7 +107,7 @@ function attributes(req: TtlsIoctl, tcp: TcpSock): boolean {
   const recs: [number, Uint8Array][] = [];
   if (e) {
     const u32 = (v: number) => new Uint8Array([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
-    recs.push([C.TTLS_ATTR_ALPN, new TextEncoder().encode(e.alpn ?? '')], [C.TTLS_ATTR_VERIFY_RESULT, u32(e.verifyResult)],
+    recs.push([C.TTLS_ATTR_ALPN, utf8Encode(e.alpn ?? '')], [C.TTLS_ATTR_VERIFY_RESULT, u32(e.verifyResult)],
       [C.TTLS_ATTR_KEY_UPDATES, u32(e.keyUpdatesReceived)], [C.TTLS_ATTR_TICKETS, u32(e.ticketsReceived)],
       [C.TTLS_ATTR_RESUMED, u32(e.resumed ? 1 : 0)]);
   }

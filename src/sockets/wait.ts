@@ -1,6 +1,8 @@
 /** Wait queues: how a call that may block waits for its socket to change, with a timeout,
  *  and how close() interrupts it (EINTR). Every state change of a socket wakes its queue;
  *  each woken waiter re-checks its own condition. */
+import { timers, type Timer } from '../platform.js';
+
 export type WaitResult = 'woken' | 'timeout' | 'intr';
 
 /** The waiters of one socket: woken by every change, interrupted by close. */
@@ -10,14 +12,14 @@ export class WaitQueue {
   /** Waits for the next wake (or `ms` milliseconds; null waits forever). */
   wait(ms: number | null): Promise<WaitResult> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: Timer = undefined;
       const done = (r: WaitResult) => {
-        if (timer) clearTimeout(timer);
+        timers.stop(timer);
         this.waiters.delete(done);
         resolve(r);
       };
       // Longer than setTimeout allows: wake early; the caller's deadline loop waits again.
-      if (ms !== null) timer = setTimeout(() => done(ms > 0x7fffffff ? 'woken' : 'timeout'), Math.min(Math.max(0, ms), 0x7fffffff));
+      if (ms !== null) timer = timers.start(Math.min(Math.max(0, ms), 0x7fffffff), () => done(ms > 0x7fffffff ? 'woken' : 'timeout'));
       this.waiters.add(done);
     });
   }

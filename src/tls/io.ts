@@ -7,8 +7,16 @@
  * fills). All sessions share one pair of windows: calls are synchronous, so they never overlap,
  * and an idle session holds no wasm memory for I/O at all.
  */
-import type { Core } from './wasm.js';
-import { ZS } from './abi.js';
+import { ZS, type CoreExports } from './abi.js';
+
+/** What staging needs of the loaded core (wasm.ts's Core; an interface, so io.ts sits below it). */
+export interface StagingCore {
+  readonly x: CoreExports;
+  readonly u8: Uint8Array;
+  readonly staging: Staging;
+  alloc(size: number): number;
+}
+type Core = StagingCore;
 
 const FRAME = ZS.FRAME_HDR; // datagram frame header: u32 little-endian length
 

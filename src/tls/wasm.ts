@@ -7,6 +7,9 @@
  */
 import { defaultCoreBinding, defaultArenaSize, randomFill, logLine } from '../platform.js';
 import type { CoreExports } from './abi.js';
+import type { CoreBinding, CoreHooks } from './binding.js';
+
+export type { CoreBinding, CoreHooks } from './binding.js';
 import { MBEDTLS, TlsError } from './errors.js';
 import { ENOMEM } from '../errno.js';
 import { utf8Decode } from '../utf8.js';
@@ -115,21 +118,6 @@ export class Core {
       log: (ptr, len) => logLine(utf8Decode(this.u8.subarray(ptr, ptr + len))),
     };
   }
-}
-
-/** Calls from the core to its host (the wasm imports, or a native module's callbacks). */
-export interface CoreHooks {
-  random(ptr: number, len: number): void;
-  verify(id: number, depth: number, der: number, len: number, flags: number): number;
-  grown(): void;
-  log(ptr: number, len: number): void;
-}
-
-/** One way to instantiate the C shim: wasm on the host, a native module on a device. */
-export interface CoreBinding {
-  /** Bytes of code (the .wasm file, or the native module's text size). */
-  readonly size: number;
-  instantiate(hooks: CoreHooks): CoreExports;
 }
 
 let core: Core | null = null;

@@ -4,7 +4,8 @@
  * the host profile (env.zs_host_gcm), a memory-growth notice, and WASI calls that libc links but zsock never uses for real (they answer ENOSYS).
  * Any other import is a build error and fails the load loudly.
  */
-import type { CoreBinding, CoreExports, CoreHooks } from './wasm.js';
+import type { CoreExports } from './abi.js';
+import type { CoreBinding, CoreHooks } from './binding.js';
 import { hostGcm } from './host_gcm.js';
 
 const ENOSYS = 52; // WASI errno
