@@ -6,6 +6,7 @@ export type { ZsockConfig } from './config_schema.js';
 import type { ZsockConfig } from './config_schema.js';
 
 import { platformConfig } from './platform.js';
+import { EINVAL } from './errno.js';
 
 const defaults: ZsockConfig = {
   ZVFS_OPEN_MAX: 64,
@@ -26,6 +27,8 @@ const defaults: ZsockConfig = {
   NET_SOCKETS_TLS_MAX_CLIENT_SESSION_COUNT: 4,
   NET_SOCKETS_TLS_CONNECT_TIMEOUT: 10000,
   TLS_MAX_CREDENTIALS_NUMBER: 16,
+  TLS_CREDENTIAL_MAX_SIZE: 32768,
+  NET_SOCKETS_TLS_CONTEXTS_RESERVED_OUTBOUND: 1,
   NET_SOCKETS_DTLS_TIMEOUT: 5000,
   NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: 16,
   // Above Linux's default ip_local_port_range (32768-60999): the host hands those out to its own
@@ -38,13 +41,24 @@ const defaults: ZsockConfig = {
 /** The configuration in force (read it; change it with configure()). */
 export const config: Readonly<ZsockConfig> = { ...defaults };
 
-/** Overrides configuration values; unknown names or wrong types throw (a programmer error). */
-export function configure(values: Partial<ZsockConfig>): void {
-  for (const [k, v] of Object.entries(values)) {
-    if (!(k in defaults)) throw new TypeError(`zsock: unknown config option ${k}`);
-    if (typeof v !== typeof defaults[k as keyof ZsockConfig]) throw new TypeError(`zsock: ${k} must be a ${typeof defaults[k as keyof ZsockConfig]}`);
-    (config as Record<string, unknown>)[k] = v;
+/** Overrides configuration values, all or none: 0, or -EINVAL (and nothing changed) for an
+ *  unknown option, a value of another type, or a number that is not an integer in 0..2^31-1. */
+export function configure(values: Partial<ZsockConfig>): number {
+  let entries: [string, unknown][];
+  try {
+    if (!values || typeof values !== 'object') return -EINVAL;
+    entries = Object.entries(values);
+  } catch {
+    return -EINVAL; // a Proxy that throws
   }
+  for (const [k, v] of entries) {
+    if (!Object.prototype.hasOwnProperty.call(defaults, k)) return -EINVAL;
+    const want = typeof defaults[k as keyof ZsockConfig];
+    if (typeof v !== want) return -EINVAL;
+    if (want === 'number' && !(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0x7fffffff)) return -EINVAL;
+  }
+  for (const [k, v] of entries) (config as Record<string, unknown>)[k] = v;
+  return 0;
 }
 
 /** Restores the defaults (tests). */

@@ -41,6 +41,13 @@ export interface ZsockConfig {
   NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: number;
   /** CONFIG_TLS_MAX_CREDENTIALS_NUMBER: slots in the credential store (Zephyr: 4). */
   TLS_MAX_CREDENTIALS_NUMBER: number;
+  /** Largest credential tls_credential_add takes (bytes; more is -EFBIG): with the slot count,
+   *  it bounds what the store holds. */
+  TLS_CREDENTIAL_MAX_SIZE: number;
+  /** TLS contexts that connections a peer opens (accepted TLS, inbound policy connections) may
+   *  not take: kept for the application's own outgoing TLS, so remote half-open connections
+   *  cannot starve it (-ENOMEM for them instead). */
+  NET_SOCKETS_TLS_CONTEXTS_RESERVED_OUTBOUND: number;
   /** Ephemeral ports the stack picks for bind(port 0) and listen on an unbound socket. */
   EPHEMERAL_PORT_MIN: number;
   EPHEMERAL_PORT_MAX: number;

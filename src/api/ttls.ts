@@ -9,6 +9,8 @@
 import * as E from '../errno.js';
 import { fdtable } from './fds.js';
 import { ret } from './last_errno.js';
+import * as C from '../constants.js';
+import { writable, writeBack } from './args.js';
 import type { Out } from '../sockets/socket.js';
 import * as P from '../sockets/ttls_policy.js';
 import { tlsGetError, tlsHandshake, type TlsErrorInfo } from '../sockets/tls_control.js';
@@ -17,11 +19,18 @@ import * as Q from '../sockets/completion.js';
 /** Replaces the TLS policy table (an array of TtlsRule). 0, or -EINVAL for a malformed rule
  *  (the table is then unchanged). Connections already mapped keep their rule. */
 export function ttls_policy_set(rules: P.TtlsRule[]): number {
-  return ret(P.setPolicy(rules));
+  let copy: unknown;
+  try {
+    copy = Array.isArray(rules) ? rules.map((r) => (r && typeof r === 'object' ? { ...r } : r)) : rules;
+  } catch {
+    return ret(-E.EFAULT); // a rule that cannot be read (a Proxy that throws)
+  }
+  return ret(P.setPolicy(copy));
 }
 
 /** Loads the policy table from a JSON file: 0, -ENOENT, -EINVAL. */
 export function ttls_policy_load(path: string): number {
+  if (typeof path !== 'string' || path.length === 0) return ret(-E.EINVAL);
   return ret(P.loadPolicy(path));
 }
 
@@ -44,7 +53,10 @@ export async function zsock_tls_handshake(fd: number): Promise<number> {
 /** SSL_get_error: SSL_ERROR_* for `retval`, what a call on fd just returned. Reads (and
  *  empties) the socket's error queue in the same call, into `queue` when given. */
 export function zsock_tls_get_error(fd: number, retval: number, queue?: Out<TlsErrorInfo[]> | null): number {
-  return tlsGetError(fdtable.get(fd), retval, queue);
+  const q: Out<TlsErrorInfo[]> = {};
+  const r = tlsGetError(fdtable.get(fd), Number.isInteger(retval) ? retval : -E.EINVAL, queue ? q : null);
+  if (queue && !writeBack(queue, q)) return C.SSL_ERROR_SYSCALL; // the queue was read; it cannot be handed over
+  return r;
 }
 
 /** QsoCreateIOCompletionPort: a port number (> 0), or -ENOMEM past its limit. */
@@ -60,6 +72,7 @@ export function zsock_io_completion_port_destroy(port: number): number {
 /** QsoWaitForIOCompletion: the next completion into out.value; 0, -ETIMEDOUT after timeoutMs
  *  (negative: forever), -EINVAL for a bad port, -EINTR if the port is destroyed meanwhile. */
 export async function zsock_io_completion_wait(port: number, out: Out<Q.Overlapped>, timeoutMs: number): Promise<number> {
+  if (!writable(out)) return ret(-E.EFAULT);
   return ret(await Q.waitPort(port, out, timeoutMs));
 }
 
@@ -67,6 +80,8 @@ export async function zsock_io_completion_wait(port: number, out: Out<Q.Overlapp
  *  posted to `port` in `area` (returnValue GSK_OK or GSK_ERROR_IO with errnoValue,
  *  operationCompleted GSKSECURESOCSTARTINIT, your descriptorHandle and operationId). */
 export function zsock_tls_handshake_start(fd: number, port: number, area: Q.Overlapped): number {
+  // The area is written when the handshake completes, later: it must take the results then.
+  if (area !== null && typeof area === 'object' && !writable(area)) return ret(fdtable.get(fd) ? -E.EFAULT : -E.EBADF);
   return ret(Q.startHandshake(fdtable.get(fd), fd, port, area));
 }
 

@@ -8,10 +8,11 @@ import * as C from './constants.js';
 import { config } from '../config.js';
 import { fdtable } from './fds.js';
 import { utf8Encode } from '../utf8.js';
+import { addrArg, liveBuf, snapshot, writable, writeBack } from './args.js';
 import type { Out, Sock } from '../sockets/socket.js';
 import { createSocket } from '../sockets/registry.js';
 import { PairSock } from '../sockets/pair.js';
-import { fill, inet_ntop, inet_pton, type SockAddr } from '../sockets/addr.js';
+import { inet_ntop, inet_pton, type SockAddr } from '../sockets/addr.js';
 import * as P from '../sockets/poll.js';
 import * as D from '../sockets/dns.js';
 import { ret, lastErrno, setErrno } from './last_errno.js';
@@ -28,7 +29,23 @@ function sock(fd: number): Sock | null {
   return fdtable.get(fd);
 }
 
-const isBuf = (b: unknown): b is Uint8Array => b instanceof Uint8Array;
+/** An iovec list read once: live buffers only, else null (EFAULT). */
+function iovecs(msg: unknown): { iov: Uint8Array[]; name: unknown } | null {
+  if (!msg || typeof msg !== 'object') return null;
+  try {
+    const m = msg as MsgHdr;
+    if (!Array.isArray(m.msg_iov)) return null;
+    const iov = [...m.msg_iov].map(liveBuf);
+    return iov.every((b) => b !== null) ? { iov: iov as Uint8Array[], name: m.msg_name } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An optional address argument: null (none given), the plain copy, or undefined (malformed). */
+function optAddr(a: unknown): SockAddr | null | undefined {
+  return a === null || a === undefined ? null : addrArg(a) ?? undefined;
+}
 
 /** Creates a socket: its fd, or -EAFNOSUPPORT / -EPROTOTYPE / -EPROTONOSUPPORT / -EINVAL /
  *  -ENFILE (no free fd) / -ENOMEM (a family's own limit, e.g. TLS contexts). */
@@ -46,7 +63,7 @@ export function zsock_socket(family: number, type: number, proto: number): numbe
 
 /** A connected AF_UNIX stream pair into sv[0], sv[1]. */
 export function zsock_socketpair(family: number, type: number, proto: number, sv: number[]): number {
-  if (!Array.isArray(sv)) return ret(-E.EFAULT);
+  if (!Array.isArray(sv) || !writable(sv)) return ret(-E.EFAULT);
   if (family !== C.AF_UNIX) return ret(-E.EAFNOSUPPORT);
   if (type !== C.SOCK_STREAM) return ret(-E.EPROTOTYPE);
   if (proto !== 0) return ret(-E.EPROTONOSUPPORT);
@@ -57,8 +74,11 @@ export function zsock_socketpair(family: number, type: number, proto: number, sv
   const [x, y] = PairSock.pair();
   fdtable.finalize(a, x);
   fdtable.finalize(b, y);
-  sv[0] = a;
-  sv[1] = b;
+  if (!writeBack(sv, [a, b])) {
+    fdtable.close(a);
+    fdtable.close(b);
+    return ret(-E.EFAULT);
+  }
   return 0;
 }
 
@@ -77,7 +97,9 @@ export function zsock_shutdown(fd: number, how: number): number {
  *  (another family), -EADDRINUSE, -EADDRNOTAVAIL. Any socket state before connect/listen. */
 export function zsock_bind(fd: number, addr: SockAddr): number {
   const s = sock(fd);
-  return ret(s ? s.bind(addr) : -E.EBADF);
+  if (!s) return ret(-E.EBADF);
+  const a = addrArg(addr);
+  return ret(a ? s.bind(a) : -E.EINVAL);
 }
 
 /** Backlog 0 counts as 1; an unbound socket gets an ephemeral port. */
@@ -94,7 +116,8 @@ export function zsock_listen(fd: number, backlog: number): number {
 export async function zsock_connect(fd: number, addr: SockAddr): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  return ret(await s.connect(addr));
+  const a = addrArg(addr);
+  return ret(a ? await s.connect(a) : -E.EINVAL);
 }
 
 /** The new connection's fd (the peer's address into `addr`); waits unless non-blocking (-EAGAIN).
@@ -103,14 +126,17 @@ export async function zsock_connect(fd: number, addr: SockAddr): Promise<number>
 export async function zsock_accept(fd: number, addr?: SockAddr): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
+  if (addr !== undefined && addr !== null && !writable(addr)) return ret(-E.EFAULT);
   const nfd = fdtable.reserve();
   if (nfd < 0) return ret(nfd);
-  const child = await s.accept(addr);
+  const peer = {} as SockAddr;
+  const child = await s.accept(peer);
   if (typeof child === 'number') {
     fdtable.free(nfd);
     return ret(child);
   }
   fdtable.finalize(nfd, child);
+  if (addr && peer.family !== undefined) writeBack(addr, peer);
   return nfd;
 }
 
@@ -120,9 +146,11 @@ export async function zsock_accept(fd: number, addr?: SockAddr): Promise<number>
 export async function zsock_sendto(fd: number, buf: Uint8Array, flags: number, to: SockAddr | null): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  if (!isBuf(buf)) return ret(-E.EFAULT);
+  if (!liveBuf(buf)) return ret(-E.EFAULT);
   if (!Number.isInteger(flags)) return ret(-E.EINVAL);
-  return ret(await s.sendto(buf, flags, to ?? null));
+  const dest = optAddr(to);
+  if (dest === undefined) return ret(-E.EINVAL);
+  return ret(await s.sendto(buf, flags, dest));
 }
 
 /** Sends what fits now (a short write is normal); blocks per SO_SNDTIMEO unless MSG_DONTWAIT. */
@@ -140,12 +168,12 @@ export interface MsgHdr {
 /** Gathers the iovecs into one send (one write on the wire). */
 export async function zsock_sendmsg(fd: number, msg: MsgHdr, flags: number): Promise<number> {
   if (!sock(fd)) return ret(-E.EBADF);
-  if (!msg || !Array.isArray(msg.msg_iov) || !msg.msg_iov.every(isBuf)) return ret(-E.EFAULT);
-  const total = msg.msg_iov.reduce((n, b) => n + b.length, 0);
-  const one = new Uint8Array(total);
+  const m = iovecs(msg);
+  if (!m) return ret(-E.EFAULT);
+  const one = new Uint8Array(m.iov.reduce((n, b) => n + b.length, 0));
   let at = 0;
-  for (const b of msg.msg_iov) { one.set(b, at); at += b.length; }
-  return zsock_sendto(fd, one, flags, msg.msg_name ?? null);
+  for (const b of m.iov) { one.set(b, at); at += b.length; }
+  return zsock_sendto(fd, one, flags, m.name as SockAddr | null);
 }
 
 /** Fills buf: the count, 0 at EOF, -EAGAIN (non-blocking or SO_RCVTIMEO), -ENOTCONN, ...
@@ -153,9 +181,13 @@ export async function zsock_sendmsg(fd: number, msg: MsgHdr, flags: number): Pro
 export async function zsock_recvfrom(fd: number, buf: Uint8Array, flags: number, from?: SockAddr | null): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  if (!isBuf(buf)) return ret(-E.EFAULT);
+  if (!liveBuf(buf)) return ret(-E.EFAULT);
   if (!Number.isInteger(flags)) return ret(-E.EINVAL);
-  return ret(await s.recvfrom(buf, flags, from ?? null));
+  if (from !== undefined && from !== null && !writable(from)) return ret(-E.EFAULT);
+  const src = from ? ({} as SockAddr) : null;
+  const n = await s.recvfrom(buf, flags, src);
+  if (from && src && src.family !== undefined) writeBack(from, src);
+  return ret(liveBuf(buf) ? n : -E.EFAULT); // the caller detached buf while it waited
 }
 
 /** recvfrom() without the source address. */
@@ -167,14 +199,21 @@ export function zsock_recv(fd: number, buf: Uint8Array, flags: number): Promise<
 export async function zsock_recvmsg(fd: number, msg: MsgHdr, flags: number): Promise<number> {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  if (!msg || !Array.isArray(msg.msg_iov) || !msg.msg_iov.every(isBuf)) return ret(-E.EFAULT);
-  const tmp = new Uint8Array(msg.msg_iov.reduce((n, b) => n + b.length, 0));
+  const v = iovecs(msg);
+  if (!v || !writable(msg)) return ret(-E.EFAULT);
+  if (!Number.isInteger(flags)) return ret(-E.EINVAL);
+  const named = optAddr(v.name);
+  if (named === undefined || (named && !writable(v.name))) return ret(-E.EFAULT);
+  const tmp = new Uint8Array(v.iov.reduce((n, b) => n + b.length, 0));
   const m = { flags: 0 };
-  const n = await s.recvfrom(tmp, flags, msg.msg_name ?? null, m);
-  msg.msg_flags = m.flags;
+  const src = named ? ({} as SockAddr) : null;
+  const n = await s.recvfrom(tmp, flags, src, m);
+  if (!writeBack(msg, { msg_flags: m.flags })) return ret(-E.EFAULT);
+  if (src && src.family !== undefined) writeBack(v.name, src);
   if (n <= 0) return ret(n);
+  if (!v.iov.every(liveBuf)) return ret(-E.EFAULT);
   let at = 0;
-  for (const b of msg.msg_iov) {
+  for (const b of v.iov) {
     const k = Math.min(b.length, Math.min(n, tmp.length) - at);
     if (k <= 0) break;
     b.set(tmp.subarray(at, at + k));
@@ -189,6 +228,7 @@ export function zsock_fcntl(fd: number, cmd: number, flags = 0): number {
   if (!s) return ret(-E.EBADF);
   if (cmd === C.F_GETFL) return s.nonblock ? C.O_NONBLOCK : 0;
   if (cmd === C.F_SETFL) {
+    if (!Number.isInteger(flags)) return ret(-E.EINVAL);
     s.nonblock = (flags & C.O_NONBLOCK) !== 0;
     return 0;
   }
@@ -203,7 +243,12 @@ export function zsock_ioctl(fd: number, request: typeof C.SIOCTTLSCTL, arg: Ttls
 export function zsock_ioctl(fd: number, request: number, arg: Out<number>): number;
 /** The implementation of both forms above. */
 export function zsock_ioctl(fd: number, request: number, arg: Out<number> | TtlsIoctl): number | Promise<number> {
-  if (request === C.SIOCTTLSCTL) return ttlsIoctl(sock(fd), arg as TtlsIoctl).then(ret);
+  if (request === C.SIOCTTLSCTL) {
+    // The request block is read and written by the ioctl: a frozen block or a throwing Proxy is
+    // -EFAULT before anything happens.
+    if (!writable(arg)) return Promise.resolve(ret(sock(fd) ? -E.EFAULT : -E.EBADF));
+    return ttlsIoctl(sock(fd), arg as unknown as TtlsIoctl).then(ret, () => ret(-E.EFAULT));
+  }
   return ioctlSync(fd, request, arg as Out<number>);
 }
 
@@ -211,15 +256,16 @@ function ioctlSync(fd: number, request: number, arg: Out<number>): number {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
   if (request !== C.FIONBIO && request !== C.FIONREAD) return ret(-E.EOPNOTSUPP);
-  if (!arg || typeof arg !== 'object') return ret(-E.EFAULT);
+  if (!writable(arg)) return ret(-E.EFAULT);
   if (request === C.FIONBIO) {
-    s.nonblock = !!arg.value;
+    const v = snapshot(arg);
+    if (!v.ok) return ret(-E.EFAULT);
+    s.nonblock = !!(v.value as Out<number>).value;
     return 0;
   }
   const n = s.readable();
   if (n < 0) return ret(n);
-  arg.value = n;
-  return 0;
+  return writeBack(arg, { value: n }) ? 0 : ret(-E.EFAULT);
 }
 
 /** Waits until an fd in fds[0..nfds) has an event or `timeout` ms pass (negative: forever; 0:
@@ -240,42 +286,45 @@ export function zsock_select(nfds: number, readfds: P.ZsockFdSet | null, writefd
 export function zsock_getsockopt(fd: number, level: number, optname: number, out: Out<unknown>): number {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  if (!out || typeof out !== 'object') return ret(-E.EFAULT);
-  return ret(s.getsockopt(level, optname, out));
+  if (!writable(out)) return ret(-E.EFAULT);
+  const got: Out<unknown> = {};
+  const r = s.getsockopt(level, optname, got);
+  if (r < 0) return ret(r);
+  return writeBack(out, got) ? r : ret(-E.EFAULT);
 }
 
 /** Sets an option: 0, -EBADF, -ENOPROTOOPT (unknown, or read-only), -EINVAL (a bad value),
  *  -ENOENT (TLS_SEC_TAG_LIST with a tag that has no credentials). */
 export function zsock_setsockopt(fd: number, level: number, optname: number, value: unknown): number {
   const s = sock(fd);
-  return ret(s ? s.setsockopt(level, optname, value) : -E.EBADF);
+  if (!s) return ret(-E.EBADF);
+  const v = snapshot(value); // read once: a Proxy or a detached buffer is -EFAULT here
+  return ret(v.ok ? s.setsockopt(level, optname, v.value) : -E.EFAULT);
 }
 
 /** The bound address into `addr`; -EINVAL when unbound (as Zephyr). */
 export function zsock_getsockname(fd: number, addr: SockAddr): number {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  if (!addr || typeof addr !== 'object') return ret(-E.EINVAL);
+  if (!writable(addr)) return ret(-E.EINVAL);
   const a = s.localAddr();
   if (!a) return ret(-E.EINVAL);
-  fill(addr, a);
-  return 0;
+  return writeBack(addr, a) ? 0 : ret(-E.EFAULT);
 }
 
 /** The peer's address into `addr`; -ENOTCONN when not connected. */
 export function zsock_getpeername(fd: number, addr: SockAddr): number {
   const s = sock(fd);
   if (!s) return ret(-E.EBADF);
-  if (!addr || typeof addr !== 'object') return ret(-E.EINVAL);
+  if (!writable(addr)) return ret(-E.EINVAL);
   const a = s.peerAddr();
   if (!a) return ret(-E.ENOTCONN);
-  fill(addr, a);
-  return 0;
+  return writeBack(addr, a) ? 0 : ret(-E.EFAULT);
 }
 
 /** CONFIG_NET_HOSTNAME, NUL-terminated, into buf; -EINVAL if buf is too small. */
 export function zsock_gethostname(buf: Uint8Array): number {
-  if (!isBuf(buf)) return ret(-E.EFAULT);
+  if (!liveBuf(buf)) return ret(-E.EFAULT);
   const name = utf8Encode(config.NET_HOSTNAME);
   if (buf.length < name.length + 1) return ret(-E.EINVAL);
   buf.set(name);
@@ -283,16 +332,37 @@ export function zsock_gethostname(buf: Uint8Array): number {
   return 0;
 }
 
-/** Text address to bytes: 1, 0 for a malformed address, -EAFNOSUPPORT. */
-export const zsock_inet_pton = inet_pton;
-/** Bytes to a text address, or null. */
-export const zsock_inet_ntop = inet_ntop;
+/** Text address to bytes in dst: 1, 0 for a malformed address (or no usable dst), -1 for
+ *  another family (as POSIX, with errno EAFNOSUPPORT). */
+export function zsock_inet_pton(family: number, src: string, dst: Uint8Array): number {
+  if (!liveBuf(dst)) return 0;
+  const r = inet_pton(family, src, dst);
+  if (r < 0) setErrno(E.EAFNOSUPPORT);
+  return r;
+}
+
+/** Bytes to a text address (RFC 5952 for IPv6), or null for another family or short input. */
+export function zsock_inet_ntop(family: number, src: Uint8Array): string | null {
+  return liveBuf(src) ? inet_ntop(family, src) : null;
+}
 
 /** Resolves host and service into res.value (a linked list, as Zephyr's): 0 or an EAI_* code
  *  (negative); sets errno for EAI_SYSTEM. */
-export function zsock_getaddrinfo(host: string | null, service: string | null, hints: D.AddrInfoHints | null,
+export async function zsock_getaddrinfo(host: string | null, service: string | null, hints: D.AddrInfoHints | null,
   res: Out<D.AddrInfo | null>): Promise<number> {
-  return D.getaddrinfo(host, service, hints, res, (e) => setErrno(e));
+  const text = (v: unknown) => v === null || v === undefined || typeof v === 'string';
+  const h = snapshot(hints);
+  if (!h.ok || !writable(res) || !text(host) || !text(service)) {
+    setErrno(E.EFAULT);
+    return C.EAI_SYSTEM;
+  }
+  const out: Out<D.AddrInfo | null> = {};
+  const r = await D.getaddrinfo(host, service, h.value as D.AddrInfoHints | null, out, (e) => setErrno(e));
+  if (r === 0 && !writeBack(res, out)) {
+    setErrno(E.EFAULT);
+    return C.EAI_SYSTEM;
+  }
+  return r;
 }
 
 /** Kept for ported code: results are garbage collected. */
@@ -301,11 +371,25 @@ export function zsock_freeaddrinfo(_res: D.AddrInfo | null): void {
 }
 
 /** The message of an EAI_* code. */
-export const zsock_gai_strerror = D.gai_strerror;
+export function zsock_gai_strerror(code: number): string {
+  return D.gai_strerror(typeof code === 'number' ? code : NaN);
+}
 
 /** Address to host and service text (NI_NUMERICHOST/NI_NUMERICSERV): 0 or an EAI_* code. */
 export function zsock_getnameinfo(addr: SockAddr, host: Out<string> | null, serv: Out<string> | null, flags: number): number {
-  return D.getnameinfo(addr, host, serv, flags);
+  const a = addrArg(addr);
+  const outOk = (o: unknown) => o === null || o === undefined || writable(o);
+  if (!a || !outOk(host) || !outOk(serv)) {
+    setErrno(E.EFAULT);
+    return C.EAI_SYSTEM;
+  }
+  const h: Out<string> = {}, v: Out<string> = {};
+  const r = D.getnameinfo(a, h, v, flags);
+  if (r === 0 && ((host && !writeBack(host, h)) || (serv && !writeBack(serv, v)))) {
+    setErrno(E.EFAULT);
+    return C.EAI_SYSTEM;
+  }
+  return r;
 }
 
 /** The socket object behind fd (Zephyr: its net_context), or null. */

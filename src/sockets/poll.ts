@@ -30,18 +30,40 @@ function scan(table: FdTable<Sock>, fds: PollFd[], n: number): number {
 /** Waits until an fd is ready or `timeoutMs` passes (negative: forever, 0: do not wait). */
 export async function poll(table: FdTable<Sock>, fds: PollFd[], nfds: number, timeoutMs: number): Promise<number> {
   if (!Array.isArray(fds)) return -E.EFAULT;
-  if (!Number.isInteger(nfds) || nfds < 0 || nfds > fds.length) return -E.EINVAL;
+  if (!Number.isInteger(nfds) || nfds < 0 || nfds > fds.length || !Number.isInteger(timeoutMs)) return -E.EINVAL;
   if (nfds > config.ZVFS_POLL_MAX) return -E.ENOMEM;
-  for (let i = 0; i < nfds; i++) {
-    if (!fds[i] || !Number.isInteger(fds[i].fd) || !Number.isInteger(fds[i].events)) return -E.EFAULT;
-  }
+  const mine = readFds(fds, nfds); // the caller's entries, read once
+  if (!mine) return -E.EFAULT;
   const left = deadline(timeoutMs < 0 ? null : timeoutMs);
   for (;;) {
-    const count = scan(table, fds, nfds);
-    if (count > 0 || timeoutMs === 0) return count;
-    const rem = left();
-    if (rem === 0) return 0;
-    await waitAny(fds.slice(0, nfds).map((p) => table.get(p.fd)).filter((s): s is Sock => !!s), rem);
+    const count = scan(table, mine, nfds);
+    if (count > 0 || timeoutMs === 0 || left() === 0) return writeRevents(fds, mine) ? count : -E.EFAULT;
+    await waitAny(mine.map((p) => table.get(p.fd)).filter((s): s is Sock => !!s), left());
+  }
+}
+
+/** Plain copies of the caller's pollfds; null when one is not an {fd, events} of integers. */
+function readFds(fds: PollFd[], n: number): PollFd[] | null {
+  try {
+    const out: PollFd[] = [];
+    for (let i = 0; i < n; i++) {
+      const { fd, events } = fds[i] ?? {};
+      if (!Number.isInteger(fd) || !Number.isInteger(events)) return null;
+      out.push({ fd, events, revents: 0 });
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** The results into the caller's entries; false when one refuses them (frozen, a Proxy). */
+function writeRevents(fds: PollFd[], mine: PollFd[]): boolean {
+  try {
+    mine.forEach((p, i) => { fds[i].revents = p.revents; });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -65,25 +87,60 @@ export class ZsockFdSet {
   bits = new Uint32Array(Math.ceil(config.ZVFS_OPEN_MAX / 32));
 }
 
-export const ZSOCK_FD_ZERO = (set: ZsockFdSet) => set.bits.fill(0);
+/** ZSOCK_FD_SETSIZE: the fds a set can hold, as Zephyr's (CONFIG_ZVFS_OPEN_MAX). */
+export const fdSetSize = () => config.ZVFS_OPEN_MAX;
+
+/** The set's bits when `set` is a usable ZsockFdSet, else null (the macros then do nothing, as
+ *  they cannot return an error). */
+function bitsOf(set: unknown): Uint32Array | null {
+  try {
+    const b = set instanceof ZsockFdSet ? set.bits : null;
+    if (!(b instanceof Uint32Array)) return null;
+    b.subarray(0, 0); // throws when detached
+    return b;
+  } catch {
+    return null;
+  }
+}
+
+const inSet = (fd: unknown, b: Uint32Array): fd is number => Number.isInteger(fd) && (fd as number) >= 0 && (fd as number) < b.length * 32;
+
+/** Clears every fd of the set. */
+export function ZSOCK_FD_ZERO(set: ZsockFdSet): void {
+  bitsOf(set)?.fill(0);
+}
+/** Adds fd to the set (an fd outside the set, or a bad set: nothing). */
 export function ZSOCK_FD_SET(fd: number, set: ZsockFdSet): void {
-  if (fd >= 0 && fd < set.bits.length * 32) set.bits[fd >>> 5] |= 1 << (fd & 31);
+  const b = bitsOf(set);
+  if (b && inSet(fd, b)) b[fd >>> 5] |= 1 << (fd & 31);
 }
+/** Removes fd from the set. */
 export function ZSOCK_FD_CLR(fd: number, set: ZsockFdSet): void {
-  if (fd >= 0 && fd < set.bits.length * 32) set.bits[fd >>> 5] &= ~(1 << (fd & 31));
+  const b = bitsOf(set);
+  if (b && inSet(fd, b)) b[fd >>> 5] &= ~(1 << (fd & 31));
 }
+/** Whether fd is in the set (false for a bad set or fd). */
 export function ZSOCK_FD_ISSET(fd: number, set: ZsockFdSet): boolean {
-  return fd >= 0 && fd < set.bits.length * 32 && (set.bits[fd >>> 5] & (1 << (fd & 31))) !== 0;
+  const b = bitsOf(set);
+  return !!b && inSet(fd, b) && (b[fd >>> 5] & (1 << (fd & 31))) !== 0;
 }
 
 /** select(): the sets are rewritten to the ready fds; returns how many bits are set. */
 export async function select(table: FdTable<Sock>, nfds: number, r: ZsockFdSet | null, w: ZsockFdSet | null,
   e: ZsockFdSet | null, timeout: Timeval | null): Promise<number> {
-  if (!Number.isInteger(nfds) || nfds < 0) return -E.EINVAL;
+  // nfds above ZSOCK_FD_SETSIZE is -EINVAL (as POSIX): a huge one must not scan for seconds.
+  if (!Number.isInteger(nfds) || nfds < 0 || nfds > fdSetSize()) return -E.EINVAL;
+  for (const set of [r, w, e]) if (set !== null && set !== undefined && !bitsOf(set)) return -E.EINVAL;
   let ms = -1;
-  if (timeout) {
-    if (!Number.isInteger(timeout.tv_sec) || !Number.isInteger(timeout.tv_usec) || timeout.tv_sec < 0 || timeout.tv_usec < 0) return -E.EINVAL;
-    ms = timeout.tv_sec * 1000 + Math.floor(timeout.tv_usec / 1000); // tv_sec of 4295 must not wrap
+  if (timeout !== null && timeout !== undefined) {
+    let t: Timeval;
+    try {
+      t = { tv_sec: timeout.tv_sec, tv_usec: timeout.tv_usec };
+    } catch {
+      return -E.EFAULT;
+    }
+    if (!Number.isInteger(t.tv_sec) || !Number.isInteger(t.tv_usec) || t.tv_sec < 0 || t.tv_usec < 0) return -E.EINVAL;
+    ms = t.tv_sec * 1000 + Math.floor(t.tv_usec / 1000); // tv_usec past a second counts on; 4295 s must not wrap
   }
   const fds: PollFd[] = [];
   for (let fd = 0; fd < nfds; fd++) {

@@ -86,7 +86,7 @@ export class TlsSock extends TcpSock {
     const child = await super.accept(addr);
     if (typeof child === 'number') return child;
     const t = child as TlsSock;
-    t.ctx = contexts.take();
+    t.ctx = contexts.take(true);
     if (!t.ctx) {
       t.close();
       return -E.ENOMEM;

@@ -24,9 +24,11 @@ export class ContextToken {
 
 /** The TLS context budget of the process (CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS). */
 export const contexts = {
-  /** Takes a context; null when all are in use (socket() then gives ENOMEM). */
-  take(): ContextToken | null {
-    if (inUse >= config.NET_SOCKETS_TLS_MAX_CONTEXTS) return null;
+  /** Takes a context; null when all are in use (socket() then gives ENOMEM). A connection a
+   *  peer opened (`inbound`) may not take the last CONFIG ..._RESERVED_OUTBOUND of them. */
+  take(inbound = false): ContextToken | null {
+    const limit = config.NET_SOCKETS_TLS_MAX_CONTEXTS - (inbound ? config.NET_SOCKETS_TLS_CONTEXTS_RESERVED_OUTBOUND : 0);
+    if (inUse >= limit) return null;
     inUse++;
     return new ContextToken();
   },

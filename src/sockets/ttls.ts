@@ -101,7 +101,7 @@ export function secure(tcp: TcpSock, allowHsTimeout: boolean): number {
     tcp.layer.close();
     plainAgain(tcp);
   }
-  const ctx = contexts.take();
+  const ctx = contexts.take(m.direction === 'inbound');
   if (!ctx) return -E.ENOMEM;
   const role = rule.role === 'client' ? 'client' : 'server';
   const cfg = opts.engineConfig(role, false);

@@ -30,12 +30,23 @@ function valid(tag: number, type: number): boolean {
   return Number.isInteger(tag) && tag >= 0 && tag <= 0x7fffffff && Number.isInteger(type) && type >= 1 && type <= 5;
 }
 
+/** A Uint8Array whose memory can be read (not detached). */
+function live(b: unknown): b is Uint8Array {
+  try {
+    return b instanceof Uint8Array && (b.subarray(0, 0), true);
+  } catch {
+    return false;
+  }
+}
+
 /** Adds a credential: 0, -EEXIST (same tag and type), -ENOMEM (all slots used), -EINVAL (bad
- *  tag/type/empty), -EFAULT (not a Uint8Array). */
+ *  tag/type/empty), -EFAULT (not a Uint8Array, or detached), -EFBIG (larger than
+ *  CONFIG_TLS_CREDENTIAL_MAX_SIZE: what the store may hold is bounded). */
 export function tls_credential_add(tag: number, type: number, cred: Uint8Array): number {
   if (!valid(tag, type)) return -EINVAL;
-  if (!(cred instanceof Uint8Array)) return -EFAULT;
+  if (!live(cred)) return -EFAULT;
   if (cred.length === 0) return -EINVAL;
+  if (cred.length > config.TLS_CREDENTIAL_MAX_SIZE) return -EFBIG;
   if (store.some((c) => c.tag === tag && c.type === type)) return -EEXIST;
   if (store.length >= config.TLS_MAX_CREDENTIALS_NUMBER) return -ENOMEM;
   store.push({ tag, type, data: cred.slice() });
@@ -45,7 +56,7 @@ export function tls_credential_add(tag: number, type: number, cred: Uint8Array):
 /** Copies a credential into buf; len.value gets its size: 0, -ENOENT (len 0), -EFBIG (buffer
  *  too small; len holds the size needed). */
 export function tls_credential_get(tag: number, type: number, buf: Uint8Array, len: { value?: number }): number {
-  if (!len || typeof len !== 'object' || !(buf instanceof Uint8Array)) return -EFAULT;
+  if (!live(buf) || !settable(len)) return -EFAULT;
   const c = store.find((x) => x.tag === tag && x.type === type);
   if (!c) {
     len.value = 0;
@@ -55,6 +66,15 @@ export function tls_credential_get(tag: number, type: number, buf: Uint8Array, l
   if (buf.length < c.data.length) return -EFBIG;
   buf.set(c.data);
   return 0;
+}
+
+/** Whether the caller's out-parameter can take a value (not frozen, not a throwing Proxy). */
+function settable(o: unknown): o is { value?: number } {
+  try {
+    return !!o && typeof o === 'object' && Object.isExtensible(o) && !Object.isFrozen(o);
+  } catch {
+    return false;
+  }
 }
 
 /** Deletes and wipes a credential: 0 or -ENOENT. */
