@@ -39,6 +39,10 @@ export interface ZsockConfig {
   NET_SOCKETS_DTLS_TIMEOUT: number;
   /** CONFIG_NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: peer sessions one DTLS server socket holds. */
   NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: number;
+  /** CONFIG_NET_IPV4_MAPPING_TO_IPV6: an AF_INET6 socket may serve IPv4 peers as mapped
+   *  addresses (then IPV6_V6ONLY starts at 0 and can be set). Off (Zephyr's default): IPv6
+   *  sockets are IPv6 only, IPV6_V6ONLY reads 1, and the families' ports are apart. */
+  NET_IPV4_MAPPING_TO_IPV6: boolean;
   /** CONFIG_TLS_MAX_CREDENTIALS_NUMBER: slots in the credential store (Zephyr: 4). */
   TLS_MAX_CREDENTIALS_NUMBER: number;
   /** Largest credential tls_credential_add takes (bytes; more is -EFBIG): with the slot count,

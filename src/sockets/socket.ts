@@ -94,11 +94,17 @@ export abstract class Sock implements FdObject {
 
   // ---- options -----------------------------------------------------------------------------
 
+  /** Whether this AF_INET6 socket is IPv6 only: always without CONFIG_NET_IPV4_MAPPING_TO_IPV6
+   *  (a set IPV6_V6ONLY 0 is kept but has no effect, as on Zephyr), else IPV6_V6ONLY (default 0). */
+  get v6only(): boolean {
+    return this.family === C.AF_INET6 && (!config.NET_IPV4_MAPPING_TO_IPV6 || !!this.opts.get('v6only'));
+  }
+
   getsockopt(level: number, name: number, out: Out<unknown>): number {
     if (level === C.SOL_SOCKET) return this.getSolSocket(name, out);
     if (level === C.IPPROTO_TCP) return this.getTcpOpt(name, out);
     if (level === C.IPPROTO_IPV6 && name === C.IPV6_V6ONLY && this.family === C.AF_INET6) {
-      out.value = this.opts.get('v6only') ? 1 : 0;
+      out.value = this.v6only ? 1 : 0;
       return 0;
     }
     return -E.ENOPROTOOPT;
@@ -208,11 +214,14 @@ export function intOf(v: unknown): number | null {
   return typeof v === 'number' && Number.isInteger(v) ? v : null;
 }
 
-/** struct timeval -> ms; 0/0 means forever. null when malformed (EINVAL). */
+/** struct timeval -> ms; 0/0 means forever. null when malformed (EINVAL): not integers, or
+ *  negative. */
 function timevalMs(v: unknown): number | null {
   const t = v as Timeval;
   if (!t || typeof t !== 'object' || !Number.isInteger(t.tv_sec) || !Number.isInteger(t.tv_usec)) return null;
-  if (t.tv_sec < 0 || t.tv_usec < 0 || t.tv_usec > 999999) return null;
+  // tv_usec of a second or more counts on into seconds, as Zephyr's own tests rely on
+  // ({0, 2600000} for SO_RCVTIMEO is 2.6 s)
+  if (t.tv_sec < 0 || t.tv_usec < 0) return null;
   return t.tv_sec * 1000 + Math.ceil(t.tv_usec / 1000);
 }
 

@@ -95,7 +95,7 @@ export class TcpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local || this.state !== 'new') return -E.EINVAL;
-    const b = bindAddr('tcp', this.family, addr, this.reuse(), !!this.opts.get('v6only'));
+    const b = bindAddr('tcp', this.family, addr, this.reuse(), this.v6only);
     if (typeof b === 'number') return b;
     this.local = b.local;
     this.autoPort = b.auto;
@@ -125,7 +125,7 @@ export class TcpSock extends Sock {
 
   private startListener(retries: number): void {
     const local = this.local!;
-    this.listener = driver().tcpListen(toNet(local), this.backlog, !!this.opts.get('v6only'), {
+    this.listener = driver().tcpListen(toNet(local), this.backlog, this.v6only, {
       onListening: () => { this.markReady(); this.changed(); },
       onConnection: (conn) => this.incoming(conn),
       onError: (errno) => {

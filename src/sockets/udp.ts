@@ -29,7 +29,7 @@ export class UdpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local) return -E.EINVAL;
-    const b = bindAddr('udp', this.family, addr, this.reuse(), !!this.opts.get('v6only'));
+    const b = bindAddr('udp', this.family, addr, this.reuse(), this.v6only);
     if (typeof b === 'number') return b;
     this.local = b.local;
     this.autoPort = b.auto;
@@ -48,7 +48,7 @@ export class UdpSock extends Sock {
 
   private open(retries: number): void {
     const local = this.local!;
-    this.ep = driver().udpOpen(toNet(local), { v6only: !!this.opts.get('v6only'), reuse: this.reuse() }, {
+    this.ep = driver().udpOpen(toNet(local), { v6only: this.v6only, reuse: this.reuse() }, {
       onMessage: (data, from) => this.arrived(data, fromNet(from)),
       onError: (errno) => { this.error = errno; this.changed(); },
     }, (err) => {

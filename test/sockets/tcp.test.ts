@@ -8,6 +8,7 @@ import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
 import { closeAll, lo4, lo6, tcpListener, sleep, until } from '../helpers/zs.js';
 import { within } from '../helpers/zs.js';
+import { getopt } from '../helpers/tls.js';
 
 const servers: Server[] = [];
 test.after.each(() => { closeAll(); servers.splice(0).forEach((s) => s.close()); });
@@ -94,24 +95,41 @@ test('bind errors: EADDRINUSE, EAFNOSUPPORT, EINVAL; SO_REUSEADDR shares', () =>
   assert.is(Z.zsock_bind(u2, lo4(a.port)), 0);
 });
 
-test('one port, two families: IPv4 and IPV6_V6ONLY IPv6 listeners share it; a dual-stack [::] does not', async () => {
+test('one port, two families (Zephyr\'s default, no IPv4 mapping): IPv6 sockets are IPv6 only', async () => {
   const [, port] = tcpListener(Z.AF_INET);
   const v6 = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
-  assert.is(Z.zsock_setsockopt(v6, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY, 1), 0);
+  assert.is(getopt(v6, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY), 1, 'V6ONLY reads as set');
+  assert.is(Z.zsock_setsockopt(v6, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY, 0), 0, 'accepted');
+  assert.is(getopt(v6, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY), 1, 'and without effect');
   assert.is(Z.zsock_bind(v6, { family: Z.AF_INET6, addr: '::', port }), 0, 'echo_server binds 4242 on both');
   assert.is(Z.zsock_listen(v6, 2), 0);
   await Z.zsock_get_context_object(v6)!.whenReady();
-  const o = { value: 0 as unknown };
-  assert.is(Z.zsock_getsockopt(v6, Z.SOL_SOCKET, Z.SO_ERROR, o), 0);
-  assert.is(o.value, 0, 'the host accepted it too');
-  const dual = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
-  Z.zsock_setsockopt(dual, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY, 0);
-  const [, p2] = tcpListener(Z.AF_INET);
-  assert.is(Z.zsock_bind(dual, { family: Z.AF_INET6, addr: '::', port: p2 }), -E.EADDRINUSE, '[::] without V6ONLY takes IPv4 too');
+  assert.is(getopt(v6, Z.SOL_SOCKET, Z.SO_ERROR), 0, 'the host accepted it too');
   const again = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
   assert.is(Z.zsock_bind(again, { family: Z.AF_INET6, addr: '::1', port }), -E.EADDRINUSE, 'inside the [::] claim');
   Z.zsock_close(v6);
   assert.is(Z.zsock_bind(again, { family: Z.AF_INET6, addr: '::1', port }), 0, 'released on close');
+});
+
+test('CONFIG_NET_IPV4_MAPPING_TO_IPV6: a dual-stack [::] takes IPv4 too and serves mapped IPv4 clients', async () => {
+  configure({ NET_IPV4_MAPPING_TO_IPV6: true });
+  const dual = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
+  assert.is(getopt(dual, Z.IPPROTO_IPV6, Z.IPV6_V6ONLY), 0, 'dual stack by default');
+  const [, p2] = tcpListener(Z.AF_INET);
+  assert.is(Z.zsock_bind(dual, { family: Z.AF_INET6, addr: '::', port: p2 }), -E.EADDRINUSE, '[::] without V6ONLY takes IPv4 too');
+  const srv = Z.zsock_socket(Z.AF_INET6, Z.SOCK_STREAM, 0);
+  assert.is(Z.zsock_bind(srv, { family: Z.AF_INET6, addr: '::', port: 0 }), 0);
+  assert.is(Z.zsock_listen(srv, 2), 0);
+  await Z.zsock_get_context_object(srv)!.whenReady();
+  const at = {} as Z.SockAddr;
+  Z.zsock_getsockname(srv, at);
+  const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+  const peer = {} as Z.SockAddr;
+  const [rc, s] = await within(Promise.all([Z.zsock_connect(c, lo4(at.port)), Z.zsock_accept(srv, peer)]), 3000, 'mapped connect');
+  assert.is(rc, 0);
+  assert.ok(s >= 0);
+  assert.is(peer.family, Z.AF_INET6);
+  assert.is(peer.addr, '::ffff:127.0.0.1', 'the IPv4 client as a mapped address');
 });
 
 test('a port held by another program: listen reports EADDRINUSE via SO_ERROR and accept', async () => {
