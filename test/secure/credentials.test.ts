@@ -6,7 +6,8 @@ import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
 import { credentialsOf } from '../../src/tls/credentials.js';
 import { closeAll } from '../helpers/zs.js';
-import { removeCredentials } from '../helpers/tls.js';
+import { removeCredentials, getopt } from '../helpers/tls.js';
+import { pki } from '../helpers/pki.js';
 
 test.after.each(() => { removeCredentials(); closeAll(); });
 
@@ -59,6 +60,24 @@ test('tls_credential_list: tag, type, length and SHA-256, never the bytes', () =
   assert.is(list[1].digest, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   assert.not.ok(list.some((c) => Object.values(c).some((v) => v instanceof Uint8Array)), 'no bytes handed out');
   assert.not.ok('credentialsOf' in Z || 'allCredentials' in Z || 'fdtable' in Z, 'internals stay internal');
+});
+
+test('TLS_SEC_TAG_LIST checks a tag\'s own credentials as Zephyr does: unparsable or mismatched is -EINVAL', () => {
+  const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, Z.IPPROTO_TLS_1_2);
+  const ec = pki.serverEc(), rsa = pki.serverRsa();
+  assert.is(Z.tls_credential_add(30, Z.TLS_CREDENTIAL_SERVER_CERTIFICATE, ec.cert), 0);
+  assert.is(Z.tls_credential_add(30, Z.TLS_CREDENTIAL_PRIVATE_KEY, rsa.key), 0); // not its key
+  assert.is(Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [30]), -E.EINVAL, 'key does not match the certificate');
+  assert.is(Z.tls_credential_add(31, Z.TLS_CREDENTIAL_SERVER_CERTIFICATE, new Uint8Array([0x30, 0x03, 1, 2, 3])), 0);
+  assert.is(Z.tls_credential_add(31, Z.TLS_CREDENTIAL_PRIVATE_KEY, ec.key), 0);
+  assert.is(Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [31]), -E.EINVAL, 'a certificate that does not parse');
+  assert.is(Z.tls_credential_add(32, Z.TLS_CREDENTIAL_SERVER_CERTIFICATE, ec.cert), 0);
+  assert.is(Z.tls_credential_add(32, Z.TLS_CREDENTIAL_PRIVATE_KEY, new Uint8Array([1, 2, 3, 4])), 0);
+  assert.is(Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [32]), -E.EINVAL, 'a key that does not parse');
+  assert.is(Z.tls_credential_add(33, Z.TLS_CREDENTIAL_SERVER_CERTIFICATE, ec.cert), 0);
+  assert.is(Z.tls_credential_add(33, Z.TLS_CREDENTIAL_PRIVATE_KEY, ec.key), 0);
+  assert.is(Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [33]), 0, 'the matching pair');
+  assert.equal(getopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST), [33], 'a refused list left the socket\'s as it was set last');
 });
 
 test('bad arguments: negative tag / unknown type / empty -> EINVAL; not bytes -> EFAULT', () => {
