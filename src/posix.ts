@@ -5,6 +5,7 @@
  */
 import * as Z from './api/zsock.js';
 import * as C from './api/constants.js';
+import * as S from './api/strerror.js';
 export { sys_exit as exit } from './sys.js';
 
 export const socket = Z.zsock_socket, socketpair = Z.zsock_socketpair, close = Z.zsock_close;
@@ -20,6 +21,8 @@ export const getaddrinfo = Z.zsock_getaddrinfo, freeaddrinfo = Z.zsock_freeaddri
 export const gai_strerror = Z.zsock_gai_strerror, getnameinfo = Z.zsock_getnameinfo;
 export const FD_ZERO = Z.ZSOCK_FD_ZERO, FD_SET = Z.ZSOCK_FD_SET, FD_CLR = Z.ZSOCK_FD_CLR, FD_ISSET = Z.ZSOCK_FD_ISSET;
 export const fd_set = Z.ZsockFdSet;
+/** strerror (Zephyr's messages) and glibc's strerrorname_np: see src/api/strerror.ts. */
+export const strerror = S.zsock_strerror, strerrorname_np = S.zsock_errno_name;
 /** The last error (POSIX `errno`), read through a function because an import cannot be live-set. */
 export const errno = Z.zsock_errno;
 
