@@ -34,13 +34,6 @@ function splice(sock: net.Socket, end: TcpEnd): void {
 
 export interface Forward { proto: 'tcp' | 'udp'; hostPort: number; guestPort: number }
 
-/** Parses QEMU's `tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT` (addresses ignored but allowed). */
-export function parseHostfwd(spec: string): Forward {
-  const m = /^(tcp|udp):(?:[\d.]*:)?(\d+)-(?:[\d.]*:)?(\d+)$/.exec(spec);
-  if (!m) throw new Error(`bad hostfwd ${spec} (want tcp:HOSTPORT-:GUESTPORT)`);
-  return { proto: m[1] as 'tcp' | 'udp', hostPort: Number(m[2]), guestPort: Number(m[3]) };
-}
-
 export class Bridge implements HostBridge {
   private servers: (net.Server | dgram.Socket)[] = [];
   /** Once closed, traffic still on the virtual wire (a last close_notify) goes nowhere. */
