@@ -54,7 +54,7 @@ function hostfwdProblem(o: SimOptions, names: string[]): string | null {
   const rules = [...(o.hostfwd ?? []), ...o.boards.flatMap((b) => b.hostfwd ?? [])];
   for (const [i, b] of o.boards.entries()) {
     if (b.hostfwd?.length && BOARDS[b.board].natives === 'host' && !b.hostfwd.every((r) => (parseHostfwdRule(r) as { board?: string }).board)) {
-      return `--hostfwd ${b.hostfwd[0]}: ${names[i]} is native-sim, which uses this machine's ports directly`;
+      return `--hostfwd ${b.hostfwd[0]}: ${names[i]} is a native-sim board, which uses this machine's ports directly`;
     }
   }
   for (const r of rules) {

@@ -45,7 +45,9 @@ export interface VUdpSocket {
 
 /** Where traffic for the host address goes when no virtual socket takes it (sim/bridge.ts). */
 export interface HostBridge {
-  tcpOut(to: Endpoint, end: TcpEnd): void;
+  /** A board's SYN to the host address: connect for real, then `accept()` (the board's
+   *  connection end, or null if the board gave up meanwhile) or `refuse()`. */
+  tcpOut(to: Endpoint, accept: () => TcpEnd | null, refuse: () => void): void;
   udpOut(from: Endpoint, to: Endpoint, data: Uint8Array): void;
 }
 
@@ -222,9 +224,14 @@ export class VNet {
       server.pair(client);
       ln.onConnection(server);
     } else if (dst === this.host && !ln && this.bridge) {
-      const server = new TcpEnd(this, dst, to, client.local, false);
-      server.pair(client);
-      this.bridge.tcpOut(to, server);
+      // As QEMU's slirp: the board's SYN is answered only once the real connect has succeeded,
+      // so a closed port on the host is refused on the board too.
+      this.bridge.tcpOut(to, () => {
+        if (client.state !== 'connecting') return null;
+        const server = new TcpEnd(this, dst, to, client.local, false);
+        server.pair(client);
+        return server;
+      }, () => client.refused());
     } else {
       client.refused();
     }

@@ -141,15 +141,14 @@ P('npx zsock sim: the echo-server on moddable-esp32 reached through hostfwd; Ctr
     assert.is(await within(echoOnce(port, 'from the package'), 5000, 'the echo'), 'from the package');
     // npx runs zsock in a child: signal the whole group, as a terminal's Ctrl-C does.
     process.kill(-p.pid!, 'SIGINT');
-  } catch (e) {
-    p.kill('SIGKILL');
-    throw e;
+    // npx itself ends by the signal; zsock, which handles it, says so and cleans up.
+    const code = await within(exited, 10000, `zsock sim to stop (output:\n${out})`);
+    assert.ok(code === 0 || (code === null && p.signalCode === 'SIGINT'), `exit ${code} ${p.signalCode}\n${out}`);
+    assert.match(out, 'zsock sim: stopped');
+    await until(() => !existsSync(join(cache, 'sim')) || readdirSync(join(cache, 'sim')).length === 0, 5000, 'the run to remove its bundles');
+  } finally {
+    try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* the group is gone: all stopped */ }
   }
-  // npx itself ends by the signal; zsock, which handles it, says so and cleans up.
-  const code = await within(exited, 10000, 'zsock sim to stop');
-  assert.ok(code === 0 || (code === null && p.signalCode === 'SIGINT'), `exit ${code} ${p.signalCode}\n${out}`);
-  assert.match(out, 'zsock sim: stopped');
-  await until(() => !existsSync(join(cache, 'sim')) || readdirSync(join(cache, 'sim')).length === 0, 5000, 'the run to remove its bundles');
 });
 
 P.run();

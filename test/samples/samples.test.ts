@@ -102,11 +102,13 @@ test('echo-client prints the TLS layer\'s reason when the handshake fails (a nam
     && l.includes('hostname')), shown());
 });
 
-test('http-get prints the errno\'s name and message when the server is not there', async () => {
-  const sim = await boot([{ board: 'espruino-esp32', name: 'get', firmware: sample('http-get'), config: { PORT: String(await freePort()) } }]);
-  assert.equal(await finished(sim), { name: 'get', status: 1 }, shown());
-  assert.ok(lines.includes('[get] HTTP GET failed: ECONNREFUSED: Connection refused'), shown());
-});
+for (const board of ['moddable-esp32', 'espruino-esp32']) {
+  test(`http-get on ${board} prints the errno's name and message when the server is not there`, async () => {
+    const sim = await boot([{ board, name: 'get', firmware: sample('http-get'), config: { PORT: String(await freePort()) } }]);
+    assert.equal(await finished(sim), { name: 'get', status: 1 }, shown());
+    assert.ok(lines.includes('[get] HTTP GET failed: ECONNREFUSED: Connection refused'), shown());
+  });
+}
 
 test('native-sim: the echo-client as a host process reaches the moddable echo-server through hostfwd (TLS)', async () => {
   const sim = await boot([{ board: 'moddable-esp32', name: 'server', firmware: sample('echo-server') }], { hostfwd: ['tcp:0-:4243'] });
