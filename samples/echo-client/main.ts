@@ -11,8 +11,9 @@ import { errstr, tlsErrstr } from '../common/errors.js';
 import { addPem, hexBytes, tlsInfo, tls12Suites, RSA_TAG, PSK_TAG, EC_TAG } from '../common/tls_info.js';
 
 const CONFIG = sampleConfig({
-  /** CONFIG_NET_CONFIG_PEER_IPV4_ADDR, or a name getaddrinfo resolves. */
-  PEER: '192.0.2.2',
+  /** CONFIG_NET_CONFIG_PEER_IPV4_ADDR, or a name getaddrinfo resolves: by default `host`, the
+   *  machine running the simulator (192.0.2.2 from a virtual board, loopback on native-sim). */
+  PEER: 'host',
   PORT: 4242,
   TLS_PORT: 4243,
   /** tcp | udp | tls | dtls */

@@ -114,13 +114,15 @@ P('a consumer script imports the three entry points and gets readable errors', (
   assert.is(out, 'ECONNREFUSED: Connection refused / Connection refused\ntls ready\n');
 });
 
-P('npx zsock info, build --out (relative to the cwd) and cred, from the consumer folder', () => {
+P('npx zsock info, build --out (relative to the cwd), cred and certs, from the consumer folder', () => {
   assert.match(ok(run('npx', ['zsock', 'info'], app), 'zsock info'), /wasm core\s+\d+ bytes/);
   const b = ok(run('npx', ['zsock', 'build', '--board', 'espruino-esp32', '--out', 'fw', 'echo-client'], app), 'zsock build');
   assert.match(b, join(app, 'fw', 'main.espruino-esp32.js'));
   assert.ok(existsSync(join(app, 'fw', 'main.espruino-esp32.js')));
   ok(run('npx', ['zsock', 'cred', '--store', 'creds.json', 'add', '7', 'PSK', 'hex', '0102'], app), 'zsock cred');
   assert.ok(existsSync(join(app, 'creds.json')));
+  ok(run('npx', ['zsock', 'certs', 'certs'], app), 'zsock certs');
+  assert.ok(existsSync(join(app, 'certs', 'cert.pem')) && existsSync(join(app, 'certs', 'key.pem')));
 });
 
 P('npx zsock sim: the echo-server on moddable-esp32 reached through hostfwd; Ctrl-C stops it', async () => {
