@@ -7,7 +7,7 @@
 import { BOARDS } from '../boards/boards.js';
 import type { BoardSpec, SimOptions } from './sim.js';
 
-export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter MS] [--loss P] [--out DIR] [--cred-store FILE]
+export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter MS] [--loss P] [--out DIR] [--cred-store FILE] [--pcap FILE]
                  --board NAME [--name N] [--config KEY=VALUE ...] [--hostfwd RULE ...] [--cred-store FILE] [FIRMWARE]
                  [--board ...] [FIRMWARE]
   NAME      ${Object.keys(BOARDS).join(', ')}
@@ -19,7 +19,8 @@ export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter M
   --config  a build setting of the firmware (a sample's Kconfig, read with zsock's app_config)
   --cred-store  a \`zsock cred\` store file, loaded into the board's credential store before boot
   --seed N  the seed of every random fault; --latency/--jitter in ms; --loss a probability 0..1
-  --out DIR where bundles are built and kept (default: a per-run folder in the user's cache)`;
+  --out DIR where bundles are built and kept (default: a per-run folder in the user's cache)
+  --pcap FILE  every frame of the virtual network, as a libpcap file (Wireshark, tshark)`;
 
 /** A parsed hostfwd rule; `board` is the target's name, when the rule names one. */
 export interface HostfwdRule { proto: 'tcp' | 'udp'; hostPort: number; guestPort: number; board?: string }
@@ -98,6 +99,7 @@ function flag(o: SimOptions, args: string[], i: number): Step {
       else o.credStore = v;
       return { i: i + 1 };
     case '--out': o.outDir = v; return { i: i + 1 };
+    case '--pcap': o.pcap = v; return { i: i + 1 };
     case '--seed': return set(number(a, v, 0, 2 ** 32 - 1, true), (n) => { o.seed = n; });
     case '--latency': return set(number(a, v, 0, 60000, false), (n) => { o.link!.latencyMs = n; });
     case '--jitter': return set(number(a, v, 0, 60000, false), (n) => { o.link!.jitterMs = n; });

@@ -3,7 +3,7 @@
  * that loads a credential store into a board before its firmware runs.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { BOARDS } from '../boards/boards.js';
 import { readCredFile } from '../src/tls/credfile.js';
 import { parseHostfwdRule } from './args.js';
@@ -69,6 +69,7 @@ function hostfwdProblem(o: SimOptions, names: string[]): string | null {
 /** Null when the options can run; else what is wrong, naming the argument. */
 export function checkSimOptions(o: SimOptions): string | null {
   const names = boardNames(o.boards);
+  if (o.pcap && !existsSync(dirname(resolve(o.pcap)))) return `--pcap ${o.pcap}: no folder ${dirname(resolve(o.pcap))}`;
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) return `--name ${dup}: two boards have this name`;
   for (let i = 0; i < o.boards.length; i++) {

@@ -17,6 +17,7 @@ import { wasmBinding } from '../src/tls/wasm_binding.js';
 import { cacheDir, coreWasmPath, resolveFirmware } from './paths.js';
 import { parseHostfwdRule, parseSimArgs, SIM_USAGE } from './args.js';
 import { boardNames, checkSimOptions, credentialEntry } from './check.js';
+import { Pcap } from './pcap.js';
 
 export interface BoardSpec {
   board: string;
@@ -46,6 +47,8 @@ export interface SimOptions {
   /** Where bundles are built and kept (a folder per board); by default a folder of this run in
    *  the per-user cache (sim/PID-N), removed when the run stops, so runs never share files. */
   outDir?: string;
+  /** A libpcap file that gets every frame of the virtual network (sim/pcap.ts). */
+  pcap?: string;
 }
 
 /** A firmware argument (a sample's name, a folder, a file, from the cwd) as an entry file. */
@@ -84,6 +87,7 @@ export class Sim {
     this.vnet = new VNet(opts.seed ?? 1);
     if (opts.link) this.vnet.setLink(null, null, opts.link);
     this.bridge = new Bridge(this.vnet);
+    if (opts.pcap) this.vnet.pcap = new Pcap(opts.pcap);
     this.log = opts.log ?? ((line, s) => (s === 'err' ? process.stderr : process.stdout).write(line + '\n'));
   }
 
@@ -172,6 +176,7 @@ export class Sim {
   stop(): void {
     for (const b of [...this.boards, ...this.processes]) b.stop();
     this.bridge.close();
+    this.vnet.pcap?.close();
     if (!this.opts.outDir) rmSync(this.scratch, { recursive: true, force: true });
     // Promises a stopped board left behind may still reject on this turn.
     setImmediate(() => {

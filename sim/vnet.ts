@@ -10,6 +10,7 @@
 import * as E from '../src/errno.js';
 import { Rand } from './rand.js';
 import { TcpEnd, type Pipe } from './vtcp.js';
+import type { Pcap } from './pcap.js';
 
 export { TcpEnd } from './vtcp.js';
 
@@ -111,6 +112,8 @@ export class VNet {
   readonly host: VHost;
   readonly rand: Rand;
   bridge: HostBridge | null = null;
+  /** `zsock sim --pcap`: where every frame goes as it is sent. */
+  pcap: Pcap | null = null;
   /** How long a SYN waits (partition, unknown peer) before connect fails with ETIMEDOUT. */
   connectTimeoutMs = 10000;
   /** Datagrams on their way (sent, not yet arrived or dropped at the destination). */
@@ -243,6 +246,7 @@ export class VNet {
     if (!dst) return; // no such host: lost, as on a real network
     const src = { ...from, address: isAny(from.address) ? h.sourceFor(to) : from.address };
     const l = this.link(h, dst);
+    this.pcap?.udp(h, dst, src, to, data); // on the sender's wire, before the link loses it
     if (l.partitioned || this.rand.chance(l.params.loss)) return;
     const copies = this.rand.chance(l.params.dup) ? 2 : 1;
     const bytes = data.slice();

@@ -50,6 +50,7 @@ const BAD: [string[], string][] = [
   [['--board', 'moddable-esp32', '--name', 'a', 'app', '--board', 'espruino-esp32', '--name', 'a', 'app'], '--name a: two boards have this name'],
   [['--board', 'moddable-esp32'], '--board moddable-esp32: no FIRMWARE for it'],
   [['app'], 'no --board given'],
+  [['--pcap', '/nonexistent/run.pcap', '--board', 'moddable-esp32', 'app'], '--pcap /nonexistent/run.pcap: no folder /nonexistent'],
 ];
 
 for (const [args, message] of BAD) {
