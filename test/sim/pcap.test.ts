@@ -1,7 +1,8 @@
 /**
  * `zsock sim --pcap`: the capture of a sample run read by tshark (Debian's): Ethernet/IPv4 with
  * TCP and UDP, every checksum good, timestamps in order, and the TLS 1.3 handshake of the
- * echo-client and echo-server dissected (ClientHello, ServerHello), as is DTLS 1.2's over UDP.
+ * echo-client and echo-server dissected (ClientHello, ServerHello), as is DTLS 1.2's over UDP;
+ * TCP over IPv6 with its checksums.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,11 +16,12 @@ const C = suite('packet capture');
 const dir = mkdtempSync(join(tmpdir(), 'zsock-pcap-'));
 C.after(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture(proto: string): string {
-  const file = join(dir, `${proto}.pcap`);
+function capture(proto: string, v6 = false): string {
+  const file = join(dir, `${proto}${v6 ? '6' : ''}.pcap`);
+  const client = v6 ? ['moddable-esp32', '--config', 'PEER=2001:db8::1', '--config', 'FAMILY=6'] : ['espruino-esp32', '--config', 'PEER=server'];
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/zsock.mjs'), 'sim', '--pcap', file,
-    '--board', 'moddable-esp32', '--name', 'server', '--config', 'IPV6=n', 'echo-server',
-    '--board', 'espruino-esp32', '--name', 'client', '--config', 'PEER=server', '--config', `PROTO=${proto}`, '--config', 'BLOCKS=5', 'echo-client',
+    '--board', 'moddable-esp32', '--name', 'server', '--config', `IPV6=${v6 ? 'y' : 'n'}`, 'echo-server',
+    '--board', ...client, '--name', 'client', '--config', `PROTO=${proto}`, '--config', 'BLOCKS=5', 'echo-client',
   ], { encoding: 'utf8', timeout: 60000, env: { ...process.env, ZSOCK_CACHE: join(dir, 'cache') } });
   assert.is(r.status, 0, r.stdout + r.stderr);
   return file;
@@ -55,6 +57,13 @@ C('DTLS 1.2 over UDP: checksums good, the handshake dissected', () => {
   const hs = tshark(file, '-Y', 'dtls.handshake.type', '-T', 'fields', '-e', 'dtls.handshake.type');
   const types = new Set(hs.flatMap((l) => l.split(',')));
   for (const t of ['1', '3', '2', '11', '16']) assert.ok(types.has(t), `handshake type ${t} in ${[...types]}`);
+});
+
+C('TCP over IPv6: the pseudo-header checksum of RFC 8200 good in every frame', () => {
+  const file = capture('tcp', true);
+  const rows = tshark(file, '-T', 'fields', '-e', 'ipv6.src', '-e', 'ipv6.dst', '-e', 'tcp.checksum.status');
+  assert.ok(rows.length > 10, rows.join('\n'));
+  assert.ok(rows.every((l) => /^2001:db8::[13]\t2001:db8::[13]\t1$/.test(l)), rows.join('\n'));
 });
 
 C.run();
