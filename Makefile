@@ -107,11 +107,11 @@ $(BUILD)/certs/.done: scripts/gen-certs.sh
 	@echo "==> generating test certificates"
 	@rm -rf $(BUILD)/certs && scripts/gen-certs.sh $(BUILD)/certs
 
-# Real peers for the interop suites (Debian's packages).
+# Real peers for the interop suites, and tshark for the simulator's captures (Debian's packages).
 test-deps:
-	@command -v openssl >/dev/null && command -v gnutls-serv >/dev/null && command -v curl >/dev/null || { \
-	  echo "==> installing interop peers (openssl, gnutls-bin, curl)"; apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl >/dev/null; }
+	@command -v openssl >/dev/null && command -v gnutls-serv >/dev/null && command -v curl >/dev/null && command -v tshark >/dev/null || { \
+	  echo "==> installing interop peers (openssl, gnutls-bin, curl, tshark)"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl tshark >/dev/null; }
 
 test: build test-deps test-native
 	@echo "==> typecheck, and the import rules (no cycles, no upward imports)"

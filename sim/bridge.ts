@@ -34,13 +34,6 @@ function splice(sock: net.Socket, end: TcpEnd): void {
 
 export interface Forward { proto: 'tcp' | 'udp'; hostPort: number; guestPort: number }
 
-/** Parses QEMU's `tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT` (addresses ignored but allowed). */
-export function parseHostfwd(spec: string): Forward {
-  const m = /^(tcp|udp):(?:[\d.]*:)?(\d+)-(?:[\d.]*:)?(\d+)$/.exec(spec);
-  if (!m) throw new Error(`bad hostfwd ${spec} (want tcp:HOSTPORT-:GUESTPORT)`);
-  return { proto: m[1] as 'tcp' | 'udp', hostPort: Number(m[2]), guestPort: Number(m[3]) };
-}
-
 export class Bridge implements HostBridge {
   private servers: (net.Server | dgram.Socket)[] = [];
   /** Once closed, traffic still on the virtual wire (a last close_notify) goes nowhere. */
@@ -98,12 +91,19 @@ export class Bridge implements HostBridge {
     });
   }
 
-  /** A board connects to the host address: the connection goes to the real loopback. */
-  tcpOut(to: Endpoint, end: TcpEnd): void {
-    if (this.closed) return end.abort();
+  /** A board connects to the host address: the connection goes to the real loopback, and the
+   *  board's end exists only once that connect has succeeded. */
+  tcpOut(to: Endpoint, accept: () => TcpEnd | null, refuse: () => void): void {
+    if (this.closed) return refuse();
     const sock = net.connect(to.port, to.family === 6 ? '::1' : '127.0.0.1');
     this.track(sock);
-    splice(sock, end);
+    sock.once('error', refuse);
+    sock.once('connect', () => {
+      sock.off('error', refuse);
+      const end = this.closed ? null : accept();
+      if (!end) return void sock.resetAndDestroy();
+      splice(sock, end);
+    });
   }
 
   /** A board sends to the host address: one real UDP socket per virtual source. */

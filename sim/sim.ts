@@ -1,45 +1,64 @@
 /**
  * The simulator: a virtual network, the host bridge, and boards booted from firmware bundles.
- * `zsock sim --board NAME [--name N] [--config K=V ...] [FIRMWARE] [--board ...] [--hostfwd
- *  tcp:H-:G ...] [--seed N] [--latency MS] [--loss P] [FIRMWARE]` runs until Ctrl-C, until a
- * firmware calls exit() (its status is the command's), or until every board has crashed.
+ * `zsock sim` (sim/args.ts has the usage) runs until Ctrl-C, until a firmware calls exit() (its
+ * status is the command's), or until every board has crashed. A board that only serves keeps
+ * the run going, and the command says which ports it listens on and how to forward them.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VNet, type LinkParams } from './vnet.js';
-import { Bridge, parseHostfwd, type Forward } from './bridge.js';
+import { Bridge, type Forward } from './bridge.js';
 import { SimBoard } from './board.js';
 import { ProcessBoard } from './process_board.js';
 import { boardNamed } from '../boards/boards.js';
 import { buildBundle } from '../boards/build.js';
 import type { CoreBinding } from '../src/tls/wasm.js';
 import { wasmBinding } from '../src/tls/wasm_binding.js';
+import { cacheDir, coreWasmPath, resolveFirmware } from './paths.js';
+import { parseHostfwdRule, parseSimArgs, SIM_USAGE } from './args.js';
+import { boardNames, checkSimOptions, credentialEntry } from './check.js';
+import { Pcap } from './pcap.js';
 
 export interface BoardSpec {
   board: string;
   name?: string;
   /** This board's firmware (else SimOptions.firmware). */
   firmware?: string;
-  /** Build-time settings for the firmware (a sample's Kconfig: samples/common/config.ts). */
+  /** Build-time settings for the firmware (a sample's Kconfig: app_config). */
   config?: Record<string, string>;
+  /** hostfwd rules whose target is this board unless they name another. */
+  hostfwd?: string[];
+  /** A `zsock cred` store loaded into this board's credential store before its firmware runs. */
+  credStore?: string;
 }
 
 export interface SimOptions {
   boards: BoardSpec[];
-  /** A .ts entry (built per board), a sample's name, or an already built bundle (.js, .mjs). */
+  /** A .ts entry (built per board), a sample's name, a folder, or a built bundle (.js, .mjs). */
   firmware?: string | string[];
+  /** hostfwd rules for the first board on the virtual network, unless they name a board. */
   hostfwd?: string[];
+  /** A credential store for every board that names none of its own. */
+  credStore?: string;
   seed?: number;
   link?: Partial<LinkParams>;
   log?: (line: string, stream: 'out' | 'err') => void;
   coreWasm?: string;
+  /** Where bundles are built and kept (a folder per board); by default a folder of this run in
+   *  the per-user cache (sim/PID-N), removed when the run stops, so runs never share files. */
+  outDir?: string;
+  /** A libpcap file that gets every frame of the virtual network (sim/pcap.ts). */
+  pcap?: string;
 }
 
-/** A sample's name (samples/NAME/main.ts) or a path, as a firmware entry. */
+/** A firmware argument (a sample's name, a folder, a file, from the cwd) as an entry file. */
 export function firmwareEntry(fw: string): string {
-  const sample = join('samples', fw, 'main.ts');
-  return !existsSync(fw) && existsSync(sample) ? sample : fw;
+  const entry = resolveFirmware(fw);
+  if (!entry) throw new Error(`firmware ${fw}: no such file, folder with a main.ts, or sample`);
+  return entry;
 }
+
+let runs = 0;
 
 /** Running simulators; one process-wide handler routes a board's unhandled rejection to it. */
 const live = new Set<Sim>();
@@ -61,49 +80,75 @@ export class Sim {
   readonly boards: SimBoard[] = [];
   /** native-sim boards: host processes. */
   readonly processes: ProcessBoard[] = [];
-  readonly forwards: { spec: Forward; port: number }[] = [];
+  readonly forwards: { spec: Forward; port: number; board: string }[] = [];
   private readonly log: (line: string, stream: 'out' | 'err') => void;
+  private readonly scratch = join(cacheDir(), 'sim', `${process.pid}-${++runs}`);
   constructor(readonly opts: SimOptions) {
     this.vnet = new VNet(opts.seed ?? 1);
     if (opts.link) this.vnet.setLink(null, null, opts.link);
     this.bridge = new Bridge(this.vnet);
+    if (opts.pcap) this.vnet.pcap = new Pcap(opts.pcap);
     this.log = opts.log ?? ((line, s) => (s === 'err' ? process.stderr : process.stdout).write(line + '\n'));
   }
 
+  private firmwareOf(i: number): string {
+    const f = this.opts.boards[i].firmware ?? (Array.isArray(this.opts.firmware) ? this.opts.firmware[i] : this.opts.firmware);
+    if (!f) throw new Error('every board needs a firmware');
+    return f;
+  }
+
+  /** The bundle a board boots: built from its entry (with its credential store first), or as given. */
+  private async bundleFor(spec: BoardSpec, name: string, fw: string): Promise<string> {
+    const entry = firmwareEntry(fw);
+    if (/\.m?js$/.test(entry)) return entry;
+    const out = join(this.opts.outDir ?? this.scratch, name);
+    const store = spec.credStore ?? this.opts.credStore;
+    const main = store ? credentialEntry(store, entry, out) : entry;
+    return (await buildBundle(spec.board, main, out, spec.config)).path;
+  }
+
   async start(): Promise<void> {
-    const shared = Array.isArray(this.opts.firmware) ? undefined : this.opts.firmware;
-    const firmware = this.opts.boards.map((b, i) => b.firmware ?? (Array.isArray(this.opts.firmware) ? this.opts.firmware[i] : shared));
-    if (firmware.some((f) => !f)) throw new Error('every board needs a firmware');
     // Each virtual board gets the core of its profile (one instance per board, compiled once).
     const cores = new Map<string, CoreBinding>();
     const coreFor = (profile: 'full' | 'embedded') => {
-      const file = this.opts.coreWasm ?? process.env.ZSOCK_WASM
-        ?? join(process.cwd(), `build/wasm/zsock-core${profile === 'embedded' ? '-embedded' : ''}.wasm`);
+      const file = this.opts.coreWasm ?? coreWasmPath(profile);
       if (!cores.has(file)) cores.set(file, wasmBinding(readFileSync(file)));
       return cores.get(file)!;
     };
     live.add(this);
     if (live.size === 1) process.on('unhandledRejection', onRejection);
+    const names = boardNames(this.opts.boards);
     for (const [i, spec] of this.opts.boards.entries()) {
       const board = boardNamed(spec.board);
-      const name = spec.name ?? (this.opts.boards.length > 1 ? `${spec.board}-${i + 1}` : spec.board);
-      const entry = resolve(firmwareEntry(firmware[i]!));
-      const path = /\.m?js$/.test(entry) ? entry : (await buildBundle(spec.board, entry, join('build/bundles', name), spec.config)).path;
+      const path = await this.bundleFor(spec, names[i], this.firmwareOf(i));
       if (board.natives === 'host') {
-        const p = new ProcessBoard(board, name, this.log);
+        const p = new ProcessBoard(board, names[i], this.log);
         this.processes.push(p);
-        p.boot(path, this.opts.coreWasm ? { ZSOCK_WASM: resolve(this.opts.coreWasm) } : {});
+        // The bundle sits outside the package: it is told where the core is.
+        p.boot(path, { ZSOCK_WASM: resolve(this.opts.coreWasm ?? coreWasmPath('full')) });
         continue;
       }
-      const b = new SimBoard(this.vnet, board, name, { core: coreFor(board.limits.profile), log: this.log });
+      const b = new SimBoard(this.vnet, board, names[i], { core: coreFor(board.limits.profile), log: this.log });
       this.boards.push(b);
       b.boot(path);
     }
-    const fwd = this.opts.hostfwd ?? [];
-    if (fwd.length && !this.boards.length) throw new Error('hostfwd needs a board on the virtual network (native-sim uses the host\'s ports directly)');
-    for (const f of fwd) {
-      const spec = parseHostfwd(f);
-      this.forwards.push({ spec, port: await this.bridge.forward(spec, this.boards[0].host) });
+    await this.startForwards(names);
+  }
+
+  /** hostfwd: a rule's board is the one it names, else the --board it follows, else the first. */
+  private async startForwards(names: string[]): Promise<void> {
+    const rules = [
+      ...(this.opts.hostfwd ?? []).map((r) => ({ r, owner: undefined as string | undefined })),
+      ...this.opts.boards.flatMap((b, i) => (b.hostfwd ?? []).map((r) => ({ r, owner: names[i] }))),
+    ];
+    if (rules.length && !this.boards.length) throw new Error('hostfwd needs a board on the virtual network (native-sim uses the host\'s ports directly)');
+    for (const { r, owner } of rules) {
+      const spec = parseHostfwdRule(r);
+      if (typeof spec === 'string') throw new Error(`hostfwd ${r}: ${spec}`);
+      const target = spec.board ?? owner ?? this.boards[0].name;
+      const b = this.boards.find((x) => x.name === target);
+      if (!b) throw new Error(`hostfwd ${r}: no board named ${target} on the virtual network`);
+      this.forwards.push({ spec, port: await this.bridge.forward(spec, b.host), board: b.name });
     }
   }
 
@@ -116,9 +161,23 @@ export class Sim {
     });
   }
 
+  /** What each virtual board listens on that no hostfwd reaches: "tcp 4242", "udp 4243" ... */
+  unforwarded(): { board: string; proto: 'tcp' | 'udp'; port: number }[] {
+    const out: { board: string; proto: 'tcp' | 'udp'; port: number }[] = [];
+    for (const b of this.boards) {
+      if (b.state !== 'running') continue;
+      const has = (proto: string, port: number) => this.forwards.some((f) => f.board === b.name && f.spec.proto === proto && f.spec.guestPort === port);
+      for (const port of new Set(b.host.listeners.keys())) if (!has('tcp', port)) out.push({ board: b.name, proto: 'tcp', port });
+      for (const port of new Set(b.host.udp.keys())) if (!has('udp', port) && port < 49152) out.push({ board: b.name, proto: 'udp', port });
+    }
+    return out;
+  }
+
   stop(): void {
     for (const b of [...this.boards, ...this.processes]) b.stop();
     this.bridge.close();
+    this.vnet.pcap?.close();
+    if (!this.opts.outDir) rmSync(this.scratch, { recursive: true, force: true });
     // Promises a stopped board left behind may still reject on this turn.
     setImmediate(() => {
       live.delete(this);
@@ -127,54 +186,30 @@ export class Sim {
   }
 }
 
-function usage(): number {
-  console.error('usage: zsock sim --board NAME [--name N] [--config KEY=VALUE ...] [FIRMWARE] [--board ...]\n' +
-    '                 [--hostfwd tcp|udp:HOSTPORT-:GUESTPORT ...] [--seed N] [--latency MS] [--loss P] [FIRMWARE]\n' +
-    'FIRMWARE is a sample name (echo-server, echo-client, http-get, big-http-download), a .ts entry or a\n' +
-    'built bundle (.js); written after a --board it is that board\'s, at the end it is every board\'s.');
-  return 2;
-}
-
-/** Parses `zsock sim` arguments; a number on error (usage printed). */
-export function parseSimArgs(args: string[]): SimOptions | number {
-  const opts: SimOptions = { boards: [], hostfwd: [], link: {} };
-  let shared: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i], v = args[i + 1];
-    const cur = opts.boards.at(-1);
-    if (a === '--board' && v) { boardNamed(v); opts.boards.push({ board: v }); i++; }
-    else if (a === '--name' && v && cur) { cur.name = v; i++; }
-    else if ((a === '--config' || a === '-D') && v && cur && /^[A-Z][A-Z0-9_]*=/.test(v)) {
-      const at = v.indexOf('=');
-      (cur.config ??= {})[v.slice(0, at)] = v.slice(at + 1);
-      i++;
-    }
-    else if (a === '--hostfwd' && v) { opts.hostfwd!.push(v); i++; }
-    else if (a === '--seed' && v) { opts.seed = Number(v); i++; }
-    else if (a === '--latency' && v) { opts.link!.latencyMs = Number(v); i++; }
-    else if (a === '--loss' && v) { opts.link!.loss = Number(v); i++; }
-    else if (!a.startsWith('-') && cur && !cur.firmware && !shared) cur.firmware = a;
-    else if (!a.startsWith('-') && !shared) shared = a;
-    else return usage();
+/** Tells, once the boards have settled, what they serve that the host cannot reach yet. */
+function hintForwards(sim: Sim): void {
+  const open = sim.unforwarded();
+  if (!open.length) return;
+  const byBoard = new Map<string, string[]>();
+  for (const o of open) byBoard.set(o.board, [...(byBoard.get(o.board) ?? []), `${o.proto} ${o.port}`]);
+  for (const [board, ports] of byBoard) {
+    const host = sim.boards.find((b) => b.name === board)!.host;
+    const ex = open.find((o) => o.board === board)!;
+    console.error(`zsock sim: ${board} (${host.v4}) listens on ${ports.join(', ')}, reachable from the other boards only; ` +
+      `to reach it from this machine, run with --hostfwd ${ex.proto}:${ex.port}-${board}:${ex.port} (Ctrl-C stops)`);
   }
-  if (!opts.boards.length) return usage();
-  // A lone trailing firmware after one board's own is the last board's; otherwise everyone's.
-  for (const b of opts.boards) b.firmware ??= shared;
-  if (opts.boards.some((b) => !b.firmware)) return usage();
-  return opts;
 }
 
-/** The `zsock sim` command. */
+/** The `zsock sim` command: its exit status (2 for a usage error, before anything boots). */
 export async function simCommand(args: string[]): Promise<number> {
-  let opts: SimOptions | number;
-  try {
-    opts = parseSimArgs(args);
-  } catch (e) {
-    console.error(`zsock sim: ${(e as Error).message}`);
+  const parsed = parseSimArgs(args);
+  if ('help' in parsed) { console.log(SIM_USAGE); return 0; }
+  const problem = 'error' in parsed ? parsed.error : checkSimOptions(parsed.opts);
+  if (problem || !('opts' in parsed)) {
+    console.error(`zsock sim: ${problem}\n${SIM_USAGE}`);
     return 2;
   }
-  if (typeof opts === 'number') return opts;
-  const sim = new Sim(opts);
+  const sim = new Sim(parsed.opts);
   try {
     await sim.start();
   } catch (e) {
@@ -182,9 +217,12 @@ export async function simCommand(args: string[]): Promise<number> {
     sim.stop();
     return 1;
   }
-  for (const f of sim.forwards) console.error(`hostfwd ${f.spec.proto} 127.0.0.1:${f.port} -> ${sim.boards[0].name}:${f.spec.guestPort}`);
+  for (const f of sim.forwards) console.error(`hostfwd ${f.spec.proto} 127.0.0.1:${f.port} -> ${f.board}:${f.spec.guestPort}`);
+  // The virtual network holds no real handle: without this a serving board would end the process.
+  const alive = setInterval(() => {}, 1 << 30);
+  const hint = setTimeout(() => { if (!sim.forwards.length) hintForwards(sim); }, 1500);
   return new Promise((done) => {
-    const finish = (code: number) => { sim.stop(); done(code); };
+    const finish = (code: number) => { clearInterval(alive); clearTimeout(hint); sim.stop(); done(code); };
     process.once('SIGINT', () => { console.error('zsock sim: stopped'); finish(0); });
     process.once('SIGTERM', () => finish(0));
     sim.done().then(({ status }) => finish(status));

@@ -10,6 +10,7 @@
 import * as E from '../src/errno.js';
 import { Rand } from './rand.js';
 import { TcpEnd, type Pipe } from './vtcp.js';
+import type { Pcap } from './pcap.js';
 
 export { TcpEnd } from './vtcp.js';
 
@@ -45,7 +46,9 @@ export interface VUdpSocket {
 
 /** Where traffic for the host address goes when no virtual socket takes it (sim/bridge.ts). */
 export interface HostBridge {
-  tcpOut(to: Endpoint, end: TcpEnd): void;
+  /** A board's SYN to the host address: connect for real, then `accept()` (the board's
+   *  connection end, or null if the board gave up meanwhile) or `refuse()`. */
+  tcpOut(to: Endpoint, accept: () => TcpEnd | null, refuse: () => void): void;
   udpOut(from: Endpoint, to: Endpoint, data: Uint8Array): void;
 }
 
@@ -109,6 +112,8 @@ export class VNet {
   readonly host: VHost;
   readonly rand: Rand;
   bridge: HostBridge | null = null;
+  /** `zsock sim --pcap`: where every frame goes as it is sent. */
+  pcap: Pcap | null = null;
   /** How long a SYN waits (partition, unknown peer) before connect fails with ETIMEDOUT. */
   connectTimeoutMs = 10000;
   /** Datagrams on their way (sent, not yet arrived or dropped at the destination). */
@@ -222,9 +227,14 @@ export class VNet {
       server.pair(client);
       ln.onConnection(server);
     } else if (dst === this.host && !ln && this.bridge) {
-      const server = new TcpEnd(this, dst, to, client.local, false);
-      server.pair(client);
-      this.bridge.tcpOut(to, server);
+      // As QEMU's slirp: the board's SYN is answered only once the real connect has succeeded,
+      // so a closed port on the host is refused on the board too.
+      this.bridge.tcpOut(to, () => {
+        if (client.state !== 'connecting') return null;
+        const server = new TcpEnd(this, dst, to, client.local, false);
+        server.pair(client);
+        return server;
+      }, () => client.refused());
     } else {
       client.refused();
     }
@@ -236,6 +246,7 @@ export class VNet {
     if (!dst) return; // no such host: lost, as on a real network
     const src = { ...from, address: isAny(from.address) ? h.sourceFor(to) : from.address };
     const l = this.link(h, dst);
+    this.pcap?.udp(h, dst, src, to, data); // on the sender's wire, before the link loses it
     if (l.partitioned || this.rand.chance(l.params.loss)) return;
     const copies = this.rand.chance(l.params.dup) ? 2 : 1;
     const bytes = data.slice();

@@ -76,24 +76,50 @@ export class TcpEnd {
   private finRcvd = false;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private synRto = 0;
+  /** For the capture (sim/pcap.ts): the initial sequence number, what was sent and received. */
+  readonly isn: number;
+  private sentSeq = 0;
+  private rcvdSeq = 0;
+  private ackSent = -1;
 
   /** `ownsPort`: a client end holds its port; an accepted end shares the listener's. */
   constructor(readonly net: VNet, readonly host: VHost, readonly local: Endpoint, readonly remote: Endpoint, readonly ownsPort = true) {
     host.conns.add(this);
+    this.isn = (local.port * 2654435761 + remote.port * 40503) >>> 0;
+  }
+
+  /** Puts a segment on the wire: into the capture, if there is one, then into the pipe. */
+  private emit(seg: Segment, out: Pipe | null = this.out): void {
+    if (this.net.pcap) this.capture(seg);
+    out?.push(seg);
+  }
+
+  private capture(seg: Segment): void {
+    const peerIsn = this.peer?.isn ?? 0;
+    const flags = seg.kind === 'syn' ? { syn: true } : seg.kind === 'synack' ? { syn: true, ack: true }
+      : seg.kind === 'fin' ? { fin: true, ack: true } : seg.kind === 'rst' ? { rst: true, ack: true } : { ack: true };
+    const payload = seg.kind === 'data' ? seg.bytes : new Uint8Array(0);
+    const seq = this.isn + (seg.kind === 'syn' || seg.kind === 'synack' ? 0 : this.sentSeq);
+    // A window credit that acknowledges nothing new is no frame real TCP would send.
+    if (seg.kind === 'ack' && this.ackSent === this.rcvdSeq) return;
+    this.ackSent = this.rcvdSeq;
+    this.net.pcap!.tcp({ from: this.local, to: this.remote, fromHost: this.host, toHost: this.peerHost!, seq, ack: seg.kind === 'syn' ? 0 : peerIsn + this.rcvdSeq, flags, payload });
+    if (seg.kind === 'syn' || seg.kind === 'synack' || seg.kind === 'fin') this.sentSeq = Math.max(this.sentSeq, 1) + (seg.kind === 'fin' ? 1 : 0);
+    else if (seg.kind === 'data') this.sentSeq += payload.length;
   }
 
   /** Client side: sends the SYN to `dst` over `link`. */
   syn(link: LinkRef, dst: VHost): void {
     this.peerHost = dst;
     this.out = new Pipe(this.net, link, (s) => this.net.arriveSyn(dst, this));
-    this.out.push({ kind: 'syn' });
+    this.emit({ kind: 'syn' });
     this.connectTimer = setTimeout(() => this.fail(E.ETIMEDOUT, false), this.net.connectTimeoutMs);
   }
 
   /** The SYN was dropped: send it again after the retransmission timeout (1 s, doubling). */
   retrySyn(): void {
     const rto = (this.synRto = this.synRto ? this.synRto * 2 : 1000);
-    setTimeout(() => this.state === 'connecting' && this.out?.push({ kind: 'syn' }), rto);
+    setTimeout(() => this.state === 'connecting' && this.emit({ kind: 'syn' }), rto);
   }
 
   /** Server side: joins the client end; the SYN-ACK goes back. */
@@ -103,16 +129,18 @@ export class TcpEnd {
     this.peerHost = client.host;
     client.peer = this;
     this.state = 'open';
+    this.rcvdSeq = 1; // the client's SYN
     this.out = new Pipe(this.net, link, (s) => client.arrive(s));
     // From now on the client's segments go to this end.
     client.out!.close();
     client.out = new Pipe(this.net, link, (s) => this.arrive(s));
-    this.out.push({ kind: 'synack' });
+    this.emit({ kind: 'synack' });
   }
 
   /** No listener: the destination answers the SYN with RST (ECONNREFUSED). */
   refused(): void {
     const back = new Pipe(this.net, this.net.link(this.peerHost!, this.host), () => { back.close(); this.fail(E.ECONNREFUSED, false); });
+    this.net.pcap?.tcp({ from: this.remote, to: this.local, fromHost: this.peerHost!, toHost: this.host, seq: 0, ack: this.isn + 1, flags: { rst: true, ack: true }, payload: new Uint8Array(0) });
     back.push({ kind: 'refuse' });
   }
 
@@ -122,11 +150,13 @@ export class TcpEnd {
       case 'synack':
         if (this.connectTimer) clearTimeout(this.connectTimer);
         this.state = 'open';
+        this.rcvdSeq = 1;
+        if (this.net.pcap) this.capture({ kind: 'ack', n: 0 }); // the handshake's third segment
         this.events.onConnect();
         break;
-      case 'data': this.events.onData(s.bytes); break;
+      case 'data': this.rcvdSeq += s.bytes.length; this.events.onData(s.bytes); break;
       case 'ack': this.unacked -= s.n; this.events.onAck(); this.maybeClose(); break;
-      case 'fin': this.finRcvd = true; this.events.onEnd(); this.maybeClose(); break;
+      case 'fin': this.rcvdSeq++; this.finRcvd = true; this.events.onEnd(); this.maybeClose(); break;
       case 'rst': this.fail(E.ECONNRESET, false); break;
     }
   }
@@ -135,27 +165,27 @@ export class TcpEnd {
     if (this.state !== 'open' || this.finSent) return -E.ENOTCONN;
     if (!bytes.length) return 0;
     this.unacked += bytes.length;
-    this.out!.push({ kind: 'data', bytes: bytes.slice() });
+    this.emit({ kind: 'data', bytes: bytes.slice() });
     return bytes.length;
   }
 
   /** The application took `n` received bytes: acknowledge them (opens the peer's window). */
   consumed(n: number): void {
-    if (n > 0 && this.state === 'open') this.out!.push({ kind: 'ack', n });
+    if (n > 0 && this.state === 'open') this.emit({ kind: 'ack', n });
   }
 
   /** FIN after what is queued. */
   end(): void {
     if (this.state !== 'open' || this.finSent) return;
     this.finSent = true;
-    this.out!.push({ kind: 'fin' });
+    this.emit({ kind: 'fin' });
     this.maybeClose();
   }
 
   /** RST: closes this end at once; the peer learns after the link's delay. */
   abort(): void {
     if (this.state === 'closed') return;
-    if (this.state === 'open') this.out!.push({ kind: 'rst' });
+    if (this.state === 'open') this.emit({ kind: 'rst' });
     this.closed(true);
   }
 

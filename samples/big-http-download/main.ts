@@ -7,6 +7,7 @@ import * as Z from 'zsock';
 import { sampleConfig } from '../common/config.js';
 import { httpGet, contentLength } from '../common/http.js';
 import { Sha256 } from '../common/sha256.js';
+import { errstr } from '../common/errors.js';
 
 const CONFIG = sampleConfig({
   HOST: 'host',
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
       host: CONFIG.HOST, port, path: CONFIG.PATH, tls: CONFIG.TLS, tlsVersion: CONFIG.TLS_VERSION,
       tlsHostname: CONFIG.TLS_HOSTNAME, caPem: CONFIG.CA_PEM, log: (l) => console.log(l),
     }, (chunk) => sha.update(chunk));
-    if (typeof r === 'number') return done(1, `Download failed: ${r}`);
+    if (typeof r === 'number') return done(1, `Download failed: ${errstr(r)}`);
     const ms = Math.max(1, Date.now() - t0);
     if (r.status !== 200) return done(1, `Download failed: ${r.statusLine}`);
     const expected = contentLength(r.headers);

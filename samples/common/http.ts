@@ -5,6 +5,7 @@
  */
 import * as Z from 'zsock';
 import { RSA_CERT, EC_CERT } from './credentials.js';
+import { tlsReasons } from './errors.js';
 import { addPem, tlsInfo, tls12Suites, RSA_TAG, EC_TAG } from './tls_info.js';
 
 export interface GetOptions {
@@ -64,58 +65,69 @@ export async function httpGet(o: GetOptions, onBody: (chunk: Uint8Array) => void
   o.log(`sock = ${fd}`);
   if (fd < 0) return fd;
   try {
-    if (o.tls) {
-      Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, trustAnchors(o.caPem));
-      Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_HOSTNAME, o.tlsHostname);
-      if (o.tlsVersion === '1.2' && Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, tls12Suites(false)) < 0) return -Z.errno.EINVAL;
-    }
-    const t0 = Date.now();
-    const c = await Z.zsock_connect(fd, res.value.ai_addr);
-    if (c < 0) return c;
-    const out: Response = { statusLine: '', status: 0, headers: [], bodyBytes: 0 };
-    if (o.tls) {
-      out.handshakeMs = Date.now() - t0;
-      out.tls = tlsInfo(fd);
-      o.log(`TLS: ${out.tls}, handshake ${out.handshakeMs} ms`);
-    }
-    const req = new TextEncoder().encode(`GET ${o.path} HTTP/1.0\r\nHost: ${o.host}\r\nUser-Agent: zsock-sample\r\n\r\n`);
-    for (let at = 0; at < req.length;) {
-      const n = await Z.zsock_send(fd, req.subarray(at), 0);
-      if (n < 0) return n;
-      at += n;
-    }
-    // Headers first (at most 4 KB), then the body as it comes.
-    const head = new Uint8Array(4096);
-    let got = 0;
-    let end = -1;
-    while (end < 0) {
-      if (got === head.length) return -Z.errno.EBADMSG;
-      const n = await Z.zsock_recv(fd, head.subarray(got), 0);
-      if (n < 0) return n;
-      if (n === 0) return -Z.errno.EBADMSG;
-      got += n;
-      end = headerEnd(head, got);
-    }
-    const lines = new TextDecoder().decode(head.subarray(0, end)).split('\r\n');
-    out.statusLine = lines[0];
-    out.headers = lines.slice(1);
-    const m = /^HTTP\/\d\.\d (\d{3})/.exec(out.statusLine);
-    if (!m) return -Z.errno.EBADMSG;
-    out.status = Number(m[1]);
-    const first = head.subarray(end + CRLF2.length, got);
-    if (first.length) { out.bodyBytes += first.length; onBody(first); }
-    const buf = new Uint8Array(2048);
-    for (;;) {
-      const n = await Z.zsock_recv(fd, buf, 0);
-      if (n === 0) break;
-      if (n < 0) return n;
-      out.bodyBytes += n;
-      onBody(buf.subarray(0, n));
-    }
-    return out;
+    const r = await exchange(fd, o, onBody, res.value.ai_addr);
+    if (typeof r === 'number') for (const why of tlsReasons(fd, r)) o.log(`TLS: ${why}`);
+    return r;
   } finally {
     Z.zsock_close(fd);
   }
+}
+
+/** Connect, request, read the response; the socket is the caller's to close. */
+async function exchange(fd: number, o: GetOptions, onBody: (chunk: Uint8Array) => void, addr: Z.SockAddr): Promise<Response | number> {
+  if (o.tls) {
+    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, trustAnchors(o.caPem));
+    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_HOSTNAME, o.tlsHostname);
+    if (o.tlsVersion === '1.2' && Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, tls12Suites(false)) < 0) return -Z.errno.EINVAL;
+  }
+  const t0 = Date.now();
+  const c = await Z.zsock_connect(fd, addr);
+  if (c < 0) return c;
+  const out: Response = { statusLine: '', status: 0, headers: [], bodyBytes: 0 };
+  if (o.tls) {
+    out.handshakeMs = Date.now() - t0;
+    out.tls = tlsInfo(fd);
+    o.log(`TLS: ${out.tls}, handshake ${out.handshakeMs} ms`);
+  }
+  const req = new TextEncoder().encode(`GET ${o.path} HTTP/1.0\r\nHost: ${o.host}\r\nUser-Agent: zsock-sample\r\n\r\n`);
+  for (let at = 0; at < req.length;) {
+    const n = await Z.zsock_send(fd, req.subarray(at), 0);
+    if (n < 0) return n;
+    at += n;
+  }
+  return readResponse(fd, out, onBody);
+}
+
+/** Headers first (at most 4 KB), then the body as it comes, into `out`. */
+async function readResponse(fd: number, out: Response, onBody: (chunk: Uint8Array) => void): Promise<Response | number> {
+  const head = new Uint8Array(4096);
+  let got = 0;
+  let end = -1;
+  while (end < 0) {
+    if (got === head.length) return -Z.errno.EBADMSG;
+    const n = await Z.zsock_recv(fd, head.subarray(got), 0);
+    if (n < 0) return n;
+    if (n === 0) return -Z.errno.EBADMSG;
+    got += n;
+    end = headerEnd(head, got);
+  }
+  const lines = new TextDecoder().decode(head.subarray(0, end)).split('\r\n');
+  out.statusLine = lines[0];
+  out.headers = lines.slice(1);
+  const m = /^HTTP\/\d\.\d (\d{3})/.exec(out.statusLine);
+  if (!m) return -Z.errno.EBADMSG;
+  out.status = Number(m[1]);
+  const first = head.subarray(end + CRLF2.length, got);
+  if (first.length) { out.bodyBytes += first.length; onBody(first); }
+  const buf = new Uint8Array(2048);
+  for (;;) {
+    const n = await Z.zsock_recv(fd, buf, 0);
+    if (n === 0) break;
+    if (n < 0) return n;
+    out.bodyBytes += n;
+    onBody(buf.subarray(0, n));
+  }
+  return out;
 }
 
 /** Content-Length from the headers, or -1. */

@@ -7,11 +7,13 @@
 import * as Z from 'zsock';
 import { sampleConfig } from '../common/config.js';
 import { RSA_CERT, EC_CERT, PSK_HEX, PSK_ID } from '../common/credentials.js';
+import { errstr, tlsErrstr } from '../common/errors.js';
 import { addPem, hexBytes, tlsInfo, tls12Suites, RSA_TAG, PSK_TAG, EC_TAG } from '../common/tls_info.js';
 
 const CONFIG = sampleConfig({
-  /** CONFIG_NET_CONFIG_PEER_IPV4_ADDR, or a name getaddrinfo resolves. */
-  PEER: '192.0.2.2',
+  /** CONFIG_NET_CONFIG_PEER_IPV4_ADDR, or a name getaddrinfo resolves: by default `host`, the
+   *  machine running the simulator (192.0.2.2 from a virtual board, loopback on native-sim). */
+  PEER: 'host',
   PORT: 4242,
   TLS_PORT: 4243,
   /** tcp | udp | tls | dtls */
@@ -61,7 +63,7 @@ function protocol(): number {
 function setupTls(fd: number): void {
   if (CONFIG.TLS_VERSION === '1.2') {
     const r = Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, tls12Suites(CONFIG.CREDENTIAL === 'psk'));
-    if (r < 0) fail(`TLS_CIPHERSUITE_LIST: ${r}`);
+    if (r < 0) fail(`TLS_CIPHERSUITE_LIST: ${errstr(r)}`);
   }
   if (CONFIG.CREDENTIAL === 'psk') {
     Z.tls_credential_add(PSK_TAG, Z.TLS_CREDENTIAL_PSK, hexBytes(PSK_HEX));
@@ -82,16 +84,16 @@ async function connect(): Promise<number> {
   const rc = await Z.zsock_getaddrinfo(CONFIG.PEER, port, { ai_family: family, ai_socktype: datagram ? Z.SOCK_DGRAM : Z.SOCK_STREAM }, res);
   if (rc !== 0 || !res.value) fail(`Cannot resolve ${CONFIG.PEER}: ${Z.zsock_gai_strerror(rc)} (${rc})`);
   const fd = Z.zsock_socket(family, datagram ? Z.SOCK_DGRAM : Z.SOCK_STREAM, protocol());
-  if (fd < 0) fail(`Failed to create ${NAME} socket (${FAM}): ${fd}`);
+  if (fd < 0) fail(`Failed to create ${NAME} socket (${FAM}): ${errstr(fd)}`);
   if (secure) setupTls(fd);
   if (datagram) {
     const ms = CONFIG.UDP_TIMEOUT_MS;
     const r = Z.zsock_setsockopt(fd, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 });
-    if (r < 0) fail(`SO_RCVTIMEO ${ms} ms: ${r}`);
+    if (r < 0) fail(`SO_RCVTIMEO ${ms} ms: ${errstr(r)}`);
   }
   const t0 = Date.now();
   const c = await Z.zsock_connect(fd, res.value!.ai_addr);
-  if (c < 0) fail(`Cannot connect to ${NAME} remote (${FAM}): ${c}`);
+  if (c < 0) fail(`Cannot connect to ${NAME} remote (${FAM}): ${secure ? tlsErrstr(fd, c) : errstr(c)}`);
   if (secure) console.log(`${NAME}: ${tlsInfo(fd, datagram)}, handshake ${Date.now() - t0} ms`);
   console.log(`${NAME} (${FAM}): connected to ${CONFIG.PEER} (${res.value!.ai_addr.addr}) port ${port}`);
   return fd;
@@ -101,13 +103,13 @@ async function connect(): Promise<number> {
 async function exchangeStream(fd: number, block: Uint8Array): Promise<Uint8Array> {
   for (let at = 0; at < block.length;) {
     const n = await Z.zsock_send(fd, block.subarray(at), 0);
-    if (n < 0) fail(`${NAME}: Failed to send: ${n}`);
+    if (n < 0) fail(`${NAME}: Failed to send: ${tlsErrstr(fd, n)}`);
     at += n;
   }
   const got = new Uint8Array(block.length);
   for (let at = 0; at < got.length;) {
     const n = await Z.zsock_recv(fd, got.subarray(at), 0);
-    if (n <= 0) fail(`${NAME}: ${n === 0 ? 'the server closed the connection' : `Failed to receive: ${n}`}`);
+    if (n <= 0) fail(`${NAME}: ${n === 0 ? 'the server closed the connection' : `Failed to receive: ${tlsErrstr(fd, n)}`}`);
     at += n;
   }
   return got;
@@ -118,11 +120,11 @@ async function exchangeDatagram(fd: number, block: Uint8Array, previous: Uint8Ar
   const buf = new Uint8Array(CONFIG.MAX_BLOCK + 1);
   for (let attempt = 0; attempt <= CONFIG.UDP_RETRIES; attempt++) {
     const s = await Z.zsock_send(fd, block, 0);
-    if (s < 0) fail(`${NAME}: Failed to send: ${s}`);
+    if (s < 0) fail(`${NAME}: Failed to send: ${errstr(s)}`);
     for (;;) {
       const n = await Z.zsock_recv(fd, buf, 0);
       if (n === -Z.errno.EAGAIN) break; // lost on the way: send again
-      if (n < 0) fail(`${NAME}: Failed to receive: ${n}`);
+      if (n < 0) fail(`${NAME}: Failed to receive: ${errstr(n)}`);
       const got = buf.slice(0, n);
       if (previous && same(got, previous) && !same(got, block)) continue; // a late or duplicated echo
       return got;

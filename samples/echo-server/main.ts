@@ -9,6 +9,7 @@
 import * as Z from 'zsock';
 import { sampleConfig } from '../common/config.js';
 import { RSA_CERT, RSA_KEY, EC_CERT, EC_KEY, PSK_HEX, PSK_ID } from '../common/credentials.js';
+import { errstr, tlsErrstr } from '../common/errors.js';
 import { addPem, hexBytes, tlsInfo, RSA_TAG, PSK_TAG, EC_TAG } from '../common/tls_info.js';
 
 const CONFIG = sampleConfig({
@@ -50,10 +51,10 @@ async function handleConnection(proto: string, fam: string, fd: number): Promise
   for (;;) {
     const n = await Z.zsock_recv(fd, buf, 0);
     if (n === 0) break;
-    if (n < 0) { log(`${proto} (${fam}): Connection error ${n}`); break; }
+    if (n < 0) { log(`${proto} (${fam}): Connection error ${tlsErrstr(fd, n)}`); break; }
     received += n;
     const w = await sendAll(fd, buf.subarray(0, n));
-    if (w < 0) { log(`${proto} (${fam}): Failed to send: ${w}`); break; }
+    if (w < 0) { log(`${proto} (${fam}): Failed to send: ${tlsErrstr(fd, w)}`); break; }
     if (CONFIG.VERBOSE) log(`${proto} (${fam}): Received and replied with ${n} bytes`);
     if (++packets % 1000 === 0) log(`${proto} (${fam}): Sent ${packets} packets`);
   }
@@ -72,14 +73,14 @@ function bindFailed(name: string, family: number, port: number, err: number): vo
   const fam = family === Z.AF_INET ? 'IPv4' : 'IPv6';
   if (family === Z.AF_INET6 && err === -Z.errno.EADDRINUSE) log(`${name} (${fam}): port ${port} is served by the IPv4 socket (this stack binds both families)`);
   else if (err === -Z.errno.EAFNOSUPPORT) log(`${name} (${fam}): not supported on this board`);
-  else log(`${name} (${fam}): Failed to bind: ${err}`);
+  else log(`${name} (${fam}): Failed to bind: ${errstr(err)}`);
 }
 
 /** Sockets for one protocol on one family; null (logged) where the board cannot. */
 function open(family: number, type: number, proto: number, port: number, name: string): number | null {
   const fam = family === Z.AF_INET ? 'IPv4' : 'IPv6';
   const fd = Z.zsock_socket(family, type, proto);
-  if (fd < 0) { log(`${name} (${fam}): Failed to create socket: ${fd}`); return null; }
+  if (fd < 0) { log(`${name} (${fam}): Failed to create socket: ${errstr(fd)}`); return null; }
   if (proto === Z.IPPROTO_TLS_1_2 || proto === Z.IPPROTO_DTLS_1_2) {
     Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [RSA_TAG, EC_TAG, PSK_TAG]);
     if (proto === Z.IPPROTO_DTLS_1_2) Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_DTLS_ROLE, Z.TLS_DTLS_ROLE_SERVER);
@@ -107,7 +108,7 @@ async function serveStream(family: number, proto: number, port: number, name: st
     const fd = await Z.zsock_accept(l);
     if (fd < 0) {
       if (fd === -Z.errno.EADDRINUSE || fd === -Z.errno.EAFNOSUPPORT) bindFailed(name, family, port, fd);
-      else log(`${name} (${fam}): Accept failed: ${fd}`);
+      else log(`${name} (${fam}): Accept failed: ${errstr(fd)}`);
       if (!transient(fd)) {
         Z.zsock_close(l); // gives its TLS context back
         return;
@@ -132,7 +133,7 @@ async function serveDatagram(family: number, proto: number, port: number, name: 
     const n = await Z.zsock_recvfrom(fd, buf, 0, from);
     if (n < 0) {
       if (n === -Z.errno.EADDRINUSE || n === -Z.errno.EAFNOSUPPORT) bindFailed(name, family, port, n);
-      else log(`${name} (${fam}): Connection error ${n}`);
+      else log(`${name} (${fam}): Connection error ${errstr(n)}`);
       // A DTLS peer that failed its handshake or went away: the socket serves the next one.
       if (!transient(n)) {
         Z.zsock_close(fd);
@@ -142,7 +143,7 @@ async function serveDatagram(family: number, proto: number, port: number, name: 
     }
     received += n;
     const w = await Z.zsock_sendto(fd, buf.subarray(0, n), 0, from);
-    if (w < 0) { log(`${name} (${fam}): Failed to send: ${w}`); continue; }
+    if (w < 0) { log(`${name} (${fam}): Failed to send: ${errstr(w)}`); continue; }
     if (CONFIG.VERBOSE) log(`${name} (${fam}): Received and replied with ${n} bytes`);
     if (++packets % 1000 === 0) log(`${name} (${fam}): Sent ${packets} packets`);
   }
@@ -158,7 +159,7 @@ function registerCredentials(): void {
     Z.tls_credential_add(PSK_TAG, Z.TLS_CREDENTIAL_PSK_ID, new TextEncoder().encode(PSK_ID)),
   ];
   const bad = checks.find((rc) => rc < 0);
-  if (bad !== undefined) log(`Failed to register credentials: ${bad}`);
+  if (bad !== undefined) log(`Failed to register credentials: ${errstr(bad)}`);
 }
 
 function main(): void {

@@ -7,6 +7,7 @@
 import * as Z from 'zsock';
 import { sampleConfig } from '../common/config.js';
 import { httpGet } from '../common/http.js';
+import { errstr } from '../common/errors.js';
 
 const CONFIG = sampleConfig({
   HOST: 'host',
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     tlsHostname: CONFIG.TLS_HOSTNAME, caPem: CONFIG.CA_PEM, log: (l) => console.log(l),
   }, () => {});
   if (typeof r === 'number') {
-    console.log(`HTTP GET failed: ${r}`);
+    console.log(`HTTP GET failed: ${errstr(r)}`);
     Z.sys_exit(1);
     return;
   }

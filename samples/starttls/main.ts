@@ -16,6 +16,7 @@ import * as Z from 'zsock';
 import { sampleConfig } from '../common/config.js';
 import { EC_CERT, EC_KEY } from '../common/credentials.js';
 import { addPem, tlsInfo, EC_TAG } from '../common/tls_info.js';
+import { errstr, tlsErrstr } from '../common/errors.js';
 import { LineConn } from './lines.js';
 
 const CONFIG = sampleConfig({
@@ -88,21 +89,21 @@ async function serve(port: number, fd: number, id: number): Promise<void> {
     else if (verb === 'STARTTLS' && !secure) {
       await c.send('220 Ready to start TLS');
       const done = await upgrade(port, fd);
-      if (done.returnValue !== Z.GSK_OK) { log(`client ${id}: TLS handshake failed (errno ${done.errnoValue})`); break; }
+      if (done.returnValue !== Z.GSK_OK) { log(`client ${id}: TLS handshake failed: ${tlsErrstr(fd, -(done.errnoValue ?? 0))}`); break; }
       secure = true;
       log(`client ${id}: secure, ${tlsInfo(fd)}`);
     } else if (verb === 'STOPTLS' && secure) {
       await c.send('220 Back to plain text');
       const r = await ttls(fd, Z.TTLS_STOP_CONNECTION);
-      if (r < 0) { log(`client ${id}: STOP_CONNECTION ${r}`); break; }
+      if (r < 0) { log(`client ${id}: STOP_CONNECTION: ${errstr(r)}`); break; }
       secure = false;
       log(`client ${id}: plain again`);
     } else if (verb === 'XKEYUPDATE' && secure) {
       const r = await ttls(fd, Z.TTLS_RESET_WRITE_CIPHER);
-      await c.send(r === 0 ? '250 KeyUpdate sent' : `454 KeyUpdate failed (${r})`);
+      await c.send(r === 0 ? '250 KeyUpdate sent' : `454 KeyUpdate failed (${errstr(r)})`);
     } else if (verb === 'XTICKET' && secure) {
       const r = await ttls(fd, Z.TTLS_SEND_SESSION_TICKET);
-      await c.send(r === 0 ? '250 NewSessionTicket sent' : `454 ticket failed (${r})`);
+      await c.send(r === 0 ? '250 NewSessionTicket sent' : `454 ticket failed (${errstr(r)})`);
     } else await c.send('502 Command not implemented');
   }
   Z.zsock_close(fd);
@@ -112,7 +113,7 @@ async function serve(port: number, fd: number, id: number): Promise<void> {
 async function server(): Promise<void> {
   const l = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, Z.IPPROTO_TCP);
   if (Z.zsock_bind(l, { family: Z.AF_INET, addr: '0.0.0.0', port: CONFIG.PORT }) < 0 || Z.zsock_listen(l, CONFIG.MAX_CLIENTS) < 0) {
-    throw new Error(`cannot listen on ${CONFIG.PORT}: errno ${Z.zsock_errno()}`);
+    throw new Error(`cannot listen on ${CONFIG.PORT}: ${errstr(Z.zsock_errno())}`);
   }
   const port = Z.zsock_io_completion_port_create();
   void completions(port);
@@ -120,7 +121,7 @@ async function server(): Promise<void> {
   let active = 0;
   for (let id = 1; ; id++) {
     const fd = await Z.zsock_accept(l);
-    if (fd < 0) { log(`accept: ${fd}`); continue; }
+    if (fd < 0) { log(`accept: ${errstr(fd)}`); continue; }
     if (active >= CONFIG.MAX_CLIENTS) { Z.zsock_close(fd); continue; }
     active++;
     log(`client ${id}: connected`);
@@ -146,7 +147,7 @@ async function client(): Promise<void> {
   if (rc !== 0 || !res.value) throw new Error(`cannot resolve ${CONFIG.PEER}: ${Z.zsock_gai_strerror(rc)}`);
   const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, Z.IPPROTO_TCP);
   const r = await Z.zsock_connect(fd, res.value.ai_addr);
-  if (r < 0) throw new Error(`connect: ${r}`);
+  if (r < 0) throw new Error(`connect: ${errstr(r)}`);
   const c = new LineConn(fd);
   await expect(c, '220', 'greeting');
   await c.send('EHLO zsock-client');
@@ -154,7 +155,7 @@ async function client(): Promise<void> {
   await c.send('STARTTLS');
   await expect(c, '220', 'STARTTLS');
   const init = await ttls(fd, Z.TTLS_INIT_CONNECTION);
-  if (init < 0) throw new Error(`INIT_CONNECTION: ${init}`);
+  if (init < 0) throw new Error(`INIT_CONNECTION: ${tlsErrstr(fd, init)}`);
   const q: Z.TtlsIoctl = { version: Z.TTLS_VERSION1, requestType: Z.TTLS_QUERY_ONLY };
   await Z.zsock_ioctl(fd, Z.SIOCTTLSCTL, q);
   log(`secure: ${tlsInfo(fd)}, key share ${q.keyShare}, peer certificate ${q.certLen} bytes`);
@@ -165,7 +166,7 @@ async function client(): Promise<void> {
   await c.send('STOPTLS');
   await expect(c, '220', 'STOPTLS');
   const stop = await ttls(fd, Z.TTLS_STOP_CONNECTION);
-  if (stop < 0) throw new Error(`STOP_CONNECTION: ${stop}`);
+  if (stop < 0) throw new Error(`STOP_CONNECTION: ${errstr(stop)}`);
   log('plain again');
   await c.send('NOOP');
   await expect(c, '250', 'NOOP in plain text');

@@ -2,6 +2,8 @@
 export * from './zsock.js';
 export * from './ttls.js';
 export * from './constants.js';
+export * from './strerror.js';
+export * from './app_config.js';
 export { configure, config, type ZsockConfig } from '../config.js';
 export { setDriver, driver, type NetDriver, type NetAddr } from '../net/index.js';
 export { registerSocketFamily, type SocketFamily } from '../sockets/registry.js';

@@ -28,6 +28,20 @@ const commands: Record<string, Command> = {
     summary: 'manage a credential store file, like Zephyr\'s credentials shell (add/del/get/list)',
     run: credCommand,
   },
+  certs: {
+    summary: 'write the samples\' certificates, keys and PSK as PEM files (zsock certs OUTDIR)',
+    async run(args) {
+      const { certsCommand } = await import('./certs.js');
+      return certsCommand(args);
+    },
+  },
+  build: {
+    summary: 'build a firmware bundle for a board (zsock build --board NAME [--out DIR] FIRMWARE)',
+    async run(args) {
+      const { buildCommand } = await import('./build.js');
+      return buildCommand(args);
+    },
+  },
   sim: {
     summary: 'boot boards from a firmware bundle on a virtual network (zsock sim --board NAME ... FIRMWARE)',
     async run(args) {

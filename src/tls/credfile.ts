@@ -5,6 +5,7 @@
  */
 import { files } from '../platform.js';
 import { allCredentials, tls_credential_add } from './credentials.js';
+import { ENOENT } from '../errno.js';
 
 // atob/btoa work on binary strings: Node has them, and so do Espruino and the simulator's boards.
 const fromBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -25,8 +26,10 @@ export function writeCredFile(path: string, creds: { tag: number; type: number; 
   if (!files.write(path, JSON.stringify(doc, null, 2) + '\n')) throw new Error(`${path}: no file system on this board`);
 }
 
-/** Adds every credential of the file to the store: 0, or the first negative errno. */
+/** Adds every credential of the file to the store: 0, -ENOENT when there is no such file (a
+ *  board without a file system has none), or the first negative errno of tls_credential_add. */
 export function loadCredentials(path: string): number {
+  if (files.read(path) === null) return -ENOENT;
   for (const c of readCredFile(path)) {
     const r = tls_credential_add(c.tag, c.type, c.data);
     if (r < 0) return r;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Z from '../../src/api/index.js';
+import { ENOENT } from '../../src/errno.js';
 import { CERTS, ROOT, pki } from '../helpers/pki.js';
 import { closeAll } from '../helpers/zs.js';
 import { removeCredentials, tlsListener, tlsPair } from '../helpers/tls.js';
@@ -52,6 +53,50 @@ test('a program loads the store and its TLS sockets use it', async () => {
   Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [1]);
   Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost');
   await tlsPair(l, at, c);
+});
+
+const USER_ERRORS: [string[], string][] = [
+  [['add', '99999999999', 'PSK', 'hex', '00'], 'SECTAG 99999999999: want an integer 0..2147483647'],
+  [['add', '-1', 'PSK', 'hex', '00'], 'SECTAG -1'],
+  [['add', '1', 'CA_CERT', 'file', '/nonexistent/ca.pem'], 'file /nonexistent/ca.pem: no such file'],
+  [['add', '1', 'CA_CERT', 'file', '/'], 'file /: not a file'],
+  [['add', '1', 'KEY', 'str', 'x'], 'TYPE KEY: want one of CA_CERT, CA, SERVER_CERT'],
+  [['add', '1', 'PSK', 'base64', 'AA=='], 'FORMAT base64: want one of bin, bint, str, strt, hex, file'],
+  [['add', '1', 'PSK', 'bin', '***'], 'DATA for bin: not base64'],
+  [['add', '1', 'PSK', 'hex', '0'], 'DATA for hex'],
+  [['get', '1', 'PSK', 'file'], 'FORMAT file: want one of bin, str, hex'],
+  [['list', 'seven'], 'SECTAG seven'],
+  [['frob'], 'unknown command frob'],
+];
+
+for (const [args, message] of USER_ERRORS) {
+  test(`user error, exit 2 with one line and the usage, no stack: cred ${args.join(' ')}`, () => {
+    const r = cred(...args);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, `zsock cred: ${message}`);
+    assert.not.match(r.stderr, /\n\s+at /, 'no stack');
+    // The usage lists the names a user may write.
+    assert.match(r.stderr, 'TYPE    CA_CERT | CA | SERVER_CERT');
+    assert.match(r.stderr, 'FORMAT  bin (base64) | bint');
+  });
+}
+
+test('cred --help lists the types and formats and exits 0', () => {
+  const r = cred('--help');
+  assert.is(r.status, 0);
+  assert.match(r.stdout, 'PRE_SHARED_KEY_ID');
+  assert.match(r.stdout, 'strt (text, NUL added)');
+});
+
+test('a store that is not a store: exit 1 with its name, no stack', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/zsock.mjs'), 'cred', '--store', dir, 'list'], { encoding: 'utf8' });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, `zsock cred: ${dir}: EISDIR`);
+  assert.not.match(r.stderr, /\n\s+at /);
+});
+
+test('loadCredentials reports a missing file with -ENOENT', () => {
+  assert.is(Z.loadCredentials(join(dir, 'no-such-store.json')), -ENOENT);
 });
 
 test.run();

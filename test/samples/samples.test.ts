@@ -89,8 +89,26 @@ test('echo-client (moddable-esp32, TLS 1.2 with PSK) → echo-server (espruino-e
 test('echo-client exits 1 when it cannot connect', async () => {
   const sim = await boot([{ board: 'espruino-esp32', name: 'client', firmware: sample('echo-client'), config: { PEER: '192.0.2.1', PORT: '9' } }]);
   assert.equal(await finished(sim), { name: 'client', status: 1 });
-  assert.ok(lines.some((l) => l === '[client] Cannot connect to TCP remote (IPv4): -61'), shown());
+  assert.ok(lines.some((l) => l === '[client] Cannot connect to TCP remote (IPv4): ECONNREFUSED: Connection refused'), shown());
 });
+
+test('echo-client prints the TLS layer\'s reason when the handshake fails (a name the certificate does not carry)', async () => {
+  const sim = await boot([
+    { board: 'moddable-esp32', name: 'server', firmware: sample('echo-server'), config: { DTLS: 'n', IPV6: 'n' } },
+    { board: 'espruino-esp32', name: 'client', firmware: sample('echo-client'), config: { PEER: 'server', PROTO: 'tls', HOSTNAME: 'wrong.example' } },
+  ]);
+  assert.equal(await finished(sim), { name: 'client', status: 1 }, shown());
+  assert.ok(lines.some((l) => l.startsWith('[client] Cannot connect to TLS remote (IPv4): ECONNABORTED: Software caused connection abort (certificate verification failed: ')
+    && l.includes('hostname')), shown());
+});
+
+for (const board of ['moddable-esp32', 'espruino-esp32']) {
+  test(`http-get on ${board} prints the errno's name and message when the server is not there`, async () => {
+    const sim = await boot([{ board, name: 'get', firmware: sample('http-get'), config: { PORT: String(await freePort()) } }]);
+    assert.equal(await finished(sim), { name: 'get', status: 1 }, shown());
+    assert.ok(lines.includes('[get] HTTP GET failed: ECONNREFUSED: Connection refused'), shown());
+  });
+}
 
 test('native-sim: the echo-client as a host process reaches the moddable echo-server through hostfwd (TLS)', async () => {
   const sim = await boot([{ board: 'moddable-esp32', name: 'server', firmware: sample('echo-server') }], { hostfwd: ['tcp:0-:4243'] });

@@ -1,0 +1,156 @@
+/**
+ * The package as a user gets it: the working tree's files (what a fresh clone has, plus the built
+ * wasm cores) are copied out and `npm pack`ed there, which runs prepack; the tarball is installed
+ * with npm into a folder outside the repository, where a strict TypeScript consumer type-checks,
+ * a consumer script runs, and `npx zsock` builds firmware and runs the simulator with an
+ * echo-server reached through hostfwd, all from that folder.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../helpers/pki.js';
+import { echoOnce } from '../helpers/net.js';
+import { until, within } from '../helpers/zs.js';
+
+const P = suite('package');
+const tmp = mkdtempSync(join(tmpdir(), 'zsock-package-'));
+const stage = join(tmp, 'stage'), app = join(tmp, 'app'), cache = join(tmp, 'cache');
+const env = { ...process.env, ZSOCK_CACHE: cache, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+let tarball = '';
+
+function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+}
+
+function ok(r: SpawnSyncReturns<string>, what: string): string {
+  assert.is(r.status, 0, `${what} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+P.before(() => {
+  // A fresh clone's files (tracked and new, not ignored), the cores make build compiled, and the
+  // dev tools (typescript, esbuild) prepack needs.
+  const files = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const f of files) {
+    if (!existsSync(join(ROOT, f))) continue; // deleted in the working tree
+    mkdirSync(dirname(join(stage, f)), { recursive: true });
+    cpSync(join(ROOT, f), join(stage, f));
+  }
+  cpSync(join(ROOT, 'build/wasm'), join(stage, 'build/wasm'), { recursive: true, filter: (p) => !/\.wasm$/.test(p) || /zsock-core(-embedded)?\.wasm$/.test(p) });
+  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+});
+
+P.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+P('npm pack runs prepack and the tarball carries the types, the cores, the simulator and the board sources', () => {
+  const out = ok(run('npm', ['pack', '--pack-destination', tmp, '--json'], stage), 'npm pack');
+  const [info] = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; size: number; files: { path: string }[] }[];
+  tarball = join(tmp, info.filename);
+  const paths = new Set(info.files.map((f) => f.path));
+  for (const want of ['build/js/src/index.js', 'build/js/src/index.d.ts', 'build/js/src/posix.d.ts', 'build/js/src/tls/index.d.ts',
+    'build/wasm/zsock-core.wasm', 'build/wasm/zsock-core-embedded.wasm', 'build/js/sim/sim.js', 'build/js/boards/build.js',
+    'boards/moddable-esp32/platform.ts', 'src/platform.ts', 'samples/echo-server/main.ts', 'bin/zsock.mjs']) {
+    assert.ok(paths.has(want), `${want} is in the package`);
+  }
+  assert.not.ok([...paths].some((p) => p.startsWith('build/js/test/') || p.startsWith('test/')), 'no tests in the package');
+  assert.ok(info.size < 2_000_000, `package size ${info.size}`);
+});
+
+P('npm install of the tarball into a folder outside the repository', () => {
+  ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], app), 'npm install');
+  assert.ok(existsSync(join(app, 'node_modules/zsock/build/js/src/index.d.ts')));
+  assert.ok(existsSync(join(app, 'node_modules/esbuild')), 'esbuild is a dependency');
+});
+
+P('a strict TypeScript consumer type-checks against zsock, zsock/posix and zsock/tls (no DOM lib)', () => {
+  writeFileSync(join(app, 'consumer.ts'), [
+    "import { zsock_socket, zsock_connect, zsock_close, zsock_errstr, AF_INET, SOCK_STREAM, IPPROTO_TCP, type SockAddr, type AddrInfo } from 'zsock';",
+    "import { socket, close, strerror, type PollFd } from 'zsock/posix';",
+    "import { TlsSession } from 'zsock/tls';",
+    'const fd: number = zsock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);',
+    "const to: SockAddr = { family: AF_INET, addr: '127.0.0.1', port: 9 };",
+    'const rc: number = await zsock_connect(fd, to);',
+    'const ai: AddrInfo | null = null;',
+    'const pfd: PollFd[] = [];',
+    'const msg: string = zsock_errstr(rc) + strerror(rc);',
+    "const tls = new TlsSession({ role: 'client', hostname: 'localhost' });",
+    'console.log(msg, ai, pfd, tls.handshakeDone);',
+    'zsock_close(fd);',
+    'close(socket(AF_INET, SOCK_STREAM, 0));',
+    '// @ts-expect-error: a sockaddr is { family, addr, port }',
+    "zsock_connect(fd, { host: 'x' });",
+    '',
+  ].join('\n'));
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext',
+      types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')],
+    },
+    files: ['consumer.ts'],
+  }));
+  ok(run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], app), 'tsc');
+});
+
+P('a consumer script imports the three entry points and gets readable errors', () => {
+  writeFileSync(join(app, 'consumer.mjs'), [
+    "import { zsock_socket, zsock_connect, zsock_close, zsock_errstr, AF_INET, SOCK_STREAM, IPPROTO_TCP } from 'zsock';",
+    "import { strerror } from 'zsock/posix';",
+    "import { TlsSession } from 'zsock/tls';",
+    'const fd = zsock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);',
+    "const rc = await zsock_connect(fd, { family: AF_INET, addr: '127.0.0.1', port: Number(process.argv[2]) });",
+    'console.log(zsock_errstr(rc), "/", strerror(rc));',
+    'zsock_close(fd);',
+    "console.log(new TlsSession({ role: 'client', hostname: 'localhost' }).handshakeDone ? 'done' : 'tls ready');",
+    '',
+  ].join('\n'));
+  // A port nothing listens on: bind one and close it (Linux then refuses connects to it).
+  const port = Number(execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"], { encoding: 'utf8' }));
+  const out = ok(run(process.execPath, ['consumer.mjs', String(port)], app), 'consumer.mjs');
+  assert.is(out, 'ECONNREFUSED: Connection refused / Connection refused\ntls ready\n');
+});
+
+P('npx zsock info, build --out (relative to the cwd), cred and certs, from the consumer folder', () => {
+  assert.match(ok(run('npx', ['zsock', 'info'], app), 'zsock info'), /wasm core\s+\d+ bytes/);
+  const b = ok(run('npx', ['zsock', 'build', '--board', 'espruino-esp32', '--out', 'fw', 'echo-client'], app), 'zsock build');
+  assert.match(b, join(app, 'fw', 'main.espruino-esp32.js'));
+  assert.ok(existsSync(join(app, 'fw', 'main.espruino-esp32.js')));
+  ok(run('npx', ['zsock', 'cred', '--store', 'creds.json', 'add', '7', 'PSK', 'hex', '0102'], app), 'zsock cred');
+  assert.ok(existsSync(join(app, 'creds.json')));
+  ok(run('npx', ['zsock', 'certs', 'certs'], app), 'zsock certs');
+  assert.ok(existsSync(join(app, 'certs', 'cert.pem')) && existsSync(join(app, 'certs', 'key.pem')));
+});
+
+P('npx zsock sim: the echo-server on moddable-esp32 reached through hostfwd; Ctrl-C stops it', async () => {
+  const p = spawn('npx', ['zsock', 'sim', '--board', 'moddable-esp32', '--config', 'DTLS=n', '--config', 'IPV6=n', '--hostfwd', 'tcp:0-:4242', 'echo-server'], { cwd: app, env, detached: true });
+  let out = '';
+  p.stdout.on('data', (d) => { out += d; });
+  p.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+  try {
+    const port = await within((async () => {
+      for (;;) {
+        const m = /hostfwd tcp 127\.0\.0\.1:(\d+) -> moddable-esp32:4242/.exec(out);
+        if (m && out.includes('Waiting for TCP connection on port 4242')) return Number(m[1]);
+        if (p.exitCode !== null) throw new Error(`zsock sim exited ${p.exitCode}:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })(), 30000, `zsock sim to boot (output:\n${out})`);
+    assert.is(await within(echoOnce(port, 'from the package'), 5000, 'the echo'), 'from the package');
+    // npx runs zsock in a child: signal the whole group, as a terminal's Ctrl-C does.
+    process.kill(-p.pid!, 'SIGINT');
+    // npx itself ends by the signal; zsock, which handles it, says so and cleans up.
+    const code = await within(exited, 10000, `zsock sim to stop (output:\n${out})`);
+    assert.ok(code === 0 || (code === null && p.signalCode === 'SIGINT'), `exit ${code} ${p.signalCode}\n${out}`);
+    assert.match(out, 'zsock sim: stopped');
+    await until(() => !existsSync(join(cache, 'sim')) || readdirSync(join(cache, 'sim')).length === 0, 5000, 'the run to remove its bundles');
+  } finally {
+    try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* the group is gone: all stopped */ }
+  }
+});
+
+P.run();
