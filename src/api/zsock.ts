@@ -158,11 +158,14 @@ export function zsock_send(fd: number, buf: Uint8Array, flags: number): Promise<
   return zsock_sendto(fd, buf, flags, null);
 }
 
-/** struct msghdr: the peer's address (datagrams), the buffers, and the flags recvmsg sets. */
+/** struct msghdr: the peer's address (datagrams), the buffers, the flags recvmsg sets, and
+ *  ancillary data (none is produced: recvmsg sets msg_controllen to 0). */
 export interface MsgHdr {
   msg_name?: SockAddr | null;
   msg_iov: Uint8Array[];
   msg_flags?: number;
+  msg_control?: Uint8Array | null;
+  msg_controllen?: number;
 }
 
 /** Gathers the iovecs into one send (one write on the wire). */
@@ -208,7 +211,7 @@ export async function zsock_recvmsg(fd: number, msg: MsgHdr, flags: number): Pro
   const m = { flags: 0 };
   const src = named ? ({} as SockAddr) : null;
   const n = await s.recvfrom(tmp, flags, src, m);
-  if (!writeBack(msg, { msg_flags: m.flags })) return ret(-E.EFAULT);
+  if (!writeBack(msg, { msg_flags: m.flags, msg_controllen: 0 })) return ret(-E.EFAULT);
   if (src && src.family !== undefined) writeBack(v.name, src);
   if (n <= 0) return ret(n);
   if (!v.iov.every(liveBuf)) return ret(-E.EFAULT);
@@ -220,6 +223,45 @@ export async function zsock_recvmsg(fd: number, msg: MsgHdr, flags: number): Pro
     at += k;
   }
   return n;
+}
+
+/**
+ * Sends all of buf on a stream socket, waiting for room up to `timeoutMs` (negative: forever),
+ * as Zephyr's zsock_send_all: 0 when all was sent; -EAGAIN when the time ran out, -errno on
+ * failure; `sent.value` says how much went either way. -EOPNOTSUPP on a datagram socket (a
+ * datagram is all or nothing already), -EBADF, -EFAULT, -EINVAL.
+ */
+export async function zsock_send_all(fd: number, buf: Uint8Array, flags: number, timeoutMs: number, sent?: Out<number> | null): Promise<number> {
+  const s = sock(fd);
+  if (!s) return ret(-E.EBADF);
+  if (!liveBuf(buf) || (sent !== undefined && sent !== null && !writable(sent))) return ret(-E.EFAULT);
+  if (!Number.isInteger(flags) || !Number.isInteger(timeoutMs)) return ret(-E.EINVAL);
+  if (s.type !== C.SOCK_STREAM) return ret(-E.EOPNOTSUPP);
+  const end = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+  let done = 0, r = 0;
+  while (done < buf.length) {
+    r = await s.sendto(buf.subarray(done), flags | C.ZSOCK_MSG_DONTWAIT, null);
+    if (r > 0) { done += r; continue; }
+    if (r !== -E.EAGAIN) break;
+    const left = end - Date.now();
+    if (left <= 0) break;
+    await P.poll(fdtable, [{ fd, events: C.ZSOCK_POLLOUT, revents: 0 }], 1, left === Infinity ? -1 : Math.ceil(left));
+  }
+  if (sent) writeBack(sent, { value: done });
+  return done === buf.length ? 0 : ret(r < 0 ? r : -E.EAGAIN);
+}
+
+/** zsock_send_all of a msghdr's buffers, gathered (the same results). */
+export async function zsock_sendmsg_all(fd: number, msg: MsgHdr, flags: number, timeoutMs: number, sent?: Out<number> | null): Promise<number> {
+  const s = sock(fd);
+  if (!s) return ret(-E.EBADF);
+  const m = iovecs(msg);
+  if (!m) return ret(-E.EFAULT);
+  if (s.type !== C.SOCK_STREAM) return ret(-E.EOPNOTSUPP);
+  const one = new Uint8Array(m.iov.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of m.iov) { one.set(b, at); at += b.length; }
+  return zsock_send_all(fd, one, flags, timeoutMs, sent);
 }
 
 /** F_GETFL (O_NONBLOCK or 0) and F_SETFL; other commands -EINVAL. */
