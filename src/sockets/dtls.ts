@@ -225,7 +225,12 @@ export class DtlsSock extends Sock {
       else break;
     }
     for (const d of s.drain()) this.inner.sendNow(d, p.addr);
-    if (this.server && p.established && now - p.last > config.NET_SOCKETS_DTLS_TIMEOUT) this.lose(p, 0);
+    if (this.server && p.established && now - p.last > config.NET_SOCKETS_DTLS_TIMEOUT) {
+      // An idle session expires; the peer is told (close_notify), so its recv says ENOTCONN
+      // instead of waiting for records that will never come.
+      s.closeNotify(now);
+      this.lose(p, 0);
+    }
   }
 
   /** A session ended: errno 0 for a close (close_notify or idle expiry), else a failure. */
@@ -291,6 +296,7 @@ export class DtlsSock extends Sock {
     if (!this.server && (!this.clientPeer()?.established || this.peerClosed) && this.rx.length === 0) return -E.ENOTCONN;
     return this.block(() => {
       const d = this.rx.shift();
+      if (!d && !this.server && this.peerClosed) return -E.ENOTCONN; // the session ended meanwhile
       if (!d) return this.error ? -this.takeError() : null;
       const n = Math.min(buf.length, d.data.length);
       buf.set(d.data.subarray(0, n));

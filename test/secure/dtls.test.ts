@@ -146,6 +146,10 @@ test('server: an idle session expires after CONFIG_NET_SOCKETS_DTLS_TIMEOUT (POL
   const me = {} as Z.SockAddr;
   Z.zsock_getsockname(c, me);
   assert.is(await Z.zsock_sendto(s, text('x'), 0, { ...me, addr: '127.0.0.1' }), -E.ENOTCONN, 'the session is gone');
+  // Zephyr's session_timeout cases: the client learns (close_notify), its recv is ENOTCONN, not
+  // EAGAIN forever
+  Z.zsock_setsockopt(c, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: 1, tv_usec: 0 });
+  assert.is(await Z.zsock_recv(c, new Uint8Array(8), 0), -E.ENOTCONN, 'the client is told');
 });
 
 test('unknown CA: connect ECONNABORTED; a silent server: ETIMEDOUT', async () => {
