@@ -5,7 +5,7 @@
  * records to established sessions. Counts traps, exceptions, slow inputs and arena leaks.
  */
 import { TlsSession } from '../../src/tls/index.js';
-import { getCore } from '../../src/internal.js';
+import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine (also XS's)
 import { rng } from '../helpers/sessions.js';
 import { configs, drive, type Recording } from './corpus.js';
 import { mutateFlight, type Rng } from './mutate.js';
@@ -14,7 +14,8 @@ import { type Tally, tally, note } from './tally.js';
 /** The most one input may take (ms) before it counts as a hang. */
 export const INPUT_BOUND_MS = 2000;
 
-type Target = (r: Rng, rec: Recording, live: TlsSession[]) => string;
+/** A kind of input: drives sessions it pushes to `live` (freed after), returns its outcome. */
+export type Target = (r: Rng, rec: Recording, live: TlsSession[]) => string;
 
 const make = (live: TlsSession[], cfg: ConstructorParameters<typeof TlsSession>[0]) => {
   const s = new TlsSession(cfg);
@@ -61,17 +62,19 @@ const records: Target = (r, rec, live) => {
 
 const TARGETS: [string, Target][] = [['live', liveFlight], ['replay', replayFirst], ['records', records]];
 
+/** Options of a run: input `first` on, at most `maxInputs`, until `deadline` (ms since epoch). */
+export interface EngineRun { seed: number; deadline: number; first?: number; maxInputs?: number; targets?: [string, Target][] }
+
 /**
- * Runs inputs until `deadline` (ms since epoch) or `maxInputs`; input i uses rng(seed + i), so
- * (seed, i) reproduces it. Checks the arena against its baseline every 50 inputs and at the end.
+ * Runs inputs; input i uses rng(seed + i * golden), so (seed, i) reproduces its mutation (the
+ * live handshakes' own random bytes differ from run to run). The arena must be back at its
+ * baseline after every input, and a bystander session must keep working.
  */
-export function fuzzEngine(recs: Recording[], seed: number, deadline: number, maxInputs = Infinity, first = 0): Tally {
-  const t = tally('engine', seed);
-  const core = getCore();
+export function fuzzEngine(recs: Recording[], o: EngineRun): Tally {
+  const t = tally('engine', o.seed);
   const good = bystander(recs);
-  const baseline = core.arena().used;
   try {
-    run(t, recs, seed, deadline, maxInputs, first, baseline, good.check);
+    run(t, recs, o, getCore().arena().used, good.check);
   } finally {
     good.free();
   }
@@ -94,31 +97,38 @@ function bystander(recs: Recording[]): { check: () => string | null; free: () =>
   return { check, free: () => { c.free(); s.free(); } };
 }
 
-function run(t: Tally, recs: Recording[], seed: number, deadline: number, maxInputs: number, first: number,
-  baseline: number, healthy: () => string | null): void {
+/** One input: its outcome, or a failure recorded in `t`. */
+function one(t: Tally, i: number, recs: Recording[], o: EngineRun): void {
+  const r = rng((o.seed + i * 0x9e3779b1) >>> 0);
+  const rec = recs[r.below(recs.length)];
+  const targets = o.targets ?? TARGETS;
+  const [name, target] = targets[r.below(targets.length)];
+  const live: TlsSession[] = [];
+  const t0 = Date.now();
+  try {
+    note(t, `${rec.profile}:${target(r, rec, live)}`);
+  } catch (e) {
+    // A wasm trap; on XS the native core's bad-handle RangeError plays that part.
+    const trap = (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError;
+    if (trap) t.traps++; else t.exceptions++;
+    t.failures.push({ input: i, what: `${name} ${rec.profile}: ${trap ? 'wasm trap' : 'exception'}: ${(e as Error).stack ?? e}` });
+  } finally {
+    for (const s of live) s.free();
+  }
+  const took = Date.now() - t0;
+  if (took > INPUT_BOUND_MS) { t.hangs++; t.failures.push({ input: i, what: `${name} ${rec.profile}: took ${took} ms` }); }
+  t.inputs++;
+}
+
+function run(t: Tally, recs: Recording[], o: EngineRun, baseline: number, healthy: () => string | null): void {
   const core = getCore();
-  for (let i = first; i - first < maxInputs && Date.now() < deadline; i++) {
-    const r = rng((seed + i * 0x9e3779b1) >>> 0);
-    const rec = recs[r.below(recs.length)];
-    const [name, target] = TARGETS[r.below(TARGETS.length)];
-    const live: TlsSession[] = [];
-    const t0 = Date.now();
-    try {
-      note(t, `${rec.profile}:${target(r, rec, live)}`);
-    } catch (e) {
-      t.failures.push({ input: i, what: `${name} ${rec.profile}: ${e instanceof WebAssembly.RuntimeError ? 'wasm trap' : 'exception'}: ${(e as Error).stack ?? e}` });
-      if (e instanceof WebAssembly.RuntimeError) t.traps++; else t.exceptions++;
-    } finally {
-      for (const s of live) s.free();
-    }
-    if (Date.now() - t0 > INPUT_BOUND_MS) { t.hangs++; t.failures.push({ input: i, what: `${name} ${rec.profile}: took ${Date.now() - t0} ms` }); }
-    t.inputs++;
-    if (i % 50 === 49 || Date.now() >= deadline) {
-      const used = core.arena().used;
-      if (used !== baseline) { t.leaks++; t.failures.push({ input: i, what: `arena ${baseline} -> ${used} bytes after the sessions were freed` }); break; }
-      const sick = healthy();
-      if (sick) { t.unhealthy++; t.failures.push({ input: i, what: `good session: ${sick}` }); break; }
-    }
-    if (t.failures.length >= 5) break;
+  const first = o.first ?? 0, max = o.maxInputs ?? Infinity;
+  for (let i = first; i - first < max && Date.now() < o.deadline && t.failures.length < 5; i++) {
+    one(t, i, recs, o);
+    const used = core.arena().used;
+    if (used !== baseline) { t.leaks++; t.failures.push({ input: i, what: `arena ${baseline} -> ${used} bytes after its sessions were freed` }); break; }
+    const last = i - first + 1 >= max || Date.now() >= o.deadline;
+    const sick = (i % 20 === 19 || last) && healthy();
+    if (sick) { t.unhealthy++; t.failures.push({ input: i, what: `good session: ${sick}` }); break; }
   }
 }

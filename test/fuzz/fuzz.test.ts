@@ -51,7 +51,7 @@ fuzz('the recorded handshakes have the flights of TLS 1.2, TLS 1.3 and DTLS 1.2'
 
 fuzz('engine: mutated flights against fresh servers and clients, and records against established sessions', () => {
   if (LAYER === 'sockets') return;
-  const t = fuzzEngine(recs, SEED, Date.now() + SECONDS * 600, ONLY === undefined ? Infinity : 1, ONLY);
+  const t = fuzzEngine(recs, { seed: SEED, deadline: Date.now() + SECONDS * 600, first: ONLY, maxInputs: ONLY === undefined ? Infinity : 1 });
   check(t);
 });
 

@@ -30,7 +30,7 @@ function bounded<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
 
 interface Rig {
   listener: number; tls: Relay; dtlsServer: number; dtls: Relay;
-  good: [number, number]; stop: boolean; serving: Promise<void>[];
+  good: [number, number]; goodDtls: number; stop: boolean; serving: Promise<void>[];
 }
 
 /** The server side: accepts (and closes) every TLS connection, echoes every DTLS record. */
@@ -65,18 +65,34 @@ async function setUp(): Promise<Rig> {
   const c = tlsClient(Z.IPPROTO_TLS_1_2);
   const [rc, s] = await Promise.all([Z.zsock_connect(c, at), Z.zsock_accept(listener)]);
   if (rc !== 0 || s < 0) throw new Error(`the good connection failed: connect ${rc}, accept ${s}`);
-  const rig: Rig = { listener, tls: await tcpRelay(at.port), dtlsServer: d, dtls: await udpRelay(dAt.port), good: [c, s], stop: false, serving: [] };
+  const rig: Rig = { listener, tls: await tcpRelay(at.port), dtlsServer: d, dtls: await udpRelay(dAt.port), good: [c, s], goodDtls: -1, stop: false, serving: [] };
   serve(rig);
+  rig.goodDtls = dtlsClient();
+  const drc = await bounded(Z.zsock_connect(rig.goodDtls, dAt), 5000);
+  if (drc !== 0) throw new Error(`the good DTLS connection failed: ${drc}`);
   return rig;
 }
 
-/** The good connection echoes one message within a second; null when healthy. */
+/** A DTLS client socket trusting the test CA, with short retransmission timers. */
+function dtlsClient(): number {
+  const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+  Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]);
+  Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost');
+  Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_DTLS_HANDSHAKE_TIMEOUT_MIN, 100);
+  Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_DTLS_HANDSHAKE_TIMEOUT_MAX, 400);
+  return fd;
+}
+
+/** The good TLS and DTLS connections each echo one message within 2 s; null when healthy. */
 async function goodEcho(rig: Rig, i: number): Promise<string | null> {
   const msg = text(`good ${i}`), buf = new Uint8Array(64);
   const [c, s] = rig.good;
-  if (await Z.zsock_send(c, msg, 0) !== msg.length) return 'send failed';
+  if (await Z.zsock_send(c, msg, 0) !== msg.length) return 'TLS send failed';
   const n = await bounded(Z.zsock_recv(s, buf, 0), 2000);
-  return n === msg.length ? null : `recv ${n}`;
+  if (n !== msg.length) return `TLS recv ${n}`;
+  if (await Z.zsock_send(rig.goodDtls, msg, 0) !== msg.length) return 'DTLS send failed';
+  const d = await bounded(Z.zsock_recv(rig.goodDtls, buf, 0), 2000);
+  return d === msg.length ? null : `DTLS echo ${d}`;
 }
 
 /** One fuzzed handshake (TLS 1.2, TLS 1.3 or DTLS 1.2); its outcome, or 'hang'. */
@@ -86,16 +102,7 @@ async function input(rig: Rig, i: number, seed: number): Promise<string> {
   const dg = kind === 'dtls12';
   const relay = dg ? rig.dtls : rig.tls;
   relay.arm(r.below(dg ? 8 : 6), (chunks) => mutateFlight(r, chunks, dg).flight);
-  let fd: number;
-  if (dg) {
-    fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
-    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]);
-    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost');
-    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_DTLS_HANDSHAKE_TIMEOUT_MIN, 100);
-    Z.zsock_setsockopt(fd, Z.SOL_TLS, Z.TLS_DTLS_HANDSHAKE_TIMEOUT_MAX, 400);
-  } else {
-    fd = tlsClient(kind === 'tls13' ? Z.IPPROTO_TLS_1_3 : Z.IPPROTO_TLS_1_2);
-  }
+  const fd = dg ? dtlsClient() : tlsClient(kind === 'tls13' ? Z.IPPROTO_TLS_1_3 : Z.IPPROTO_TLS_1_2);
   try {
     const rc = await bounded(Z.zsock_connect(fd, lo4(relay.port)), HANDSHAKE_MS + MARGIN_MS);
     if (rc === 'timeout') return 'hang';
@@ -132,7 +139,7 @@ export async function fuzzSockets(seed: number, deadline: number, only?: number)
     rig.stop = true;
     await rig.tls.close();
     await rig.dtls.close();
-    for (const fd of [...rig.good, rig.listener, rig.dtlsServer]) Z.zsock_close(fd);
+    for (const fd of [...rig.good, rig.goodDtls, rig.listener, rig.dtlsServer]) Z.zsock_close(fd);
     await bounded(Promise.all(rig.serving), 2000);
     await sleep(10);
   }

@@ -1,45 +1,13 @@
 /** Issue 17 item 8: a TLS 1.2 ClientHello with client_version 0x0304 or above and no
  *  supported_versions gets TLS 1.2 (RFC 8446 §4.2.1, RFC 5246 Appendix E), not alert 70; the
- *  transcript still covers the bytes the client sent. Engine and zsock's server socket. */
+ *  transcript still covers the bytes the client sent. The engine (V8 and XS); test/secure has the socket. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as net from 'node:net';
-import * as Z from '../../src/api/index.js';
 import { TLS1_2 } from '../../src/tls/index.js';
 import { pki } from '../helpers/pki.js';
 import { handshake } from '../helpers/pump.js';
 import { session, freeAll } from '../helpers/sessions.js';
-import { TAG, addCredentials, removeCredentials, tlsListener } from '../helpers/tls.js';
-import { closeAll, within } from '../helpers/zs.js';
-
-const u16 = (v: number) => [v >> 8, v & 0xff];
-const vec16 = (b: number[]) => [...u16(b.length), ...b];
-const ext = (type: number, body: number[]) => [...u16(type), ...vec16(body)];
-
-/** A TLS 1.2 ClientHello built by hand: ECDHE-ECDSA/RSA AES-GCM, x25519 and P-256, and no
- *  supported_versions, with `version` as client_version. */
-export function handBuiltHello(version: number): Uint8Array {
-  const body = [
-    ...u16(version), ...new Array(32).fill(0x5a), 0,
-    ...vec16([0xc0, 0x2b, 0xc0, 0x2f]), 1, 0,
-    ...vec16([
-      ...ext(10, vec16([0x00, 0x1d, 0x00, 0x17])),          // supported_groups
-      ...ext(11, [1, 0]),                                    // ec_point_formats: uncompressed
-      ...ext(13, vec16([0x04, 0x03, 0x08, 0x04, 0x04, 0x01])), // signature_algorithms
-      ...ext(0xff01, [0]),                                   // renegotiation_info
-    ]),
-  ];
-  const hs = [1, 0, ...u16(body.length), ...body];
-  return new Uint8Array([22, 3, 1, ...u16(hs.length), ...hs]);
-}
-
-/** The ServerHello's server_version in a server's first flight, or the alert it sent. */
-function answer(flight: Uint8Array): { serverHello?: number; alert?: number } {
-  if (flight[0] === 21) return { alert: flight[6] };
-  assert.is(flight[0], 22, 'a handshake record');
-  assert.is(flight[5], 2, 'a ServerHello');
-  return { serverHello: (flight[9] << 8) | flight[10] };
-}
+import { answer, handBuiltHello } from '../helpers/hello.js';
 
 const engine = suite('version tolerance: engine');
 engine.after(freeAll);
@@ -91,24 +59,3 @@ engine('the transcript hashes the version the client sent, not the rewritten one
 
 engine.run();
 
-const sock = suite('version tolerance: zsock TLS server');
-sock.before(addCredentials);
-sock.after(() => { closeAll(); removeCredentials(); });
-
-sock('a zsock TLS server answers the hand-built 0x0304 ClientHello with a TLS 1.2 ServerHello', async () => {
-  const [lfd, at] = tlsListener([TAG.EC], Z.IPPROTO_TLS_1_2);
-  const accepted = Z.zsock_accept(lfd);
-  const raw = net.connect(at.port, '127.0.0.1');
-  const first = new Promise<Uint8Array>((resolve, reject) => {
-    raw.once('data', (d) => resolve(new Uint8Array(d)));
-    raw.once('error', reject);
-  });
-  raw.write(handBuiltHello(0x0304));
-  const reply = await within(first, 5000, 'the server\'s first flight');
-  raw.destroy();
-  assert.equal(answer(reply), { serverHello: TLS1_2 });
-  const fd = await within(accepted, 5000, 'accept');
-  if (fd >= 0) Z.zsock_close(fd);
-});
-
-sock.run();
