@@ -7,6 +7,10 @@
  *
  * FUZZ_SECONDS (default 24 here, 60 in `make fuzz`) bounds the run; FUZZ_SEED picks the seed;
  * FUZZ_ONLY=i replays input i alone (FUZZ_LAYER=engine|sockets picks the layer).
+ *
+ * test/tls/fuzz.test.ts stays as the small engine fuzz suite that also runs on XS with the native
+ * core (test/xs bundles test/tls; that bundle is at the XS device heap's size limit, so this
+ * harness is not bundled into it).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -29,3 +29,11 @@ export function answer(flight: Uint8Array): { serverHello?: number; alert?: numb
   assert.is(flight[5], 2, 'a ServerHello');
   return { serverHello: (flight[9] << 8) | flight[10] };
 }
+
+/** The chunks of a flight as one array (set(), not spread: XS spreads on its small stack). */
+export function flat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
