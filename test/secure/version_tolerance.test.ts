@@ -11,6 +11,7 @@ import { answer, flat, handBuiltHello } from '../helpers/hello.js';
 import { pki } from '../helpers/pki.js';
 import { handshake } from '../helpers/pump.js';
 import { session, freeAll } from '../helpers/sessions.js';
+import { tls12Handshake } from '../helpers/tls12_client.js';
 import { TAG, addCredentials, removeCredentials, tlsListener } from '../helpers/tls.js';
 import { closeAll, within } from '../helpers/zs.js';
 
@@ -60,6 +61,14 @@ engine('the transcript hashes the version the client sent, not the rewritten one
   const c2 = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: TLS1_2 });
   const s2 = session({ role: 'server', certs: [pki.serverEc()] });
   assert.is(handshake(c2, s2).server.state, 'done');
+});
+
+engine('a client that sends 0x0304 (a TLS 1.2 client written from RFC 5246) completes TLS 1.2: both Finished verify', () => {
+  for (const v of [0x0303, 0x0304, 0x0305]) {
+    const s = session({ role: 'server', certs: [pki.serverEc()] });
+    assert.equal(tls12Handshake(s, v), { version: TLS1_2, finished: true }, `client_version 0x${v.toString(16)}`);
+    assert.ok(s.handshakeDone);
+  }
 });
 
 engine.run();
