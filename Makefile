@@ -200,12 +200,13 @@ bench: build test-deps native-harness
 	@BENCH_QUICK=$(QUICK) node $(BUILD)/js/bench/main.js
 
 # The fuzzing harness (test/fuzz, issue 17): mutated TLS/DTLS handshakes against the engine and
-# real sockets, bounded and seeded; a 24-second run of it is part of `make test`.
+# real sockets, bounded and seeded; a 24-second run of it is part of `make test`. A failure
+# prints its reproducer: make fuzz FUZZ_SEED=s FUZZ_ONLY=i FUZZ_LAYER=engine|sockets.
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 24301
 fuzz: build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) ZSOCK_TEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 120)) \
-	  scripts/run-tests.sh $(BUILD)/js/test/fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) FUZZ_ONLY=$(FUZZ_ONLY) FUZZ_LAYER=$(FUZZ_LAYER) ZSOCK_TEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 120)) \
+	  scripts/run-tests.sh $(BUILD)/js/test/fuzz || { cat $(BUILD)/fuzz-last-input 2>/dev/null; exit 1; }
 
 # The XS host (xs/): Moddable's engine with the native zsock:core.
 include xs/xs.mk

@@ -63,7 +63,12 @@ const records: Target = (r, rec, live) => {
 const TARGETS: [string, Target][] = [['live', liveFlight], ['replay', replayFirst], ['records', records]];
 
 /** Options of a run: input `first` on, at most `maxInputs`, until `deadline` (ms since epoch). */
-export interface EngineRun { seed: number; deadline: number; first?: number; maxInputs?: number; targets?: [string, Target][] }
+export interface EngineRun {
+  seed: number; deadline: number; first?: number; maxInputs?: number; targets?: [string, Target][];
+  /** Called before each input: an input that never returns (the engine is synchronous) is
+   *  found from the last index this saw, after the run's timeout killed it. */
+  onInput?: (i: number) => void;
+}
 
 /**
  * Runs inputs; input i uses rng(seed + i * golden), so (seed, i) reproduces its mutation (the
@@ -124,6 +129,7 @@ function run(t: Tally, recs: Recording[], o: EngineRun, baseline: number, health
   const core = getCore();
   const first = o.first ?? 0, max = o.maxInputs ?? Infinity;
   for (let i = first; i - first < max && Date.now() < o.deadline && t.failures.length < 5; i++) {
+    o.onInput?.(i);
     one(t, i, recs, o);
     const used = core.arena().used;
     if (used !== baseline) { t.leaks++; t.failures.push({ input: i, what: `arena ${baseline} -> ${used} bytes after its sessions were freed` }); break; }

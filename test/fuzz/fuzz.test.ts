@@ -12,6 +12,7 @@
  * core (test/xs bundles test/tls; that bundle is at the XS device heap's size limit, so this
  * harness is not bundled into it).
  */
+import { writeFileSync, rmSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getCore } from '../../src/internal.js';
@@ -24,8 +25,11 @@ import { type Tally, report } from './tally.js';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS) || 24;
 const SEED = (Number(process.env.FUZZ_SEED) || 0x5eed) >>> 0;
-const ONLY = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.env.FUZZ_ONLY);
-const LAYER = process.env.FUZZ_LAYER;
+const ONLY = process.env.FUZZ_ONLY ? Number(process.env.FUZZ_ONLY) : undefined;
+const LAYER = process.env.FUZZ_LAYER || undefined;
+/** The engine input running now (seed and index): a hang inside the synchronous engine leaves it
+ *  behind when the run's timeout kills the process (`make fuzz` prints it). */
+const MARK = 'build/fuzz-last-input';
 /** RSS may grow this much over a run (wasm memory grows in 64 KiB pages and is kept). */
 const RSS_BOUND_MB = 64;
 
@@ -55,7 +59,9 @@ fuzz('the recorded handshakes have the flights of TLS 1.2, TLS 1.3 and DTLS 1.2'
 
 fuzz('engine: mutated flights against fresh servers and clients, and records against established sessions', () => {
   if (LAYER === 'sockets') return;
-  const t = fuzzEngine(recs, { seed: SEED, deadline: Date.now() + SECONDS * 600, first: ONLY, maxInputs: ONLY === undefined ? Infinity : 1 });
+  const onInput = (i: number) => writeFileSync(MARK, `engine input still running: FUZZ_SEED=${SEED} FUZZ_ONLY=${i} FUZZ_LAYER=engine\n`);
+  const t = fuzzEngine(recs, { seed: SEED, deadline: Date.now() + SECONDS * 600, first: ONLY, maxInputs: ONLY === undefined ? Infinity : 1, onInput });
+  rmSync(MARK, { force: true });
   check(t);
 });
 

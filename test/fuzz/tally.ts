@@ -20,10 +20,10 @@ export function note(t: Tally, key: string): void {
   t.outcomes[key] = (t.outcomes[key] ?? 0) + 1;
 }
 
-/** How to replay each failure: the seed and the input index (make fuzz FUZZ_SEED=... FUZZ_ONLY=...). */
+/** The counts, and how to replay each failure: its seed, input index and layer. */
 export function report(t: Tally): string {
   const head = `${t.layer}: ${t.inputs} inputs, seed ${t.seed}: ${t.traps} traps, ${t.exceptions} exceptions, ` +
     `${t.hangs} hangs, ${t.leaks} leaks, ${t.unhealthy} unhealthy good connections`;
-  const rep = t.failures.map((f) => `  reproduce: FUZZ_SEED=${t.seed} FUZZ_ONLY=${f.input} (${t.layer}) ${f.what}`);
+  const rep = t.failures.map((f) => `  reproduce: make fuzz FUZZ_SEED=${t.seed} FUZZ_ONLY=${f.input} FUZZ_LAYER=${t.layer}: ${f.what}`);
   return [head, ...rep].join('\n');
 }
