@@ -27,7 +27,7 @@ LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1
 SHIM_SRC := $(wildcard wasm/*.c)
 SHIM_HDR := $(wildcard wasm/*.h)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench native-harness sim run clean distclean
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench native-harness sim run clean distclean fuzz
 
 build: deps wasm-all ts certs xs
 
@@ -198,6 +198,15 @@ native-harness: mbedtls
 # QUICK=1: the same rows with fewer rounds (under three minutes).
 bench: build test-deps native-harness
 	@BENCH_QUICK=$(QUICK) node $(BUILD)/js/bench/main.js
+
+# The fuzzing harness (test/fuzz, issue 17): mutated TLS/DTLS handshakes against the engine and
+# real sockets, bounded and seeded; a 24-second run of it is part of `make test`. A failure
+# prints its reproducer: make fuzz FUZZ_SEED=s FUZZ_ONLY=i FUZZ_LAYER=engine|sockets.
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 24301
+fuzz: build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) FUZZ_ONLY=$(FUZZ_ONLY) FUZZ_LAYER=$(FUZZ_LAYER) ZSOCK_TEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 120)) \
+	  scripts/run-tests.sh $(BUILD)/js/test/fuzz || { cat $(BUILD)/fuzz-last-input 2>/dev/null; exit 1; }
 
 # The XS host (xs/): Moddable's engine with the native zsock:core.
 include xs/xs.mk

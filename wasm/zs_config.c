@@ -21,6 +21,9 @@ static int bio_send(void *p, const unsigned char *buf, size_t len);
 static int bio_recv(void *p, unsigned char *buf, size_t len);
 static void timer_set(void *p, uint32_t int_ms, uint32_t fin_ms);
 static int timer_get(void *p);
+void zs_version_tolerance(zs_ctx *c, const unsigned char *buf, size_t n); /* zs_version.c */
+int zs_suites_client_psk(zs_ctx *c);                                      /* zs_suites.c */
+void zs_suites_chosen(zs_ctx *c);
 
 /* Signature schemes, ours in this order: mbedTLS 3.6's default lists rsa_pss_rsae_* first, a
  * TLS 1.2 server that follows the client's order (OpenSSL, GnuTLS) then signs its
@@ -181,6 +184,9 @@ ZS_API int zs_conf_psk(zs_ctx *c, const unsigned char *psk, size_t psk_len,
 {
     ACCT_BEGIN;
     int ret = mbedtls_ssl_conf_psk(&c->conf, psk, psk_len, id, id_len);
+    if (ret == 0) {
+        ret = zs_suites_client_psk(c);
+    }
     ACCT_END(c);
     return ret;
 }
@@ -209,6 +215,7 @@ ZS_API int zs_conf_ciphersuites(zs_ctx *c, const int *ids, int n)
         mbedtls_free(c->suites);
         c->suites = copy;
         mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
+        zs_suites_chosen(c);
         ret = 0;
     }
     ACCT_END(c);
@@ -561,6 +568,7 @@ static int bio_recv(void *p, unsigned char *buf, size_t len)
     size_t n = len < left ? len : left;
     memcpy(buf, at, n);
     c->in_used += (uint32_t) n;
+    zs_version_tolerance(c, buf, n);
     return (int) n;
 }
 

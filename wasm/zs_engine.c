@@ -9,6 +9,8 @@
 #define ACCT_BEGIN int64_t u0_; zs_acct_begin(&u0_)
 #define ACCT_END(c) zs_acct_end((c), u0_)
 
+void zs_version_forget(zs_ctx *c); /* zs_version.c */
+
 /* Lends the windows used by the next driving calls (see zs.h). */
 ZS_API void zs_io(zs_ctx *c, const unsigned char *in, uint32_t in_len, unsigned char *out,
                   uint32_t out_cap)
@@ -52,6 +54,7 @@ ZS_API int zs_handshake(zs_ctx *c)
     }
     ACCT_BEGIN;
     int ret = zs_post_run_handshake(c);
+    zs_version_forget(c);
     if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) {
         ret = mbedtls_ssl_session_reset(&c->ssl);
         if (ret == 0 && c->transport_id != NULL) {

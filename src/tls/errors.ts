@@ -60,8 +60,13 @@ const FLAG_TEXT: [number, string][] = [
   [X509_BADCERT.OTHER, 'rejected by the verify callback'],
 ];
 
-/** Readable list of what the X.509 flags say, e.g. "certificate expired, hostname mismatch". */
+/** mbedTLS's verify result before any verification ran (mbedtls_ssl_session_init's -1u). */
+export const VERIFY_NOT_RUN = 0xffffffff;
+
+/** Readable list of what the X.509 flags say, e.g. "certificate expired, hostname mismatch";
+ *  VERIFY_NOT_RUN (-1u, all bits) reads as no verification, not as every reason at once. */
 export function describeVerifyFlags(flags: number): string {
+  if (flags >>> 0 === VERIFY_NOT_RUN) return 'no verification result (verification did not run)';
   const parts = FLAG_TEXT.filter(([bit]) => flags & bit).map(([, text]) => text);
   return parts.length ? parts.join(', ') : `flags 0x${flags.toString(16)}`;
 }

@@ -96,9 +96,18 @@ test('client vs openssl s_server: TLS 1.3 external PSK', async () => {
 test('client vs openssl s_server: TLS 1.2 PSK', async () => {
   const port = await opensslServer(['-nocert', '-tls1_2', '-psk', 'a1a2a3a4a5a6a7a8', '-psk_identity', 'dev', '-cipher', 'PSK-AES128-GCM-SHA256']);
   const psk = { key: Uint8Array.from(Buffer.from('a1a2a3a4a5a6a7a8', 'hex')), identity: new TextEncoder().encode('dev') };
-  const s = client({ psk, maxVersion: TLS1_2, ca: undefined, hostname: undefined });
+  // Plain PSK (no forward secrecy) is offered only when asked for (issue 17 item 10).
+  const s = client({ psk, maxVersion: TLS1_2, ca: undefined, hostname: undefined, ciphersuites: [CS.TLS_PSK_WITH_AES_128_GCM_SHA256] });
   await revExchange(port, s);
   assert.is(s.ciphersuite, CS.TLS_PSK_WITH_AES_128_GCM_SHA256);
+});
+
+test('client vs openssl s_server: TLS 1.2 PSK with every suite: ECDHE-PSK, not plain PSK', async () => {
+  const port = await opensslServer(['-nocert', '-tls1_2', '-psk', 'a1a2a3a4a5a6a7a8', '-psk_identity', 'dev']);
+  const psk = { key: Uint8Array.from(Buffer.from('a1a2a3a4a5a6a7a8', 'hex')), identity: new TextEncoder().encode('dev') };
+  const s = client({ psk, maxVersion: TLS1_2, ca: undefined, hostname: undefined });
+  await revExchange(port, s);
+  assert.is(s.ciphersuite, CS.TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256);
 });
 
 test('client vs openssl s_server: 1 MB through the reverse echo', async () => {
