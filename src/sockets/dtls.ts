@@ -11,7 +11,7 @@
 import * as E from '../errno.js';
 import * as C from '../constants.js';
 import { config } from '../config.js';
-import { TlsSession, TlsServerState, dtlsRecordCid, dtlsRecordSeq, checkCookie } from '../tls/index.js';
+import { TlsSession, TlsServerState, VERIFY_NOT_RUN, dtlsRecordCid, dtlsRecordSeq, checkCookie } from '../tls/index.js';
 import { timers, randomFill, type Timer } from '../platform.js';
 import { Sock, type Out } from './socket.js';
 import { UdpSock } from './udp.js';
@@ -328,7 +328,7 @@ export class DtlsSock extends Sock {
         out.value = p.session.ciphersuite;
         return 0;
       case C.TLS_CERT_VERIFY_RESULT:
-        if (!p) return -E.ENOTCONN;
+        if (!p || p.session.verifyResult >>> 0 === VERIFY_NOT_RUN) return -E.ENOTCONN; // not run (yet)
         out.value = p.session.verifyResult;
         return 0;
       case C.TLS_DTLS_CID_STATUS: {

@@ -13,7 +13,7 @@
  * Every state change goes through setState(), which stops the deadline and wakes waiters.
  */
 import * as E from '../errno.js';
-import { TlsSession, MBEDTLS, failureErrno, type TlsConfig, type TlsError, type TlsFailure } from '../tls/index.js';
+import { TlsSession, MBEDTLS, VERIFY_NOT_RUN, failureErrno, type TlsConfig, type TlsError, type TlsFailure } from '../tls/index.js';
 import { timers, type Timer } from '../platform.js';
 import { ByteQueue } from './byte_queue.js';
 
@@ -288,7 +288,10 @@ export class TlsLayer {
   private fail(f: TlsFailure): void {
     if (this.state === 'failed' || this.state === 'detached') return;
     const inHandshake = this.state === 'handshaking';
-    if (this.session && this.verifyFlags === null && inHandshake) this.verifyFlags = this.session.verifyResult;
+    // A result only if verification ran (mbedTLS's all-ones means it did not): else the socket
+    // keeps answering TLS_CERT_VERIFY_RESULT with -ENOTCONN
+    const v = this.session?.verifyResult;
+    if (v !== undefined && v >>> 0 !== VERIFY_NOT_RUN && this.verifyFlags === null && inHandshake) this.verifyFlags = v;
     this.errno = failureErrno(f, !inHandshake);
     this.failedInHandshake = inHandshake;
     this.push();

@@ -4,5 +4,5 @@ export { TLS1_2, TLS1_3, type TlsConfig, type TlsVersion, type VerifyMode } from
 export { CIPHERSUITES } from './ciphersuites.js';
 export { dtlsRecordCid, dtlsRecordSeq } from './dtls_record.js';
 export { checkCookie, type CookieVerdict } from './dtls_cookie.js';
-export { TlsError, tlsError, describeVerifyFlags, failureErrno, MBEDTLS, X509_BADCERT, type TlsFailure } from './errors.js';
+export { TlsError, tlsError, describeVerifyFlags, failureErrno, VERIFY_NOT_RUN, MBEDTLS, X509_BADCERT, type TlsFailure } from './errors.js';
 export { loadCore, DEFAULT_ARENA_SIZE, type Core, type CoreOptions } from './wasm.js';

@@ -185,6 +185,7 @@ errnos('a handshake past its deadline: ETIMEDOUT on every surface', async () => 
   };
   assert.equal(got, { connect: -E.ETIMEDOUT, soError: -E.ETIMEDOUT, recv: -E.ETIMEDOUT, handshake: -E.ETIMEDOUT });
   assert.ok((await accepted) >= 0);
+  assert.is(getopt(c, Z.SOL_TLS, Z.TLS_CERT_VERIFY_RESULT), -E.ENOTCONN, 'no verification ran: no result (not 0xffffffff)');
   const { c: pc, s: ps } = await plainPair({ handshakeTimeout: 0.3 });
   const area: Z.Overlapped = { operationId: 1 };
   const qp = Z.zsock_io_completion_port_create();
