@@ -39,6 +39,12 @@ export interface ZsockConfig {
   NET_SOCKETS_DTLS_TIMEOUT: number;
   /** CONFIG_NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: peer sessions one DTLS server socket holds. */
   NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: number;
+  /** The link's MTU (bytes): with fragmentation off, a UDP datagram must fit in one packet. */
+  NET_LINK_MTU: number;
+  /** CONFIG_NET_IPV4_FRAGMENT / CONFIG_NET_IPV6_FRAGMENT: off (Zephyr's default), a UDP
+   *  datagram larger than the MTU allows is -ENOMEM, as Zephyr cannot allocate it. */
+  NET_IPV4_FRAGMENT: boolean;
+  NET_IPV6_FRAGMENT: boolean;
   /** CONFIG_NET_IPV4_MAPPING_TO_IPV6: an AF_INET6 socket may serve IPv4 peers as mapped
    *  addresses (then IPV6_V6ONLY starts at 0 and can be set). Off (Zephyr's default): IPv6
    *  sockets are IPv6 only, IPV6_V6ONLY reads 1, and the families' ports are apart. */

@@ -4,6 +4,7 @@
  */
 import * as E from '../errno.js';
 import * as C from '../constants.js';
+import { config } from '../config.js';
 import { driver } from '../net/index.js';
 import type { UdpEndpoint } from '../net/driver.js';
 import { Sock } from './socket.js';
@@ -101,7 +102,16 @@ export class UdpSock extends Sock {
       target = { family: this.family, addr: text, port: to.port };
     }
     if (!target) return -E.EDESTADDRREQ;
+    if (buf.length <= MAX_PAYLOAD && buf.length > this.unfragmented()) return -E.ENOMEM; // one packet, as Zephyr without fragmentation
     return this.sendNow(buf, target);
+  }
+
+  /** The largest datagram one packet carries when this family does not fragment; Infinity when it
+   *  does (then MAX_PAYLOAD, EMSGSIZE, is the only bound). */
+  private unfragmented(): number {
+    const v6 = this.family === C.AF_INET6;
+    if (v6 ? config.NET_IPV6_FRAGMENT : config.NET_IPV4_FRAGMENT) return Infinity;
+    return config.NET_LINK_MTU - (v6 ? 40 : 20) - 8; // IP header, UDP header
   }
 
   /** Sends one datagram to a checked address, never waiting: its length or -errno. */

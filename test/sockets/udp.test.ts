@@ -5,6 +5,7 @@ import * as dgram from 'node:dgram';
 import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { closeAll, lo4, lo6, sleep } from '../helpers/zs.js';
+import { configure } from '../../src/config.js';
 
 test.after.each(closeAll);
 
@@ -18,6 +19,7 @@ function bound(family = Z.AF_INET): [number, Z.SockAddr] {
 
 for (const fam of [Z.AF_INET, Z.AF_INET6]) {
   test(`datagram boundaries are kept (family ${fam}), sender address reported`, async () => {
+    configure({ NET_IPV4_FRAGMENT: true, NET_IPV6_FRAGMENT: true }); // 9000 bytes need fragments
     const [rx, at] = bound(fam);
     const [tx, from] = bound(fam);
     for (const n of [1, 100, 1400, 9000]) assert.is(await Z.zsock_sendto(tx, new Uint8Array(n).fill(n & 0xff), 0, at), n);
@@ -30,6 +32,15 @@ for (const fam of [Z.AF_INET, Z.AF_INET6]) {
     }
   });
 }
+
+test('without fragmentation (Zephyr\'s default) a datagram above the MTU is -ENOMEM; one that fits goes', async () => {
+  for (const [fam, max] of [[Z.AF_INET, 1472], [Z.AF_INET6, 1452]]) {
+    const [, at] = bound(fam);
+    const [tx] = bound(fam);
+    assert.is(await Z.zsock_sendto(tx, new Uint8Array(max), 0, at), max, `${max} bytes fit one packet`);
+    assert.is(await Z.zsock_sendto(tx, new Uint8Array(max + 1), 0, at), -E.ENOMEM, `${max + 1} bytes do not`);
+  }
+});
 
 test('truncation: the rest of the datagram is dropped; MSG_TRUNC gives the real length; recvmsg flags it', async () => {
   const [rx, at] = bound();
