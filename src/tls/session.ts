@@ -155,6 +155,7 @@ export class TlsSession extends SessionInfo {
           return r === 0 && total === 0 ? MBEDTLS.PEER_CLOSE_NOTIFY : total;
         }
         buf.set(this.core.u8.subarray(pt, pt + r), total);
+        this.core.u8.fill(0, pt, pt + r); // the staging is shared: no plaintext stays behind
         total += r;
         if (this.datagram) {
           full = r + this.discardRecordTail(pt);
@@ -183,6 +184,7 @@ export class TlsSession extends SessionInfo {
       const n = Math.min(data.length - sent, ptCap);
       this.core.u8.set(data.subarray(sent, sent + n), pt);
       const r = this.call(() => x.zs_write(this.ctx, pt, n));
+      this.core.u8.fill(0, pt, pt + n); // encrypted (or refused): wipe the shared staging
       if (r < 0) return this.step(r);
       sent += r;
       if (this.datagram) break;
@@ -278,6 +280,7 @@ export class TlsSession extends SessionInfo {
     for (let left = this.core.x.zs_bytes_avail(this.ctx); left > 0; left = this.core.x.zs_bytes_avail(this.ctx)) {
       const r = this.core.x.zs_read(this.ctx, pt, Math.min(left, Staging.of(this.core).ptCap));
       if (r <= 0) break;
+      this.core.u8.fill(0, pt, pt + r);
       dropped += r;
     }
     return dropped;
