@@ -23,6 +23,11 @@ const char* zx_board = "xs";
 static volatile int gExit = 0;
 static int gStatus = 0;
 
+int zx_exiting(void)
+{
+	return gExit;
+}
+
 void zx_request_exit(int status)
 {
 	gStatus = status;
@@ -95,29 +100,41 @@ void fxAbort(txMachine* the, int status)
 
 static void run_jobs(txMachine* the)
 {
+	xsBeginHost(the);
 	while (the->promiseJobs && !gExit) { /* exit() ends the firmware after this job */
 		the->promiseJobs = 0;
 		fxRunPromiseJobs(the);
 	}
 	fxEndJob(the);
+	xsEndHost(the);
 }
 
+/* Milliseconds to the next timer (-1: none, 0: due), as poll(2) takes it. */
+static int timeout_ms(void)
+{
+	double next = zx_timers_next();
+	if (next < 0)
+		return -1;
+	double wait = next - zx_now();
+	return wait <= 0 ? 0 : (int)(wait + 0.999);
+}
+
+/* A device's main loop: promise jobs, posted callbacks, I/O, timers, until nothing is left to
+ * wait for (no timer, no watched descriptor, nothing posted) or exit(). */
 static void run_loop(txMachine* the)
 {
 	for (;;) {
-		xsBeginHost(the);
 		run_jobs(the);
-		xsEndHost(the);
 		if (gExit)
 			break;
-		double next = zx_timers_next();
-		if (next < 0)
+		zx_run_posted(the);
+		run_jobs(the);
+		if (gExit)
 			break;
-		double wait = next - zx_now();
-		if (wait > 0) {
-			struct timespec ts = { (time_t)(wait / 1e3), (long)(fmod(wait, 1e3) * 1e6) };
-			nanosleep(&ts, NULL);
-		}
+		int timeout = timeout_ms();
+		if (timeout < 0 && !zx_watch_busy())
+			break;
+		zx_watch_wait(the, timeout, run_jobs);
 		if (gExit)
 			break;
 		zx_timers_fire(the, zx_now());
@@ -216,6 +233,8 @@ int main(int argc, char* argv[])
 		fprintf(stderr, "[%s] zsock-xs: %s: not found\n", zx_board, argv[i]);
 		return 2;
 	}
+	/* trace() lines reach a reader at once, as a serial console's do. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -226,6 +245,8 @@ int main(int argc, char* argv[])
 	xsBeginHost(machine);
 	{
 		zx_natives_init(the);
+		zx_watch_init(the);
+		zx_install_net(the);
 		zx_install_timer(the);
 		zx_install_host(the, argc - i, argv + i);
 		zx_install_sys(the);
