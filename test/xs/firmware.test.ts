@@ -82,6 +82,14 @@ Fw('the XS host gives a firmware no console, timers, TextEncoder, crypto, requir
   assert.is(r.stdout.trim(), '|function');
 });
 
+Fw('the ECMA-419 classes keep the documented contract (xs/io419.js, on the XS host)', () => {
+  const r = spawnSync(XS_BOARD, ['--name', 'io419', join(ROOT, 'test/xs/on-xs/io419.xs.mjs')], { encoding: 'utf8', timeout: 20000 });
+  assert.is(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.not.match(r.stdout, /^not ok/m, r.stdout);
+  assert.is(r.stdout.match(/^ok /gm)?.length, 15, r.stdout);
+  assert.match(r.stdout, /^done$/m);
+});
+
 Fw('the device bundle imports its natives (regression: require() in a device bundle) and its timers come from the timer module', async () => {
   const b = await buildBundle('moddable-esp32', sample('echo-server'), join(dir, 'fw-check'), {}, { device: true });
   const src = readFileSync(b.path, 'utf8');
