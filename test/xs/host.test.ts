@@ -40,9 +40,9 @@ Host('natives are modules, as on a device: text/encoder, text/decoder, timer, zs
 });
 
 Host('a module that is not there is an abort naming it', () => {
-  const r = run('import x from "embedded:io/socket/tcp"; x;', ['--name', 'nomod']);
+  const r = run('import x from "embedded:io/socket/tcp/tls"; x;', ['--name', 'nomod']);
   assert.ok(r.status !== 0);
-  assert.match(r.err, /\[nomod\] XS abort: unhandled exception: .*embedded:io\/socket\/tcp not found/);
+  assert.match(r.err, /\[nomod\] XS abort: unhandled exception: .*embedded:io\/socket\/tcp\/tls not found/);
 });
 
 Host('timers: the timer module\'s order, repeat, clear and schedule from a callback; ids have no unref (regression: .unref() threw on XS)', () => {
