@@ -214,12 +214,21 @@ static int parse_args(int argc, char* argv[], xsCreation* creation, int* stats)
 	return i;
 }
 
+void zs_arena_stats(uint32_t* out); /* the shim's mbedTLS arena, inside the region */
+
+/* Peaks, and what is held now after a collection (what the firmware's live objects take). */
 static void print_stats(txMachine* machine)
 {
-	uint32_t used = 0, peak = 0, size = 0;
+	uint32_t used = 0, peak = 0, size = 0, arena[4];
+	xsBeginHost(machine);
+	xsCollectGarbage();
+	xsEndHost(machine);
 	zx_region_stats(&size, &used, &peak);
 	fprintf(stderr, "[%s] stats: XS chunks peak %d B, slots peak %d x %d B; zsock:core region peak %u B of %u\n",
 		zx_board, (int)machine->peakChunksSize, (int)machine->peakHeapCount, (int)sizeof(txSlot), peak, size);
+	zs_arena_stats(arena);
+	fprintf(stderr, "[%s] stats now: XS chunks %d B, slots %d; zsock:core region %u B, arena %u B in use (peak %u of %u)\n",
+		zx_board, (int)machine->currentChunksSize, (int)machine->currentHeapCount, used, arena[1], arena[3], arena[0]);
 }
 
 int main(int argc, char* argv[])
