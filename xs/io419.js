@@ -244,8 +244,8 @@ class Listener {
 	#queue = [];
 	#port;
 	#closed = false;
-	constructor(o) {
-		const port = o?.port ?? 0;
+	constructor(o = {}) {
+		const port = o.port ?? 0;
 		if (!validPort(port)) throw new RangeError('invalid port');
 		this.onReadable = o.onReadable; this.target = o.target;
 		const fd = host.tcpListen(port, LISTEN_QUEUE);
@@ -319,7 +319,7 @@ class UDP {
 		if (!numeric(address)) throw new RangeError('invalid IP address');
 		const bytes = bytesOf(data);
 		if (!bytes || !Number.isInteger(port) || port <= 0 || port > 65535) throw new Error('UDP send failed');
-		host.sendto(this.#fd, bytes, address, port);
+		if (host.sendto(this.#fd, bytes, address, port) < 0) throw new Error('UDP send failed');
 	}
 	close() {
 		if (this.#closed) return;

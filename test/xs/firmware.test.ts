@@ -131,6 +131,24 @@ Fw('echo-server: TCP, UDP, TLS 1.3, TLS 1.2 from Node and DTLS 1.2 from openssl'
   assert.not.match(fw.out, /XS abort/);
 });
 
+Fw('echo-client on XS against echo-server on XS: TCP, UDP, TLS 1.3 and DTLS 1.2 between two firmware processes', async () => {
+  const port = await freePort(), tlsPort = await freePort();
+  const server = await buildBundle('moddable-esp32', sample('echo-server'), join(dir, 'pair-server'), { PORT: String(port), TLS_PORT: String(tlsPort), VERBOSE: 'n' }, { device: true });
+  const fw = new Board('server', server.path);
+  boards.push(fw);
+  await fw.waitFor(`Waiting for DTLS packets on port ${tlsPort} (IPv4)`);
+  for (const [proto, version] of [['tcp', ''], ['udp', ''], ['tls', '1.3'], ['dtls', '']]) {
+    const b = await buildBundle('moddable-esp32', sample('echo-client'), join(dir, `client-${proto}`),
+      { PEER: '127.0.0.1', PORT: String(port), TLS_PORT: String(tlsPort), PROTO: proto, TLS_VERSION: version, BLOCKS: '20' }, { device: true });
+    const c = new Board(`client-${proto}`, b.path);
+    boards.push(c);
+    assert.is(await within(c.exited, 20000, `echo-client ${proto}`), 0, `${c.out}\n${fw.out}`);
+    assert.match(c.out, /Received and compared \d+ bytes, all ok/, c.out);
+    if (proto === 'tls') assert.match(c.out, /TLS: TLS 1\.3, /, c.out);
+  }
+  assert.not.match(fw.out, /XS abort/);
+});
+
 Fw('http-get fetches from openssl s_server -WWW over TLS 1.3 and exits 0 through zsock:sys', async () => {
   const port = await freePort();
   const www = new Peer('sh', ['-c', `cd '${dir}' && exec openssl s_server -WWW -accept ${port} -cert rsa.crt -key rsa.key -max_send_frag 4096`], 'ACCEPT');
