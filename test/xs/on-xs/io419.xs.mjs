@@ -7,12 +7,19 @@ import TCP from 'embedded:io/socket/tcp';
 import Listener from 'embedded:io/socket/listener';
 import UDP from 'embedded:io/socket/udp';
 import Timer from 'timer';
+import net from 'zsock-xs:net';
 
 const say = (s) => trace(`${s}\n`);
 const check = (name, ok, why = '') => say(ok ? `ok ${name}` : `not ok ${name}: ${why}`);
 const throws = (fn) => { try { fn(); return ''; } catch (e) { return `${e.constructor.name}: ${e.message}`; } };
 const wait = (ms) => new Promise((r) => Timer.set(r, ms));
 
+// The primitives under the classes refuse a descriptor they did not open (stdout here): -EBADF.
+const EBADF = -9;
+check('net.send refuses a descriptor it did not open', net.send(1, new Uint8Array(1)) === EBADF);
+check('net.recv / watch refuse it too', net.recv(1, 16) === EBADF && net.watch(1, net.POLLIN, () => {}) === EBADF && net.soError(2) === EBADF);
+check('net.sendto checks the port and address', (() => { const fd = net.udpBind(0); const r = [net.sendto(fd, new Uint8Array(1), '127.0.0.1', 0), net.sendto(fd, new Uint8Array(1), 'nowhere', 9)]; net.close(fd); return r.join(); })() === '-22,-22');
+check('net.send of a non-buffer is a TypeError', throws(() => net.send(1, 42)).startsWith('TypeError'));
 check('TCP needs a numeric address', throws(() => new TCP({ address: 'localhost', port: 80 })) === 'Error: invalid address');
 check('TCP port out of range', throws(() => new TCP({ address: '127.0.0.1', port: 70000 })) === 'RangeError: invalid port');
 check('UDP write to a name', (() => { const u = new UDP({}); const r = throws(() => u.write(new ArrayBuffer(1), 'localhost', 9)); u.close(); return r; })() === 'RangeError: invalid IP address');
