@@ -33,6 +33,20 @@ export interface BundleOptions {
 }
 
 /**
+ * A device build's entry: the application starts one turn after the firmware's module body ends.
+ * The bundle is one module, and XS holds one stack slot per top-level binding of a module while
+ * its body runs: about 470 for zsock and a sample, most of a board's JS stack (mcconfig's esp32
+ * manifests give it a few hundred to a thousand slots), which an application run from inside the
+ * body (a sample's main()) would then overflow. An exception in the application's start is
+ * thrown from a timer callback: an abort and restart, as if it had been thrown at boot.
+ */
+function deviceStart(app: string): string {
+  return `import Timer from 'timer';
+import(${JSON.stringify(app)}).then(undefined, (e) => { Timer.set(() => { throw e; }, 0); });
+`;
+}
+
+/**
  * `config`: the application's build-time settings (a sample's Kconfig), baked in as the global
  * ZSOCK_SAMPLE_CONFIG (see samples/common/config.ts).
  */
@@ -54,6 +68,8 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
       if (device) {
         b.onResolve({ filter: /timers\.js$/ }, (a) =>
           resolve(a.resolveDir, a.path) === commonTimers ? { path: deviceTimers } : undefined);
+        b.onResolve({ filter: /^zsock-device-start$/ }, () => ({ path: 'start', namespace: 'zsock-device' }));
+        b.onLoad({ filter: /.*/, namespace: 'zsock-device' }, () => ({ contents: deviceStart(resolve(entry)), loader: 'js', resolveDir: top }));
       }
     },
   };
@@ -62,7 +78,7 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
   const native = board.natives === 'host';
   const limits = { fds: board.limits.fds, tlsContexts: board.limits.tlsContexts, arenaBytes: board.limits.arenaBytes };
   const r = await build({
-    entryPoints: [entry], bundle: true, outfile: native ? out.replace(/\.js$/, '.mjs') : out,
+    entryPoints: [device ? 'zsock-device-start' : entry], bundle: true, outfile: native ? out.replace(/\.js$/, '.mjs') : out,
     format: native || device ? 'esm' : 'iife', platform: native ? 'node' : 'neutral', target: board.target,
     mainFields: ['module', 'main'], external: native ? [] : NATIVE_MODULES, plugins: [seam],
     define: { ZSOCK_SAMPLE_CONFIG: JSON.stringify(config), ...(native ? {} : { ZSOCK_BOARD_LIMITS: JSON.stringify(limits) }) },

@@ -85,14 +85,42 @@ static void report_exception(txMachine* the, const char* why)
 	}
 }
 
+/* The JS frames at an abort that has no exception (a stack overflow): innermost first, a run
+ * of the same function folded into one line with its count, each with the stack slots in use
+ * below it (how deep the stack was there). */
+static void report_frames(txMachine* the)
+{
+	char name[128], last[128] = "";
+	int repeat = 0, lines = 0;
+	for (txSlot* frame = the->frame; frame && lines < 48; frame = frame->next) {
+		name[0] = 0;
+		fxBufferFrameName(the, name, sizeof(name), frame, "");
+		if (!c_strcmp(name, last)) {
+			repeat++;
+			continue;
+		}
+		if (repeat)
+			fprintf(stderr, "   (x%d)\n", repeat + 1);
+		fprintf(stderr, " at %s [%d slots]\n", name[0] ? name : "(anonymous)", (int)(the->stackTop - frame));
+		c_strcpy(last, name);
+		repeat = 0;
+		lines++;
+	}
+	if (repeat)
+		fprintf(stderr, "   (x%d)\n", repeat + 1);
+}
+
 /* As a device's platform does (xs/platforms/esp): report, then restart; here, exit. */
 void fxAbort(txMachine* the, int status)
 {
 	const char* why = abort_reason(status);
 	if (status == XS_UNHANDLED_EXCEPTION_EXIT || status == XS_UNHANDLED_REJECTION_EXIT)
 		report_exception(the, why);
-	else
+	else {
 		fprintf(stderr, "[%s] XS abort: %s\n", zx_board, why);
+		if (status == XS_STACK_OVERFLOW_EXIT)
+			report_frames(the);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	exit(status);

@@ -13,6 +13,7 @@ import { createSocket } from 'node:dgram';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './bundle.js';
@@ -27,6 +28,9 @@ writeFileSync(join(dir, 'rsa.crt'), RSA_CERT);
 writeFileSync(join(dir, 'rsa.key'), RSA_KEY);
 writeFileSync(join(dir, 'ca.pem'), RSA_CERT + EC_CERT);
 writeFileSync(join(dir, 'index.html'), '<html>zsock on XS</html>\n');
+const BIG = randomBytes(1_000_000);
+writeFileSync(join(dir, 'big.bin'), BIG);
+const BIG_SHA = createHash('sha256').update(BIG).digest('hex');
 const sample = (name: string) => join(ROOT, 'samples', name, 'main.ts');
 
 /** A firmware process on the XS host; `out` collects its console (trace) and reports. */
@@ -160,6 +164,21 @@ Fw('http-get fetches from openssl s_server -WWW over TLS 1.3 and exits 0 through
   assert.is(await within(fw.exited, 15000, 'http-get to exit'), 0, fw.out);
   for (const want of ['HTTP/1.0 200 ok', 'Body: 25 bytes']) assert.ok(fw.out.includes(want), `${want}\n${fw.out}`);
   assert.match(fw.out, /TLS: TLS 1\.3, /);
+});
+
+Fw('big-http-download: 1 MB over HTTPS (TLS 1.3 at 4 KB records) through the 419 receive window, SHA-256 checked; a wrong digest exits 1 (regression: started inside the bundle\'s module body, it overflowed the device stack)', async () => {
+  const port = await freePort();
+  const www = new Peer('sh', ['-c', `cd '${dir}' && exec openssl s_server -WWW -accept ${port} -cert rsa.crt -key rsa.key -max_send_frag 4096`], 'ACCEPT');
+  peers.push(www);
+  await www.ready;
+  for (const [sha, status] of [[BIG_SHA, 0], ['00'.repeat(32), 1]] as const) {
+    const b = await buildBundle('moddable-esp32', sample('big-http-download'), join(dir, `dl-${status}`), { HOST: '127.0.0.1', PORT: String(port), SHA256: sha }, { device: true });
+    const fw = new Board('dl', b.path);
+    boards.push(fw);
+    assert.is(await within(fw.exited, 30000, 'big-http-download to exit'), status, fw.out);
+    assert.match(fw.out, /Downloaded 1000000 bytes in \d+ ms/, fw.out);
+    assert.ok(fw.out.includes(status ? 'SHA-256 MISMATCH' : `SHA-256 ${BIG_SHA} ok`), fw.out);
+  }
 });
 
 Fw.run();

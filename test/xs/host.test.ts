@@ -45,6 +45,19 @@ Host('a module that is not there is an abort naming it', () => {
   assert.match(r.err, /\[nomod\] XS abort: unhandled exception: .*embedded:io\/socket\/tcp\/tls not found/);
 });
 
+Host('a stack overflow is an abort that shows the frames and how deep the stack was; a module body holds a slot per top-level binding', () => {
+  const decls = Array.from({ length: 300 }, (_, i) => `const c${i} = ${i};`).join('\n');
+  const deep = 'function deep(n) { return deep(n + 1) + 1; }\ndeep(0);\n';
+  const big = run(`${decls}\n${deep}`, ['--name', 'ovf', '--heap', 'device']);
+  const small = run(deep, ['--name', 'ovf', '--heap', 'device']);
+  for (const r of [big, small]) {
+    assert.ok(r.status !== 0);
+    assert.match(r.err, /\[ovf\] XS abort: stack overflow\n at deep \[\d+ slots\]\n {3}\(x\d+\)\n at \S*main\.mjs \[\d+ slots\]/);
+  }
+  const depth = (r: { err: string }) => Number(/\(x(\d+)\)/.exec(r.err)![1]);
+  assert.ok(depth(small) - depth(big) > 20, `${depth(small)} vs ${depth(big)} frames of deep()`);
+});
+
 Host('timers: the timer module\'s order, repeat, clear and schedule from a callback; ids have no unref (regression: .unref() threw on XS)', () => {
   const r = run(`import host from "zsock:host"; import Timer from "timer";
     const seen = [];
