@@ -196,11 +196,21 @@ static void run_module(txMachine* the, const char* path)
 	mxPop();
 }
 
-/* SIGINT / SIGTERM end the loop as exit() would. */
+/* SIGINT / SIGTERM: while the loop waits, they end it as exit() would (rejections are checked,
+ * --stats printed); while JS runs (a firmware in a busy loop never returns to the wait), the
+ * process ends at once, as a device's reset would. */
+volatile sig_atomic_t zx_waiting = 0;
+
 static void on_signal(int sig)
 {
+	static const char busy[] = "zsock-xs: signal while JS runs: exiting at once\n";
 	gStatus = 128 + sig;
 	gExit = 1;
+	zx_wake();
+	if (!zx_waiting) {
+		if (write(2, busy, sizeof(busy) - 1) < 0) { /* nothing to do: the process ends */ }
+		_exit(128 + sig);
+	}
 }
 
 static void usage(void)

@@ -24,6 +24,12 @@ void zx_request_exit(int status);
 /* Whether exit() was requested: the loop ends after the current callback. */
 int zx_exiting(void);
 
+/* Set while the loop waits in poll(2): a signal then ends the loop instead of the process. */
+#include <signal.h>
+extern volatile sig_atomic_t zx_waiting;
+/* From a signal handler: wakes the loop's poll(2). */
+void zx_wake(void);
+
 /* Monotonic milliseconds. */
 double zx_now(void);
 

@@ -9,6 +9,7 @@
 #include "host.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 
 #define ZX_MAX_FDS 256
@@ -18,9 +19,21 @@ static int gFdCount;
 static xsSlot gCallbacks; /* { [fd]: callback(revents) } */
 static xsSlot gPosted;    /* [callback, ...] for the next turn */
 static int gPostedCount;
+static int gWake[2] = { -1, -1 }; /* a signal's byte: poll(2) returns even if it came just before */
+
+void zx_wake(void)
+{
+	if (gWake[1] >= 0 && write(gWake[1], "", 1) < 0) { /* full: a wake-up is pending anyway */ }
+}
 
 void zx_watch_init(xsMachine* the)
 {
+	if (pipe(gWake) < 0)
+		gWake[0] = gWake[1] = -1;
+	for (int i = 0; i < 2 && gWake[i] >= 0; i++) {
+		fcntl(gWake[i], F_SETFL, fcntl(gWake[i], F_GETFL) | O_NONBLOCK);
+		fcntl(gWake[i], F_SETFD, FD_CLOEXEC);
+	}
 	xsBeginHost(the);
 	{
 		gCallbacks = xsNewObject();
@@ -129,12 +142,17 @@ static void deliver(xsMachine* the, int fd, int revents)
  * delivers their events, running promise jobs after each (`jobs`). */
 void zx_watch_wait(xsMachine* the, int timeout, void (*jobs)(xsMachine*))
 {
-	struct pollfd ready[ZX_MAX_FDS];
+	struct pollfd ready[ZX_MAX_FDS + 1];
 	int n = gFdCount;
 	if (gPostedCount)
 		timeout = 0;
 	c_memcpy(ready, gFds, n * sizeof(struct pollfd));
-	int r = poll(ready, n, timeout);
+	ready[n].fd = gWake[0];
+	ready[n].events = POLLIN;
+	ready[n].revents = 0;
+	zx_waiting = 1;
+	int r = zx_exiting() ? 0 : poll(ready, n + 1, timeout);
+	zx_waiting = 0;
 	if (r < 0 && errno != EINTR) {
 		perror("poll");
 		zx_request_exit(70);
