@@ -12,7 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,7 @@ Fw.after.each(() => {
   peers.forEach((p) => p.kill());
   boards = []; peers = [];
 });
+Fw.after(() => rmSync(dir, { recursive: true, force: true }));
 
 Fw('the XS host gives a firmware no console, timers, TextEncoder, crypto, require or queueMicrotask', () => {
   const names = ['console', 'setTimeout', 'setInterval', 'TextEncoder', 'TextDecoder', 'crypto', 'require', 'queueMicrotask', 'atob'];
