@@ -21,7 +21,7 @@ function packageRoot(): string {
   return dir;
 }
 
-const NATIVE_MODULES = ['embedded:*', 'net', 'dgram', 'Wifi', 'zsock:core', 'zsock:sys'];
+const NATIVE_MODULES = ['embedded:*', 'net', 'dgram', 'Wifi', 'timer', 'text/*', 'zsock:core', 'zsock:sys'];
 
 export interface BundleResult { path: string; bytes: number; manifest?: string; flash: string[] }
 
@@ -33,6 +33,20 @@ export interface BundleOptions {
 }
 
 /**
+ * A device build's entry: the application starts one turn after the firmware's module body ends.
+ * The bundle is one module, and XS holds one stack slot per top-level binding of a module while
+ * its body runs: about 470 for zsock and a sample, most of a board's JS stack (mcconfig's esp32
+ * manifests give it a few hundred to a thousand slots), which an application run from inside the
+ * body (a sample's main()) would then overflow. An exception in the application's start is
+ * thrown from a timer callback: an abort and restart, as if it had been thrown at boot.
+ */
+function deviceStart(app: string): string {
+  return `import Timer from 'timer';
+import(${JSON.stringify(app)}).then(undefined, (e) => { Timer.set(() => { throw e; }, 0); });
+`;
+}
+
+/**
  * `config`: the application's build-time settings (a sample's Kconfig), baked in as the global
  * ZSOCK_SAMPLE_CONFIG (see samples/common/config.ts).
  */
@@ -40,6 +54,10 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
   const board = boardNamed(boardName);
   const top = packageRoot();
   const platform = join(top, 'boards', boardName, 'platform.ts');
+  const device = !!opts.device && board.natives === 'moddable';
+  // A device build: the board's timers (boards/BOARD/timers.ts) replace the engine's setTimeout.
+  const deviceTimers = join(top, 'boards', boardName, 'timers.ts');
+  const commonTimers = join(top, 'boards', 'common', 'timers.js');
   const seam: Plugin = {
     name: 'zsock-board',
     setup(b) {
@@ -47,18 +65,25 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
       // The board's platform.ts may build on the host's (native-sim re-exports it).
       b.onResolve({ filter: /platform\.js$/ }, (a) =>
         a.importer !== platform && resolve(a.resolveDir, a.path) === join(top, 'src', 'platform.js') ? { path: platform } : undefined);
+      if (device) {
+        b.onResolve({ filter: /timers\.js$/ }, (a) =>
+          resolve(a.resolveDir, a.path) === commonTimers ? { path: deviceTimers } : undefined);
+        b.onResolve({ filter: /^zsock-device-start$/ }, () => ({ path: 'start', namespace: 'zsock-device' }));
+        b.onLoad({ filter: /.*/, namespace: 'zsock-device' }, () => ({ contents: deviceStart(resolve(entry)), loader: 'js', resolveDir: top }));
+      }
     },
   };
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${basename(entry).replace(/\.[tj]s$/, '')}.${boardName}.js`);
   const native = board.natives === 'host';
-  const device = !!opts.device && board.natives === 'moddable';
   const limits = { fds: board.limits.fds, tlsContexts: board.limits.tlsContexts, arenaBytes: board.limits.arenaBytes };
   const r = await build({
-    entryPoints: [entry], bundle: true, outfile: native ? out.replace(/\.js$/, '.mjs') : out,
+    entryPoints: [device ? 'zsock-device-start' : entry], bundle: true, outfile: native ? out.replace(/\.js$/, '.mjs') : out,
     format: native || device ? 'esm' : 'iife', platform: native ? 'node' : 'neutral', target: board.target,
     mainFields: ['module', 'main'], external: native ? [] : NATIVE_MODULES, plugins: [seam],
     define: { ZSOCK_SAMPLE_CONFIG: JSON.stringify(config), ...(native ? {} : { ZSOCK_BOARD_LIMITS: JSON.stringify(limits) }) },
+    // A device has no console or setTimeout: the application's uses become imports of the board's.
+    inject: device ? [join(top, 'boards', boardName, 'globals.ts')] : [],
     logLevel: 'error', metafile: true, legalComments: 'none',
   });
   const path = Object.keys(r.metafile!.outputs)[0];

@@ -65,7 +65,9 @@ export function writeMcconfigProject(outDir: string, inp: McconfigInputs): strin
 
   const manifest = join(outDir, 'manifest.json');
   writeFileSync(manifest, JSON.stringify({
-    include: ['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json', '$(MODDABLE)/modules/io/manifest.json'],
+    // The text modules: the device build's TextEncoder/TextDecoder (boards/moddable-esp32/globals.ts).
+    include: ['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json', '$(MODDABLE)/modules/io/manifest.json',
+      '$(MODDABLE)/modules/data/text/decoder/manifest.json', '$(MODDABLE)/modules/data/text/encoder/manifest.json'],
     modules: {
       '*': [`./${basename(inp.bundle).replace(/\.js$/, '')}`, ...list],
       'zsock:core': './zsock/zsock_core',

@@ -23,6 +23,11 @@ const char* zx_board = "xs";
 static volatile int gExit = 0;
 static int gStatus = 0;
 
+int zx_exiting(void)
+{
+	return gExit;
+}
+
 void zx_request_exit(int status)
 {
 	gStatus = status;
@@ -80,14 +85,42 @@ static void report_exception(txMachine* the, const char* why)
 	}
 }
 
+/* The JS frames at an abort that has no exception (a stack overflow): innermost first, a run
+ * of the same function folded into one line with its count, each with the stack slots in use
+ * below it (how deep the stack was there). */
+static void report_frames(txMachine* the)
+{
+	char name[128], last[128] = "";
+	int repeat = 0, lines = 0;
+	for (txSlot* frame = the->frame; frame && lines < 48; frame = frame->next) {
+		name[0] = 0;
+		fxBufferFrameName(the, name, sizeof(name), frame, "");
+		if (!c_strcmp(name, last)) {
+			repeat++;
+			continue;
+		}
+		if (repeat)
+			fprintf(stderr, "   (x%d)\n", repeat + 1);
+		fprintf(stderr, " at %s [%d slots]\n", name[0] ? name : "(anonymous)", (int)(the->stackTop - frame));
+		c_strcpy(last, name);
+		repeat = 0;
+		lines++;
+	}
+	if (repeat)
+		fprintf(stderr, "   (x%d)\n", repeat + 1);
+}
+
 /* As a device's platform does (xs/platforms/esp): report, then restart; here, exit. */
 void fxAbort(txMachine* the, int status)
 {
 	const char* why = abort_reason(status);
 	if (status == XS_UNHANDLED_EXCEPTION_EXIT || status == XS_UNHANDLED_REJECTION_EXIT)
 		report_exception(the, why);
-	else
+	else {
 		fprintf(stderr, "[%s] XS abort: %s\n", zx_board, why);
+		if (status == XS_STACK_OVERFLOW_EXIT)
+			report_frames(the);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	exit(status);
@@ -95,29 +128,41 @@ void fxAbort(txMachine* the, int status)
 
 static void run_jobs(txMachine* the)
 {
+	xsBeginHost(the);
 	while (the->promiseJobs && !gExit) { /* exit() ends the firmware after this job */
 		the->promiseJobs = 0;
 		fxRunPromiseJobs(the);
 	}
 	fxEndJob(the);
+	xsEndHost(the);
 }
 
+/* Milliseconds to the next timer (-1: none, 0: due), as poll(2) takes it. */
+static int timeout_ms(void)
+{
+	double next = zx_timers_next();
+	if (next < 0)
+		return -1;
+	double wait = next - zx_now();
+	return wait <= 0 ? 0 : (int)(wait + 0.999);
+}
+
+/* A device's main loop: promise jobs, posted callbacks, I/O, timers, until nothing is left to
+ * wait for (no timer, no watched descriptor, nothing posted) or exit(). */
 static void run_loop(txMachine* the)
 {
 	for (;;) {
-		xsBeginHost(the);
 		run_jobs(the);
-		xsEndHost(the);
 		if (gExit)
 			break;
-		double next = zx_timers_next();
-		if (next < 0)
+		zx_run_posted(the);
+		run_jobs(the);
+		if (gExit)
 			break;
-		double wait = next - zx_now();
-		if (wait > 0) {
-			struct timespec ts = { (time_t)(wait / 1e3), (long)(fmod(wait, 1e3) * 1e6) };
-			nanosleep(&ts, NULL);
-		}
+		int timeout = timeout_ms();
+		if (timeout < 0 && !zx_watch_busy())
+			break;
+		zx_watch_wait(the, timeout, run_jobs);
 		if (gExit)
 			break;
 		zx_timers_fire(the, zx_now());
@@ -151,11 +196,21 @@ static void run_module(txMachine* the, const char* path)
 	mxPop();
 }
 
-/* SIGINT / SIGTERM end the loop as exit() would. */
+/* SIGINT / SIGTERM: while the loop waits, they end it as exit() would (rejections are checked,
+ * --stats printed); while JS runs (a firmware in a busy loop never returns to the wait), the
+ * process ends at once, as a device's reset would. */
+volatile sig_atomic_t zx_waiting = 0;
+
 static void on_signal(int sig)
 {
+	static const char busy[] = "zsock-xs: signal while JS runs: exiting at once\n";
 	gStatus = 128 + sig;
 	gExit = 1;
+	zx_wake();
+	if (!zx_waiting) {
+		if (write(2, busy, sizeof(busy) - 1) < 0) { /* nothing to do: the process ends */ }
+		_exit(128 + sig);
+	}
 }
 
 static void usage(void)
@@ -197,12 +252,21 @@ static int parse_args(int argc, char* argv[], xsCreation* creation, int* stats)
 	return i;
 }
 
+void zs_arena_stats(uint32_t* out); /* the shim's mbedTLS arena, inside the region */
+
+/* Peaks, and what is held now after a collection (what the firmware's live objects take). */
 static void print_stats(txMachine* machine)
 {
-	uint32_t used = 0, peak = 0, size = 0;
+	uint32_t used = 0, peak = 0, size = 0, arena[4];
+	xsBeginHost(machine);
+	xsCollectGarbage();
+	xsEndHost(machine);
 	zx_region_stats(&size, &used, &peak);
 	fprintf(stderr, "[%s] stats: XS chunks peak %d B, slots peak %d x %d B; zsock:core region peak %u B of %u\n",
 		zx_board, (int)machine->peakChunksSize, (int)machine->peakHeapCount, (int)sizeof(txSlot), peak, size);
+	zs_arena_stats(arena);
+	fprintf(stderr, "[%s] stats now: XS chunks %d B, slots %d; zsock:core region %u B, arena %u B in use (peak %u of %u)\n",
+		zx_board, (int)machine->currentChunksSize, (int)machine->currentHeapCount, used, arena[1], arena[3], arena[0]);
 }
 
 int main(int argc, char* argv[])
@@ -216,6 +280,8 @@ int main(int argc, char* argv[])
 		fprintf(stderr, "[%s] zsock-xs: %s: not found\n", zx_board, argv[i]);
 		return 2;
 	}
+	/* trace() lines reach a reader at once, as a serial console's do. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -226,6 +292,8 @@ int main(int argc, char* argv[])
 	xsBeginHost(machine);
 	{
 		zx_natives_init(the);
+		zx_watch_init(the);
+		zx_install_net(the);
 		zx_install_timer(the);
 		zx_install_host(the, argc - i, argv + i);
 		zx_install_sys(the);

@@ -21,6 +21,15 @@ void zx_natives_init(xsMachine* the);
 /* Ends the run loop after the current callback with `status` (zsock:sys exit()). */
 void zx_request_exit(int status);
 
+/* Whether exit() was requested: the loop ends after the current callback. */
+int zx_exiting(void);
+
+/* Set while the loop waits in poll(2): a signal then ends the loop instead of the process. */
+#include <signal.h>
+extern volatile sig_atomic_t zx_waiting;
+/* From a signal handler: wakes the loop's poll(2). */
+void zx_wake(void);
+
 /* Monotonic milliseconds. */
 double zx_now(void);
 
@@ -29,7 +38,22 @@ double zx_now(void);
 double zx_timers_next(void);
 void zx_timers_fire(xsMachine* the, double now);
 
+/* The I/O wait (watch.c): descriptors with a callback(revents), and callbacks posted for the
+ * next turn. zx_watch(events 0) forgets a descriptor; 0 or -ENFILE. */
+void zx_watch_init(xsMachine* the);
+int zx_watch(xsMachine* the, int fd, short events, xsSlot* callback);
+void zx_post(xsMachine* the, xsSlot* callback);
+/* Whether a descriptor is watched or a callback posted: the loop must go on. */
+int zx_watch_busy(void);
+void zx_run_posted(xsMachine* the);
+/* Waits up to timeout ms (-1: no limit) and delivers, running `jobs` after each callback. */
+void zx_watch_wait(xsMachine* the, int timeout, void (*jobs)(xsMachine*));
+
+/* Built-in modules written in JS (modules.c), by specifier: NULL when there is none. */
+const char* zx_builtin_source(const char* specifier);
+
 /* Installers of the native modules (one per file). */
+void zx_install_net(xsMachine* the);
 void zx_install_timer(xsMachine* the);
 void zx_install_host(xsMachine* the, int argc, char* argv[]);
 void zx_install_sys(xsMachine* the);

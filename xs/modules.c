@@ -18,6 +18,26 @@
 
 static xsSlot gNatives;
 
+/* The ECMA-419 classes are JS over the host's socket primitives, as Moddable's are JS over
+ * lwIP natives (xs/io419.js, compiled into the binary: build/xs/gen/io419_js.c). */
+extern const char zx_io419_js[];
+static const struct { const char* specifier; const char* source; } gBuiltins[] = {
+	{ "zsock-xs:io419", zx_io419_js },
+	{ "embedded:io/socket/tcp", "export { TCP as default } from 'zsock-xs:io419';" },
+	{ "embedded:io/socket/udp", "export { UDP as default } from 'zsock-xs:io419';" },
+	{ "embedded:io/socket/listener", "export { Listener as default } from 'zsock-xs:io419';" },
+	{ "embedded:network/dns/resolver/udp", "export { Resolver as default } from 'zsock-xs:io419';" },
+	{ "net", "export { Net as default } from 'zsock-xs:io419';" },
+};
+
+const char* zx_builtin_source(const char* specifier)
+{
+	for (size_t i = 0; i < sizeof(gBuiltins) / sizeof(gBuiltins[0]); i++)
+		if (!c_strcmp(gBuiltins[i].specifier, specifier))
+			return gBuiltins[i].source;
+	return NULL;
+}
+
 /* The native module lookup: a missing one is an import error, as on a device's linker. */
 static void native_lookup(xsMachine* the)
 {
@@ -93,6 +113,15 @@ static txScript* parse(txMachine* the, void* stream, txGetter getter, const char
 	return script;
 }
 
+static txScript* parse_string(txMachine* the, const char* source, const char* path)
+{
+	txStringCStream stream;
+	stream.buffer = (char*)source;
+	stream.offset = 0;
+	stream.size = (txSize)c_strlen(source);
+	return parse(the, &stream, fxStringCGetter, path, ZX_PARSE_FLAGS);
+}
+
 txScript* zx_load_file(txMachine* the, const char* path, txUnsigned flags)
 {
 	FILE* file = fopen(path, "r");
@@ -109,16 +138,14 @@ void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 	txScript* script;
 	if (path[0] == '/')
 		script = zx_load_file(the, path, 0);
+	else if (zx_builtin_source(path))
+		script = parse_string(the, zx_builtin_source(path), path);
 	else {
 		char source[C_PATH_MAX + 96];
-		txStringCStream stream;
 		if (c_strchr(path, '"') || c_strchr(path, '\\'))
 			return;
 		snprintf(source, sizeof(source), "export default globalThis[Symbol.for(\"" ZX_NATIVE_KEY "\")](\"%s\");\n", path);
-		stream.buffer = source;
-		stream.offset = 0;
-		stream.size = (txSize)c_strlen(source);
-		script = parse(the, &stream, fxStringCGetter, path, 0);
+		script = parse_string(the, source, path);
 	}
 	if (script)
 		fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);

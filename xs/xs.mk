@@ -31,7 +31,7 @@ XS_TEXT_O := $(patsubst %.c,$(XS_OBJ)/text/%.o,$(notdir $(XS_TEXT_SRC)))
 # Our host and the native core; the glue is generated from the ABI spec (scripts/gen-abi.mjs).
 XS_HOST_SRC := $(wildcard xs/*.c)
 XS_HOST_HDR := $(wildcard xs/*.h)
-XS_HOST_O := $(patsubst xs/%.c,$(XS_OBJ)/host/%.o,$(XS_HOST_SRC)) $(XS_OBJ)/host/core_glue.o
+XS_HOST_O := $(patsubst xs/%.c,$(XS_OBJ)/host/%.o,$(XS_HOST_SRC)) $(XS_OBJ)/host/core_glue.o $(XS_OBJ)/host/io419_js.o
 XS_CORE_CFLAGS := -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
   '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"'
 # XS's API macros push and pop in one expression (-Wsequence-point) and longjmp (-Wclobbered).
@@ -43,8 +43,8 @@ XS_SHIM_O := $(filter-out %/zs_platform.o,$(NATIVE_SHIM_O)) $(XS_OBJ)/shim/zs_pl
 .PHONY: xs xs-fetch
 xs: mbedtls $(XSNAP_DIR)/.fetched
 	@command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null; }
-	@echo "==> XS host: Moddable XS from @agoric/xsnap 0.15.0 + native zsock:core (gcc)"
-	@$(MAKE) --no-print-directory -j$(shell nproc) $(XS_BIN)
+	@echo "==> XS host: Moddable XS from @agoric/xsnap 0.15.0 + native zsock:core (gcc), and the same with the board's core"
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(XS_BIN) $(XS_BIN)-embedded
 
 $(XSNAP_DIR)/.fetched: scripts/fetch-xsnap.sh
 	@echo "==> fetching XS engine sources (npm pack @agoric/xsnap@0.15.0)"
@@ -66,6 +66,15 @@ $(XS_OBJ)/shim/zs_platform.o: wasm/zs_platform.c $(SHIM_HDR) xs/region.h
 $(XS_GEN)/core_glue.c $(XS_GEN)/core_abi.h src/tls/abi.ts &: wasm/zs_abi.spec scripts/gen-abi.mjs $(SHIM_SRC)
 	@mkdir -p $(XS_GEN)
 	@node scripts/gen-abi.mjs wasm/zs_abi.spec --c $(XS_GEN)/core_glue.c --h $(XS_GEN)/core_abi.h --ts src/tls/abi.ts
+
+# The ECMA-419 classes (xs/io419.js) as a C string in the binary, as a device's image holds them.
+$(XS_GEN)/io419_js.c: xs/io419.js scripts/xs-embed.mjs
+	@mkdir -p $(@D)
+	@node scripts/xs-embed.mjs zx_io419_js $< > $@
+
+$(XS_OBJ)/host/io419_js.o: $(XS_GEN)/io419_js.c
+	@mkdir -p $(@D)
+	@$(CC) -O2 -c $< -o $@
 
 $(XS_OBJ)/host/core_glue.o: $(XS_GEN)/core_glue.c $(XS_GEN)/core_abi.h $(XS_HOST_HDR)
 	@mkdir -p $(@D)
@@ -89,8 +98,9 @@ $(XS_BIN): $(XS_ENGINE_O) $(XS_TEXT_O) $(XS_HOST_O) $(XS_SHIM_O) $(NATIVE_MBEDTL
 .PHONY: xs-third-party
 xs-third-party: $(XS_ENGINE_O) $(XS_TEXT_O) $(NATIVE_MBEDTLS_O)
 
-# The same host with the embedded profile's core (4 KB / 2 KB records, as moddable-esp32), for
-# measuring a board's memory: `make xs-embedded` -> $(XS_BIN)-embedded. Not part of `make build`.
+# The same host with the embedded profile's core (4 KB / 2 KB records, as moddable-esp32): what a
+# moddable-esp32 firmware runs on (test/xs/firmware.test.ts) and what a board's memory is
+# measured on. `make xs` builds it -> $(XS_BIN)-embedded.
 XS_EMB := $(BUILD)/xs/obj-embedded
 XS_EMB_CFLAGS := $(NATIVE_CFLAGS) -DZSOCK_PROFILE_EMBEDDED
 XS_EMB_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(XS_EMB)/mbedtls/%.o,$(MBEDTLS_C))
@@ -99,8 +109,6 @@ XS_EMB_EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(XS_EMB)/everest/%.o,$(EVE
 
 .PHONY: xs-embedded
 xs-embedded: xs
-	@echo "==> XS host with the embedded profile's core"
-	@$(MAKE) --no-print-directory -j$(shell nproc) $(XS_BIN)-embedded
 
 $(XS_EMB)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)

@@ -46,15 +46,9 @@ export const boardConfig: Partial<ZsockConfig> = {
   EPHEMERAL_PORT_MIN: 49152,
 };
 
-/** Timers for src/ (the engine's own; a device has no background/foreground distinction). */
-export const timers = {
-  start(ms: number, fn: () => void, _background = false): unknown {
-    return setTimeout(fn, ms);
-  },
-  stop(t: unknown): void {
-    if (t !== undefined && t !== null) clearTimeout(t as number);
-  },
-};
+/** Timers for src/: the engine's setTimeout in the simulator; Moddable's `timer` module in a
+ *  device build (boards/build.ts swaps boards/common/timers.ts for the board's). */
+export { timers } from './timers.js';
 
 export const noFiles = {
   read: (_path: string): string | null => null,

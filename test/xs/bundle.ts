@@ -74,6 +74,15 @@ function seam(platform: string | null): Plugin {
       if (platform) {
         b.onResolve({ filter: /platform\.js$/ }, (a) =>
           a.importer !== platform && resolve(a.resolveDir, a.path) === join(ROOT, 'src/platform.js') ? { path: platform } : undefined);
+        // The board suites' environments: the XS board over real sockets, no Node host driver.
+        const swap: Record<string, string> = {
+          [join(ROOT, 'test/helpers/boards.js')]: join(ROOT, 'test/xs/boards_env.ts'),
+          [join(ROOT, 'src/net/host.js')]: join(ROOT, 'test/xs/no_host_driver.ts'),
+        };
+        b.onResolve({ filter: /(boards|host)\.js$/ }, (a) => {
+          const to = swap[resolve(a.resolveDir, a.path)];
+          return to ? { path: to } : undefined;
+        });
       }
     },
   };

@@ -16,6 +16,13 @@ g.TextEncoder = TextEncoder;
 g.TextDecoder = TextDecoder;
 g.setTimeout = (fn: () => void, ms = 0) => Timer.set(() => fn(), ms);
 g.clearTimeout = (t: object | undefined) => t && Timer.clear(t);
+// Node's Buffer.compare, which the board suites use to compare byte arrays (only that).
+g.Buffer = {
+  compare(a: Uint8Array, b: Uint8Array): number {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+  },
+};
 // The suites read knobs from process.env (fuzz.test.ts): given as KEY=VALUE arguments here.
 g.process = { env: Object.fromEntries(host.argv.slice(1).filter((a) => a.includes('=')).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])) };
 // uvu: suites register into groups, run by exec() once all are loaded (as its CLI does).

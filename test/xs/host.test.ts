@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, XS_HOST } from './bundle.js';
@@ -40,9 +40,43 @@ Host('natives are modules, as on a device: text/encoder, text/decoder, timer, zs
 });
 
 Host('a module that is not there is an abort naming it', () => {
-  const r = run('import x from "embedded:io/socket/tcp"; x;', ['--name', 'nomod']);
+  const r = run('import x from "embedded:io/socket/tcp/tls"; x;', ['--name', 'nomod']);
   assert.ok(r.status !== 0);
-  assert.match(r.err, /\[nomod\] XS abort: unhandled exception: .*embedded:io\/socket\/tcp not found/);
+  assert.match(r.err, /\[nomod\] XS abort: unhandled exception: .*embedded:io\/socket\/tcp\/tls not found/);
+});
+
+Host('a stack overflow is an abort that shows the frames and how deep the stack was; a module body holds a slot per top-level binding', () => {
+  const decls = Array.from({ length: 300 }, (_, i) => `const c${i} = ${i};`).join('\n');
+  const deep = 'function deep(n) { return deep(n + 1) + 1; }\ndeep(0);\n';
+  const big = run(`${decls}\n${deep}`, ['--name', 'ovf', '--heap', 'device']);
+  const small = run(deep, ['--name', 'ovf', '--heap', 'device']);
+  for (const r of [big, small]) {
+    assert.ok(r.status !== 0);
+    assert.match(r.err, /\[ovf\] XS abort: stack overflow\n at deep \[\d+ slots\]\n {3}\(x\d+\)\n at \S*main\.mjs \[\d+ slots\]/);
+  }
+  const depth = (r: { err: string }) => Number(/\(x(\d+)\)/.exec(r.err)![1]);
+  assert.ok(depth(small) - depth(big) > 20, `${depth(small)} vs ${depth(big)} frames of deep()`);
+});
+
+/** Starts `source` on the host, sends SIGTERM after `ms`; its exit status and stderr. */
+function terminated(name: string, source: string, ms: number): Promise<{ status: number | null; err: string }> {
+  mkdirSync(DIR, { recursive: true });
+  writeFileSync(join(DIR, name), source);
+  const p = spawn(XS_HOST, ['--stats', join(DIR, name)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr!.on('data', (d) => { err += d; });
+  const kill = setTimeout(() => p.kill('SIGTERM'), ms);
+  const guard = setTimeout(() => p.kill('SIGKILL'), ms + 5000);
+  return new Promise((r) => p.on('exit', (status) => { clearTimeout(kill); clearTimeout(guard); r({ status, err }); }));
+}
+
+Host('SIGTERM ends a waiting loop as exit() would, and a firmware busy in JS at once (regression: a busy loop outlived SIGTERM)', async () => {
+  const idle = await terminated('idle.mjs', 'import Timer from "timer"; Timer.set(() => {}, 100000);\n', 300);
+  assert.is(idle.status, 143);
+  assert.match(idle.err, /stats now:/);
+  const busy = await terminated('busy.mjs', 'let n = 0; for (;;) n++;\n', 300);
+  assert.is(busy.status, 143);
+  assert.match(busy.err, /signal while JS runs/);
 });
 
 Host('timers: the timer module\'s order, repeat, clear and schedule from a callback; ids have no unref (regression: .unref() threw on XS)', () => {

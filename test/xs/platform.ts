@@ -1,7 +1,8 @@
 /**
  * src/platform.ts for test programs on the XS host (build/xs/zsock-xs): the TLS core is the
- * native module zsock:core, entropy the host's TRNG through zsock:sys, as on a Moddable board;
- * there is no network driver and no file system. Everything comes from imported modules: the
+ * native module zsock:core, entropy the host's TRNG through zsock:sys, timers the `timer` module,
+ * as on a Moddable board; no default network driver (a suite installs the board's) and no file
+ * system. Everything comes from imported modules: the
  * XS host offers no console, timers, TextEncoder or crypto as globals.
  */
 import core from 'zsock:core';
@@ -26,6 +27,9 @@ export function defaultCoreBinding(_path?: string): CoreBinding {
 export function defaultArenaSize(): number {
   return 0;
 }
+
+/** Timers from Moddable's `timer` module, as on a board (boards/moddable-esp32/timers.ts). */
+export { timers } from '../../boards/moddable-esp32/timers.js';
 
 export function randomFill(buf: Uint8Array): void {
   sys.random(buf);
