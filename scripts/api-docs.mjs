@@ -1,4 +1,4 @@
-// The API reference: every export of `zsock`, `zsock/posix` and `zsock/tls` with its signature
+// The API reference: every export of `zsock`, `zsock/posix`, `zsock/tls` and `zsock/idiomatic` with its signature
 // and its doc comment, read from the sources with the TypeScript compiler, written to docs/api/.
 // `--check` writes nothing and exits 1 listing the exports that have no doc comment (make test
 // runs it through test/api/docs.test.ts). A constant group's comment (one statement declaring
@@ -12,6 +12,7 @@ const ENTRIES = [
   { name: 'zsock', file: 'src/index.ts', out: 'zsock.md' },
   { name: 'zsock/posix', file: 'src/posix.ts', out: 'posix.md' },
   { name: 'zsock/tls', file: 'src/tls/index.ts', out: 'tls.md' },
+  { name: 'zsock/idiomatic', file: 'src/idiomatic/index.ts', out: 'idiomatic.md' },
 ];
 
 const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
