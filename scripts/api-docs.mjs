@@ -65,9 +65,31 @@ function signatureOf(name, s) {
   if (kind === 'function' || (kind === 'constant' && type.getCallSignatures().length)) {
     return type.getCallSignatures().map((sig) => `${name}${checker.signatureToString(sig)}`).join('\n');
   }
+  if (kind === 'class' && ts.isClassDeclaration(decl)) return classOutline(decl);
   if (kind === 'type' || kind === 'class') return decl.getText().split('\n').slice(0, 40).join('\n');
   if (kind === 'namespace') return `namespace ${name}`;
   return `const ${name}: ${checker.typeToString(type)}`;
+}
+
+const HIDDEN = ts.ModifierFlags.Private | ts.ModifierFlags.Protected;
+
+/** A class as its users see it: the heading, then each public member's signature (no bodies)
+ *  with its doc comment. */
+function classOutline(decl) {
+  const sf = decl.getSourceFile();
+  const head = sf.text.slice(decl.getStart(), decl.members.pos).trim();
+  const out = [head];
+  for (const m of decl.members) {
+    if (!m.name && !ts.isConstructorDeclaration(m)) continue;
+    if (m.name && ts.isPrivateIdentifier(m.name)) continue;
+    if (ts.getCombinedModifierFlags(m) & HIDDEN) continue;
+    const doc = leadingDoc(m);
+    if (doc) out.push(`  /** ${doc.split('\n').join('\n   *  ')} */`);
+    const text = m.getText();
+    const body = 'body' in m && m.body ? text.slice(0, m.body.getStart() - m.getStart()).trim() + ';' : text;
+    out.push(`  ${body.replace(/^\/\*\*[\s\S]*?\*\/\s*/, '').split('\n').join('\n  ')}`);
+  }
+  return `${out.join('\n')}\n}`;
 }
 
 const missing = [];

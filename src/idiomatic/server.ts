@@ -46,9 +46,8 @@ export class TcpServer implements AsyncIterable<TcpSocket>, AsyncDisposable, Dis
 
   /**
    * Binds host:port (port 0: one the stack picks; see `port`) and listens. Rejects with a
-   * ZsockError: EADDRINUSE, EADDRNOTAVAIL, ENOMEM (no TLS
-   * context), ERR_ZSOCK_INVALID_ARG for wrong arguments (a host that is no address, a bad TLS option). No fd is left
-   * open on failure.
+   * ZsockError: EADDRINUSE, EADDRNOTAVAIL, ENOMEM (no TLS context), ERR_ZSOCK_INVALID_ARG for
+   * wrong arguments (a host that is no address, a bad TLS option). No fd is left open on failure.
    */
   static async listen(port: number, options?: ListenOptions): Promise<TcpServer> {
     const p = portArg(port, 'TcpServer.listen');
