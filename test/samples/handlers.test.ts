@@ -95,4 +95,15 @@ for (const board of ['moddable-esp32', 'espruino-esp32']) {
   });
 }
 
+H('moddable-esp32 with more handlers than TLS contexts: an accept that finds none free drops a stalled handshake, and the sixth is served', async () => {
+  const s = await boot({ board: 'moddable-esp32', name: 'board', firmware: join(ROOT, 'samples/echo-server/main.ts'),
+    config: { NUM_HANDLERS: '4', DTLS: 'n', IPV6: 'n', UDP: 'n' } }, ['tcp:0-:4243']);
+  const port = s.forwards[0].port;
+  await idleClients(port);
+  const ms = await honestClient(port);
+  assert.ok(ms < 5000, `${ms} ms`);
+  assert.ok(lines.includes('[board] TLS (IPv4): Accept failed: ENOMEM: Not enough core'), shown());
+  assert.ok(lines.some((l) => l === '[board] TLS (IPv4): Dropped a connection still in its handshake, to serve a new one'), shown());
+});
+
 H.run();
