@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from '../../src/errno.js';
-import { AF_INET, type SockAddr } from '../../src/api/index.js';
+import { AF_INET, AF_INET6, type SockAddr } from '../../src/api/index.js';
 import { TcpServer, TcpSocket, ERR_ZSOCK_INVALID_ARG } from '../../src/idiomatic/index.js';
 import { freePort } from '../helpers/net.js';
 import { closeAll, within } from '../helpers/zs.js';
@@ -62,6 +62,17 @@ T('connect by name (getaddrinfo) with family AF_INET', async () => {
   const [client, conn] = await Promise.all([TcpSocket.connect('localhost', server.port, { family: AF_INET }), server.accept()]);
   client.close(); conn.close();
   assert.is(client.closed, true);
+});
+
+T('IPv6: listen on ::1, connect to it', async () => {
+  await using server = await TcpServer.listen(0, { host: '::1' });
+  assert.is(server.address.family, AF_INET6);
+  const [client, conn] = await Promise.all([TcpSocket.connect('::1', server.port), server.accept()]);
+  using c = client; using a = conn;
+  assert.equal(c.remoteAddress, { family: AF_INET6, addr: '::1', port: server.port } as SockAddr);
+  assert.equal(a.remoteAddress, c.localAddress);
+  await c.write('v6');
+  assert.is(await a.read(new Uint8Array(4)), 2);
 });
 
 T('a refused connect rejects with ECONNREFUSED (code, errno, syscall, message) and leaves no fd', async () => {
