@@ -1,4 +1,4 @@
-// The API reference: every export of `zsock`, `zsock/posix` and `zsock/tls` with its signature
+// The API reference: every export of `zsock`, `zsock/posix`, `zsock/tls` and `zsock/idiomatic` with its signature
 // and its doc comment, read from the sources with the TypeScript compiler, written to docs/api/.
 // `--check` writes nothing and exits 1 listing the exports that have no doc comment (make test
 // runs it through test/api/docs.test.ts). A constant group's comment (one statement declaring
@@ -12,6 +12,7 @@ const ENTRIES = [
   { name: 'zsock', file: 'src/index.ts', out: 'zsock.md' },
   { name: 'zsock/posix', file: 'src/posix.ts', out: 'posix.md' },
   { name: 'zsock/tls', file: 'src/tls/index.ts', out: 'tls.md' },
+  { name: 'zsock/idiomatic', file: 'src/idiomatic/index.ts', out: 'idiomatic.md' },
 ];
 
 const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
@@ -64,9 +65,31 @@ function signatureOf(name, s) {
   if (kind === 'function' || (kind === 'constant' && type.getCallSignatures().length)) {
     return type.getCallSignatures().map((sig) => `${name}${checker.signatureToString(sig)}`).join('\n');
   }
+  if (kind === 'class' && ts.isClassDeclaration(decl)) return classOutline(decl);
   if (kind === 'type' || kind === 'class') return decl.getText().split('\n').slice(0, 40).join('\n');
   if (kind === 'namespace') return `namespace ${name}`;
   return `const ${name}: ${checker.typeToString(type)}`;
+}
+
+const HIDDEN = ts.ModifierFlags.Private | ts.ModifierFlags.Protected;
+
+/** A class as its users see it: the heading, then each public member's signature (no bodies)
+ *  with its doc comment. */
+function classOutline(decl) {
+  const sf = decl.getSourceFile();
+  const head = sf.text.slice(decl.getStart(), decl.members.pos).trim();
+  const out = [head];
+  for (const m of decl.members) {
+    if (!m.name && !ts.isConstructorDeclaration(m)) continue;
+    if (m.name && ts.isPrivateIdentifier(m.name)) continue;
+    if (ts.getCombinedModifierFlags(m) & HIDDEN) continue;
+    const doc = leadingDoc(m);
+    if (doc) out.push(`  /** ${doc.split('\n').join('\n   *  ')} */`);
+    const text = m.getText();
+    const body = 'body' in m && m.body ? text.slice(0, m.body.getStart() - m.getStart()).trim() + ';' : text;
+    out.push(`  ${body.replace(/^\/\*\*[\s\S]*?\*\/\s*/, '').split('\n').join('\n  ')}`);
+  }
+  return `${out.join('\n')}\n}`;
 }
 
 const missing = [];

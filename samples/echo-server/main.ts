@@ -96,16 +96,67 @@ function open(family: number, type: number, proto: number, port: number, name: s
   return fd;
 }
 
-/** The accept loop: at most NUM_HANDLERS connections at once, as Zephyr's handler threads. */
+/** A connection being served (Zephyr's sample: one handler thread's slot). */
+interface Handler {
+  fd: number;
+  /** Its TLS handshake is still under way. */
+  handshaking: boolean;
+  /** Closed by the accept loop to make room (its fd number may be reused already). */
+  dropped: boolean;
+}
+
+/** One connection: the TLS handshake (this connection's own wait, never the accept loop's),
+ *  then the echo. */
+async function serveConnection(proto: string, fam: string, h: Handler): Promise<void> {
+  if (h.handshaking) {
+    // Bounded by CONFIG_NET_SOCKETS_TLS_CONNECT_TIMEOUT; -EINTR if the accept loop drops it.
+    const rc = await Z.zsock_tls_handshake(h.fd);
+    if (h.dropped) return;
+    if (rc !== 1) {
+      log(`${proto} (${fam}): Handshake failed: ${rc === 0 ? 'the peer closed' : tlsErrstr(h.fd, rc)}`);
+      Z.zsock_close(h.fd);
+      return;
+    }
+    h.handshaking = false;
+  }
+  log(`${proto} (${fam}): Accepted connection${proto === 'TLS' ? `, ${tlsInfo(h.fd)}` : ''}`);
+  await handleConnection(proto, fam, h.fd);
+}
+
+/** Room for one more connection: a free slot, else the oldest connection still in its TLS
+ *  handshake is dropped, so peers that connect and stall cannot hold every slot (Zephyr's
+ *  sample refuses the newcomer instead). False when every slot holds an established peer. */
+function makeRoom(handlers: Handler[], proto: string, fam: string, force = false): boolean {
+  if (!force && handlers.length < CONFIG.NUM_HANDLERS) return true;
+  const stalled = handlers.findIndex((h) => h.handshaking);
+  if (stalled < 0) return false;
+  const [h] = handlers.splice(stalled, 1);
+  h.dropped = true;
+  Z.zsock_close(h.fd);
+  log(`${proto} (${fam}): Dropped a connection still in its handshake, to serve a new one`);
+  return true;
+}
+
+/** The accept loop, poll-driven: the listener is non-blocking, so a TLS accept hands the new
+ *  connection over at once and its handshake runs in its own handler; at most NUM_HANDLERS
+ *  connections at once, as Zephyr's handler threads. */
 async function serveStream(family: number, proto: number, port: number, name: string): Promise<void> {
   const l = open(family, Z.SOCK_STREAM, proto, port, name);
   if (l === null) return;
   const fam = family === Z.AF_INET ? 'IPv4' : 'IPv6';
-  let active = 0;
+  Z.zsock_fcntl(l, Z.F_SETFL, Z.O_NONBLOCK);
+  const handlers: Handler[] = [];
   let freed: (() => void) | null = null;
+  const fds: Z.PollFd[] = [{ fd: l, events: Z.ZSOCK_POLLIN, revents: 0 }];
   for (;;) {
-    while (active >= CONFIG.NUM_HANDLERS) await new Promise<void>((r) => { freed = r; });
+    const ready = await Z.zsock_poll(fds, 1, -1);
+    if (ready < 0) { log(`${name} (${fam}): poll failed: ${errstr(ready)}`); Z.zsock_close(l); return; }
+    if (!makeRoom(handlers, name, fam)) {
+      await new Promise<void>((r) => { freed = r; }); // every slot holds an established peer
+      continue;
+    }
     const fd = await Z.zsock_accept(l);
+    if (fd === -Z.errno.EAGAIN) continue;
     if (fd < 0) {
       if (fd === -Z.errno.EADDRINUSE || fd === -Z.errno.EAFNOSUPPORT) bindFailed(name, family, port, fd);
       else log(`${name} (${fam}): Accept failed: ${errstr(fd)}`);
@@ -113,12 +164,18 @@ async function serveStream(family: number, proto: number, port: number, name: st
         Z.zsock_close(l); // gives its TLS context back
         return;
       }
-      if (fd === -Z.errno.ENOMEM) await new Promise((r) => setTimeout(r, 100)); // no TLS context free yet
+      // No TLS context free: one held by a stalled handshake serves the next peer instead.
+      if (fd === -Z.errno.ENOMEM && !makeRoom(handlers, name, fam, true)) await new Promise((r) => setTimeout(r, 100));
       continue;
     }
-    log(`${name} (${fam}): Accepted connection${name === 'TLS' ? `, ${tlsInfo(fd)}` : ''}`);
-    active++;
-    void handleConnection(name, fam, fd).then(() => { active--; freed?.(); freed = null; });
+    const h: Handler = { fd, handshaking: name === 'TLS', dropped: false };
+    handlers.push(h);
+    void serveConnection(name, fam, h).then(() => {
+      const at = handlers.indexOf(h);
+      if (at >= 0) handlers.splice(at, 1);
+      freed?.();
+      freed = null;
+    });
   }
 }
 

@@ -15,7 +15,7 @@ D('no export without a doc comment beyond the listed ones (node scripts/api-docs
 });
 
 D('docs/api has a page per entry point, with this session\'s exports in it', () => {
-  for (const page of ['README.md', 'zsock.md', 'posix.md', 'tls.md']) assert.ok(existsSync(join(ROOT, 'docs/api', page)), page);
+  for (const page of ['README.md', 'zsock.md', 'posix.md', 'tls.md', 'idiomatic.md']) assert.ok(existsSync(join(ROOT, 'docs/api', page)), page);
   const z = readFileSync(join(ROOT, 'docs/api/zsock.md'), 'utf8');
   for (const name of ['zsock_strerror', 'zsock_errno_name', 'zsock_errstr', 'app_config']) assert.match(z, `### ${name}\n`);
   assert.match(readFileSync(join(ROOT, 'docs/api/posix.md'), 'utf8'), '### strerror\n');

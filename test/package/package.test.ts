@@ -52,7 +52,7 @@ P('npm pack runs prepack and the tarball carries the types, the cores, the simul
   const [info] = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; size: number; files: { path: string }[] }[];
   tarball = join(tmp, info.filename);
   const paths = new Set(info.files.map((f) => f.path));
-  for (const want of ['build/js/src/index.js', 'build/js/src/index.d.ts', 'build/js/src/posix.d.ts', 'build/js/src/tls/index.d.ts',
+  for (const want of ['build/js/src/index.js', 'build/js/src/index.d.ts', 'build/js/src/idiomatic/index.d.ts', 'build/js/src/posix.d.ts', 'build/js/src/tls/index.d.ts',
     'build/wasm/zsock-core.wasm', 'build/wasm/zsock-core-embedded.wasm', 'build/js/sim/sim.js', 'build/js/boards/build.js',
     'boards/moddable-esp32/platform.ts', 'src/platform.ts', 'samples/echo-server/main.ts', 'bin/zsock.mjs']) {
     assert.ok(paths.has(want), `${want} is in the package`);
@@ -67,12 +67,26 @@ P('npm install of the tarball into a folder outside the repository', () => {
   assert.ok(existsSync(join(app, 'node_modules/esbuild')), 'esbuild is a dependency');
 });
 
-P('a strict TypeScript consumer type-checks against zsock, zsock/posix and zsock/tls (no DOM lib)', () => {
+P('a strict TypeScript consumer type-checks against zsock, zsock/posix, zsock/tls and zsock/idiomatic (no DOM lib)', () => {
   writeFileSync(join(app, 'consumer.ts'), [
     "import { zsock_socket, zsock_connect, zsock_close, zsock_errstr, AF_INET, SOCK_STREAM, IPPROTO_TCP, type SockAddr, type AddrInfo } from 'zsock';",
     "import { socket, close, strerror, type PollFd } from 'zsock/posix';",
     "import { TlsSession } from 'zsock/tls';",
+    "import { TcpSocket, ZsockError, type SecureOptions } from 'zsock/idiomatic';",
     'const fd: number = zsock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);',
+    "const secure: SecureOptions = { secTags: [1], hostname: 'localhost' };",
+    "async function idiomatic(): Promise<string> {",
+    "  try {",
+    "    await using s: TcpSocket = await TcpSocket.connect('127.0.0.1', 9, { tls: secure });",
+    "    for await (const chunk of s) return String(chunk.length);",
+    "    return 'eof';",
+    "  } catch (e) {",
+    "    return e instanceof ZsockError ? `${e.code} ${e.errno}` : 'other';",
+    "  }",
+    "}",
+    'void idiomatic();',
+    '// @ts-expect-error: tls options need secTags',
+    "void TcpSocket.connect('127.0.0.1', 9, { tls: { hostname: 'x' } });",
     "const to: SockAddr = { family: AF_INET, addr: '127.0.0.1', port: 9 };",
     'const rc: number = await zsock_connect(fd, to);',
     'const ai: AddrInfo | null = null;',
@@ -96,22 +110,24 @@ P('a strict TypeScript consumer type-checks against zsock, zsock/posix and zsock
   ok(run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], app), 'tsc');
 });
 
-P('a consumer script imports the three entry points and gets readable errors', () => {
+P('a consumer script imports the four entry points and gets readable errors', () => {
   writeFileSync(join(app, 'consumer.mjs'), [
     "import { zsock_socket, zsock_connect, zsock_close, zsock_errstr, AF_INET, SOCK_STREAM, IPPROTO_TCP } from 'zsock';",
     "import { strerror } from 'zsock/posix';",
     "import { TlsSession } from 'zsock/tls';",
+    "import { TcpSocket, ZsockError } from 'zsock/idiomatic';",
     'const fd = zsock_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);',
     "const rc = await zsock_connect(fd, { family: AF_INET, addr: '127.0.0.1', port: Number(process.argv[2]) });",
     'console.log(zsock_errstr(rc), "/", strerror(rc));',
     'zsock_close(fd);',
     "console.log(new TlsSession({ role: 'client', hostname: 'localhost' }).handshakeDone ? 'done' : 'tls ready');",
+    "try { await TcpSocket.connect('127.0.0.1', Number(process.argv[2])); } catch (e) { console.log(`${e instanceof ZsockError} ${e.code} ${e.errno}`); }",
     '',
   ].join('\n'));
   // A port nothing listens on: bind one and close it (Linux then refuses connects to it).
   const port = Number(execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"], { encoding: 'utf8' }));
   const out = ok(run(process.execPath, ['consumer.mjs', String(port)], app), 'consumer.mjs');
-  assert.is(out, 'ECONNREFUSED: Connection refused / Connection refused\ntls ready\n');
+  assert.is(out, 'ECONNREFUSED: Connection refused / Connection refused\ntls ready\ntrue ECONNREFUSED 61\n');
 });
 
 P('npx zsock info, build --out (relative to the cwd), cred and certs, from the consumer folder', () => {
