@@ -40,6 +40,8 @@ export const boardConfig: Partial<ZsockConfig> = {
   ZVFS_OPEN_MAX: limits.fds,
   ZVFS_POLL_MAX: limits.fds,
   NET_SOCKETS_TLS_MAX_CONTEXTS: limits.tlsContexts,
+  // Four contexts leave none to keep back: a board's firmware sets a reserve when it needs one.
+  NET_SOCKETS_TLS_CONTEXTS_RESERVED_OUTBOUND: 0,
   // Small devices: the socket buffers lwIP gives a connection, not a host's 64 KiB.
   NET_CONTEXT_SNDBUF: 5744,
   NET_CONTEXT_RCVBUF: 5744,

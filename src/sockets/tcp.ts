@@ -174,6 +174,13 @@ export class TcpSock extends Sock {
     return r;
   }
 
+  /** Puts an accepted connection back in front of the queue (a TLS listener found no context
+   *  for it: the peer waits in the backlog instead of being reset). */
+  protected requeue(child: TcpSock): void {
+    this.acceptQ.unshift(child);
+    this.changed();
+  }
+
   /** SO_ERROR: a failed TLS layer's errno once (it stands for whatever failed under it),
    *  else the connection's pending error; either is then cleared, as POSIX. */
   override takeError(): number {

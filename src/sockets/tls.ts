@@ -80,7 +80,8 @@ export class TlsSock extends TcpSock {
 
   /** Accepts a connection and starts the server handshake on it (a blocking listener waits
    *  for it; a non-blocking one returns the new socket at once, handshake in progress).
-   *  -ENOMEM when no TLS context is free; the handshake's errno when it fails. */
+   *  -ENOMEM when no TLS context is free (the connection stays queued); the handshake's errno
+   *  when it fails. */
   override async accept(addr?: SockAddr): Promise<Sock | number> {
     if (this.state !== 'listening') return -E.EINVAL;
     const child = await super.accept(addr);
@@ -88,7 +89,9 @@ export class TlsSock extends TcpSock {
     const t = child as TlsSock;
     t.ctx = contexts.take(true);
     if (!t.ctx) {
-      t.close();
+      // No context: -ENOMEM, and the connection waits in the backlog (Zephyr resets it), so an
+      // application that frees a context (drops a stalled handshake) can accept it next
+      this.requeue(t);
       return -E.ENOMEM;
     }
     t.rcvtimeo = this.rcvtimeo;

@@ -7,8 +7,8 @@ import { configure } from '../../src/config.js';
 import { getCore } from '../../src/internal.js';
 import { contexts } from '../../src/sockets/tls_state.js';
 import { pki } from '../helpers/pki.js';
-import { closeAll } from '../helpers/zs.js';
-import { TAG, addCredentials, removeCredentials, getopt } from '../helpers/tls.js';
+import { closeAll, until } from '../helpers/zs.js';
+import { TAG, addCredentials, removeCredentials, getopt, tlsListener } from '../helpers/tls.js';
 
 test.before.each(addCredentials);
 test.after.each(() => { closeAll(); removeCredentials(); });
@@ -37,6 +37,23 @@ test('ENOMEM past CONFIG_NET_SOCKETS_TLS_MAX_CONTEXTS; contexts and arena return
   Z.zsock_close(c);
   assert.is(contexts.inUse, 0);
   assert.is(getCore().arena().used, arena0);
+});
+
+test('accept with no TLS context free: -ENOMEM, the connection stays queued and is served once one is free', async () => {
+  configure({ NET_SOCKETS_TLS_MAX_CONTEXTS: contexts.inUse + 2, NET_SOCKETS_TLS_CONTEXTS_RESERVED_OUTBOUND: 0 });
+  const [l, at] = tlsListener([TAG.EC], Z.IPPROTO_TLS_1_2); // one context
+  const blocker = tls(); // the other
+  const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, Z.IPPROTO_TLS_1_2);
+  assert.is(c, -E.ENOMEM, 'none left for a client either');
+  const raw = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0); // a plain TCP peer, to queue a connection
+  assert.is(await Z.zsock_connect(raw, at), 0);
+  await until(() => (Z.zsock_get_context_object(l)!.pollEvents() & Z.ZSOCK_POLLIN) !== 0, 2000, 'queued');
+  assert.is(await Z.zsock_accept(l), -E.ENOMEM);
+  assert.ok(Z.zsock_get_context_object(l)!.pollEvents() & Z.ZSOCK_POLLIN, 'still queued, not reset');
+  Z.zsock_close(blocker);
+  Z.zsock_fcntl(l, Z.F_SETFL, Z.O_NONBLOCK);
+  const s = await Z.zsock_accept(l);
+  assert.ok(s >= 0, `accepted once a context was free (${s})`);
 });
 
 test('SO_PROTOCOL reports the TLS protocol; SO_TYPE stream; other levels reach the TCP socket', () => {
