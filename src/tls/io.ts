@@ -8,6 +8,7 @@
  * and an idle session holds no wasm memory for I/O at all.
  */
 import { ZS, type CoreExports } from './abi.js';
+import { recordPool } from './pool.js';
 
 /** What staging needs of the loaded core (wasm.ts's Core; an interface, so io.ts sits below it). */
 export interface StagingCore {
@@ -72,7 +73,8 @@ export class CipherPipe {
     readonly datagram: boolean,
   ) {}
 
-  /** Queues received ciphertext: a stream chunk, or exactly one datagram. Keeps the reference. */
+  /** Queues received ciphertext: a stream chunk, or exactly one datagram. Keeps the reference;
+   *  a chunk in a buffer of recordPool goes back to the pool once consumed. */
   feed(data: Uint8Array): void {
     if (data.length === 0) return; // an empty datagram carries no record
     this.inQ.push(data);
@@ -107,9 +109,15 @@ export class CipherPipe {
    *  what follows the TLS session on the connection, plain text again (STARTTLS-style stop). */
   takeUnread(): Uint8Array {
     const rest = concat(this.inQ, this.inBytes);
+    this.clear();
+    return rest;
+  }
+
+  /** Drops the queued input (the session is freed): pooled chunks go back to the pool. */
+  clear(): void {
+    for (const c of this.inQ) recordPool.give(c);
     this.inQ = [];
     this.inBytes = 0;
-    return rest;
   }
 
   /** Stages queued input and lends both windows to the core. */
@@ -156,8 +164,14 @@ export class CipherPipe {
   /** Collects output and drops consumed input from the queue. */
   end(): void {
     this.flush();
-    if (this.datagram) this.inQ.splice(0, this.framesIn(this.consumed)).forEach((d) => (this.inBytes -= d.length));
-    else this.dropBytes(this.consumed);
+    if (this.datagram) {
+      for (const d of this.inQ.splice(0, this.framesIn(this.consumed))) {
+        this.inBytes -= d.length;
+        recordPool.give(d);
+      }
+    } else {
+      this.dropBytes(this.consumed);
+    }
     this.staged = this.consumed = 0;
   }
 
@@ -181,6 +195,7 @@ export class CipherPipe {
       if (head.length <= n) {
         n -= head.length;
         this.inQ.shift();
+        recordPool.give(head);
       } else {
         this.inQ[0] = head.subarray(n);
         n = 0;

@@ -85,7 +85,8 @@ export class TlsSession extends SessionInfo {
   }
 
   /** Queues received ciphertext (a stream chunk, or one whole datagram). The session keeps the
-   *  reference until the bytes are consumed: do not modify `data` afterwards. */
+   *  reference until the bytes are consumed: do not modify `data` afterwards. A chunk in a
+   *  buffer taken from recordPool is given back to the pool once consumed (or at free()). */
   feed(data: Uint8Array): void {
     this.pipe.feed(data);
   }
@@ -168,8 +169,10 @@ export class TlsSession extends SessionInfo {
   }
 
   /** Encrypts all of `data` (a stream) or one datagram's worth (DTLS; larger gives EMSGSIZE).
-   *  Finishes the handshake first if needed. */
-  write(data: Uint8Array, now: number): TlsStep {
+   *  With `oneRecord`, a stream write stops after one record: done(n) with n the bytes that
+   *  record took, a legal short count (as Zephyr's send, one mbedtls_ssl_write). Finishes the
+   *  handshake first if needed. */
+  write(data: Uint8Array, now: number, oneRecord = false): TlsStep {
     const pre = this.ready(now);
     if (pre) return pre;
     const ptCap = Staging.of(this.core).ptCap;
@@ -185,7 +188,7 @@ export class TlsSession extends SessionInfo {
       const r = this.call(() => x.zs_write(this.ctx, pt, n));
       if (r < 0) return this.step(r);
       sent += r;
-      if (this.datagram) break;
+      if (this.datagram || oneRecord) break;
     }
     return done(sent);
   }
@@ -238,6 +241,7 @@ export class TlsSession extends SessionInfo {
     if (this.ctx === 0) return;
     this.core.x.zs_free(this.ctx);
     this.ctx = 0;
+    this.pipe.clear();
     byId.delete(this.id);
   }
 
