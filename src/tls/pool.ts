@@ -9,10 +9,13 @@
  * not make, is ignored (never handed out twice). The pool keeps at most `max` free buffers;
  * the rest go to the garbage collector.
  */
+/** Marks on a pooled buffer's ArrayBuffer: its pool, and whether it is free now. */
+const POOL = Symbol('zsock.pool');
+const FREE = Symbol('zsock.pool.free');
+type Marked = ArrayBuffer & { [POOL]?: BufferPool; [FREE]?: boolean };
+
 export class BufferPool {
   private readonly free: Uint8Array[] = [];
-  private readonly mine = new WeakSet<ArrayBuffer>();
-  private readonly idle = new WeakSet<ArrayBuffer>();
 
   /** `size` bytes per buffer; at most `max` kept free. */
   constructor(readonly size: number, private readonly max = 16) {}
@@ -21,26 +24,26 @@ export class BufferPool {
   take(): Uint8Array {
     const b = this.free.pop();
     if (b) {
-      this.idle.delete(b.buffer as ArrayBuffer);
+      (b.buffer as Marked)[FREE] = false;
       return b;
     }
     const fresh = new Uint8Array(this.size);
-    this.mine.add(fresh.buffer);
+    (fresh.buffer as Marked)[POOL] = this;
     return fresh;
   }
 
   /** Gives back the buffer under `view` (any view of a buffer from take()). The holder must
    *  keep no view of it. Anything else is ignored. */
   give(view: Uint8Array): void {
-    const ab = view.buffer as ArrayBuffer;
-    if (!this.mine.has(ab) || this.idle.has(ab) || this.free.length >= this.max) return;
-    this.idle.add(ab);
+    const ab = view.buffer as Marked;
+    if (ab[POOL] !== this || ab[FREE] || this.free.length >= this.max) return;
+    ab[FREE] = true;
     this.free.push(new Uint8Array(ab));
   }
 
-  /** Whether `view` lies in a pooled buffer. */
+  /** Whether `view` lies in a buffer of this pool. */
   owns(view: Uint8Array): boolean {
-    return this.mine.has(view.buffer as ArrayBuffer);
+    return (view.buffer as Marked)[POOL] === this;
   }
 }
 
