@@ -207,7 +207,9 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--profile-child') return profileChild();
   if (process.argv[2] === '--scale-child') return scaleChild(process.argv[3]);
   if (process.argv[2] === '--host-child') return hostChild();
-  loadCore({ arenaSize: 32 * 1024 * 1024 });
+  // The pure-C full core (the host driver's default is the host profile's: its rows come from
+  // --host-child), unless $ZSOCK_WASM says otherwise.
+  loadCore({ arenaSize: 32 * 1024 * 1024, path: process.env.ZSOCK_WASM ?? WASM.full });
   if (!nativeAvailable()) throw new Error('native harness missing: make native-harness');
   log(`${QUICK ? 'QUICK: ' : ''}${R} A/B rounds, ${K} handshakes or ${MB} MB per side per round`);
   if (on('hs-mem')) await handshakesInMemory();
