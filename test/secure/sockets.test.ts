@@ -66,7 +66,7 @@ for (const [name, proto] of [['1.2', Z.IPPROTO_TLS_1_2], ['1.3', Z.IPPROTO_TLS_1
 
 for (const [name, proto, record] of [['1.2', Z.IPPROTO_TLS_1_2, 16384], ['1.3', Z.IPPROTO_TLS_1_3, 16383]] as const) {
   test(`TLS ${name}: a send longer than a record takes one record (a short count, as Zephyr), the bytes arrive whole`, async () => {
-    // Regression: a 40000-byte send made three records, the last one 7,233 bytes (and a 16384-byte
+    // Regression: a 40000-byte send made three records, the last one 7,234 bytes (and a 16384-byte
     // TLS 1.3 send made 16383 + 1); Zephyr's send writes one record and returns its count.
     const [l, at] = tlsListener([TAG.EC], proto);
     const client = tlsClient(proto);
