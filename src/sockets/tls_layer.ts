@@ -94,6 +94,7 @@ export class TlsLayer {
    *  configuration cannot make a session (the caller maps it to its errno). */
   constructor(private readonly t: StreamTransport, private readonly host: LayerHost, private readonly opts: LayerOptions) {
     this.session = new TlsSession(opts.config);
+    this.session.onConsumed = (c) => recordPool.give(c); // the reads pull() fed it
     this.session.onVerifyAnswer = () => this.process();
     this.timer = timers.start(opts.handshakeTimeout, () => this.onDeadline());
     this.process();

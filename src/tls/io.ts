@@ -8,7 +8,6 @@
  * and an idle session holds no wasm memory for I/O at all.
  */
 import { ZS, type CoreExports } from './abi.js';
-import { recordPool } from './pool.js';
 
 /** What staging needs of the loaded core (wasm.ts's Core; an interface, so io.ts sits below it). */
 export interface StagingCore {
@@ -73,8 +72,12 @@ export class CipherPipe {
     readonly datagram: boolean,
   ) {}
 
-  /** Queues received ciphertext: a stream chunk, or exactly one datagram. Keeps the reference;
-   *  a chunk in a buffer of recordPool goes back to the pool once consumed. */
+  /** Called with each queued chunk once the core has consumed it, or when the queue is dropped
+   *  (the session's onConsumed): its feeder may reuse the buffer then. */
+  release: (chunk: Uint8Array) => void = () => {};
+
+  /** Queues received ciphertext: a stream chunk, or exactly one datagram. Keeps the reference
+   *  until `release` gives it back. */
   feed(data: Uint8Array): void {
     if (data.length === 0) return; // an empty datagram carries no record
     this.inQ.push(data);
@@ -113,9 +116,9 @@ export class CipherPipe {
     return rest;
   }
 
-  /** Drops the queued input (the session is freed): pooled chunks go back to the pool. */
+  /** Drops the queued input (the session is freed): every chunk is released. */
   clear(): void {
-    for (const c of this.inQ) recordPool.give(c);
+    for (const c of this.inQ) this.release(c);
     this.inQ = [];
     this.inBytes = 0;
   }
@@ -167,7 +170,7 @@ export class CipherPipe {
     if (this.datagram) {
       for (const d of this.inQ.splice(0, this.framesIn(this.consumed))) {
         this.inBytes -= d.length;
-        recordPool.give(d);
+        this.release(d);
       }
     } else {
       this.dropBytes(this.consumed);
@@ -195,7 +198,7 @@ export class CipherPipe {
       if (head.length <= n) {
         n -= head.length;
         this.inQ.shift();
-        recordPool.give(head);
+        this.release(head);
       } else {
         this.inQ[0] = head.subarray(n);
         n = 0;

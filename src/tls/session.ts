@@ -85,10 +85,16 @@ export class TlsSession extends SessionInfo {
   }
 
   /** Queues received ciphertext (a stream chunk, or one whole datagram). The session keeps the
-   *  reference until the bytes are consumed: do not modify `data` afterwards. A chunk in a
-   *  buffer taken from recordPool is given back to the pool once consumed (or at free()). */
+   *  reference until the bytes are consumed: do not modify `data` afterwards (onConsumed says
+   *  when the session is done with it). */
   feed(data: Uint8Array): void {
     this.pipe.feed(data);
+  }
+
+  /** Called with each fed chunk once the core has consumed all of it, or when free() drops it:
+   *  the feeder may reuse its buffer from then on (a pool's). */
+  set onConsumed(fn: (chunk: Uint8Array) => void) {
+    this.pipe.release = fn;
   }
 
   /** The transport reached end of file (TCP FIN). Stream sessions only. */
