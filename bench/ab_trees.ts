@@ -9,7 +9,9 @@
  *   node build/js/bench/ab_trees.js OTHER_ROOT hs tls13-x25519|tls13-p256|tls12-p256|resumed [ROUNDS] [K]
  *
  * OTHER_ROOT is a checkout with `node scripts/build-ts.mjs` run and build/certs, build/wasm in
- * place (for example `git archive BASE | tar -x -C /tmp/before`). $ZSOCK_WASM picks both cores.
+ * place (for example `git archive BASE | tar -x -C /tmp/before`). $ZSOCK_WASM picks both cores;
+ * $ZSOCK_WASM_OTHER another core for the other tree (A/B of two cores on the socket path, with
+ * a copy of this tree as the other).
  */
 import { join } from 'node:path';
 import { ROOT } from '../test/helpers/pki.js';
@@ -18,9 +20,9 @@ import type { ZsockPeer } from './lib/zsock_sockets.js';
 
 type Tree = { zsockSockets(kind: string): Promise<ZsockPeer> };
 
-async function tree(root: string): Promise<Tree> {
+async function tree(root: string, path?: string): Promise<Tree> {
   const tls = await import(join(root, 'build/js/src/tls/index.js'));
-  tls.loadCore({ arenaSize: 32 * 1024 * 1024 });
+  tls.loadCore({ arenaSize: 32 * 1024 * 1024, path });
   return import(join(root, 'build/js/bench/lib/zsock_sockets.js'));
 }
 
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
   const [other, mode, what, roundsS, nS] = process.argv.slice(2);
   if (!other || !['bulk', 'hs'].includes(mode) || !what) throw new Error('usage: ab_trees OTHER_ROOT bulk|hs KIND [ROUNDS] [MB|K]');
   const rounds = Number(roundsS) || 9, n = Number(nS) || (mode === 'bulk' ? 4 : 4);
-  const [a, b] = [await tree(ROOT), await tree(other)];
+  const [a, b] = [await tree(ROOT), await tree(other, process.env.ZSOCK_WASM_OTHER)];
   const kind = mode === 'bulk' ? 'tls13-x25519' : what;
   const [pa, pb] = [await a.zsockSockets(kind), await b.zsockSockets(kind)];
   const run = async (p: ZsockPeer): Promise<Sample> => {
