@@ -35,9 +35,13 @@ function packageRoot(): string {
   return dir;
 }
 
-/** The wasm core at `path`, else $ZSOCK_WASM, else build/wasm/zsock-core.wasm. */
+/** The wasm core at `path`, else $ZSOCK_WASM, else the host profile's core
+ *  (build/wasm/zsock-core-host.wasm: AES-GCM by node:crypto), else the pure-C full core
+ *  (build/wasm/zsock-core.wasm). Boards keep their own pure-C cores. */
 export function defaultCoreBinding(path?: string): CoreBinding {
-  return wasmBinding(readFileSync(path ?? process.env.ZSOCK_WASM ?? join(packageRoot(), 'build/wasm/zsock-core.wasm')));
+  const wasm = join(packageRoot(), 'build/wasm');
+  const host = join(wasm, 'zsock-core-host.wasm');
+  return wasmBinding(readFileSync(path ?? process.env.ZSOCK_WASM ?? (existsSync(host) ? host : join(wasm, 'zsock-core.wasm'))));
 }
 
 /** $ZSOCK_ARENA_SIZE, or 0 for the built-in default. */

@@ -81,6 +81,26 @@ int zs_rng(void *p, unsigned char *out, size_t len)
 
 /* ---- arena -------------------------------------------------------------------------------- */
 
+static int arena_untouched; /* inside zs_init's mbedtls_memory_buffer_alloc_init */
+
+/* Bytes zeroed at the arena's start: more than the allocator's first block header (its fields
+ * are read as zero), which malloc may have left its own bookkeeping in. */
+#define ZS_ARENA_HEAD 256
+
+/* memory_buffer_alloc.c's memset (renamed in that one file: the Makefile's
+ * CF_memory_buffer_alloc). Its init zeroes the whole arena, which makes every page of it
+ * resident (RSS) at load, before any context needs it, and for nothing: the allocator zeroes
+ * each block it hands out (calloc) and writes its own headers. So only the head is zeroed;
+ * the other pages stay untouched until a context uses them. */
+void *zs_arena_memset(void *p, int c, size_t n)
+{
+    unsigned char *b = p;
+    if (arena_untouched && b >= arena && b < arena + arena_size && n > ZS_ARENA_HEAD) {
+        n = ZS_ARENA_HEAD;
+    }
+    return memset(p, c, n);
+}
+
 /* Sets up the arena of `size` bytes (taken from wasm memory once) and PSA. 0 or -1. */
 ZS_API int zs_init(uint32_t size)
 {
@@ -93,7 +113,9 @@ ZS_API int zs_init(uint32_t size)
     }
     arena_size = size;
 #if !defined(ZS_SYSTEM_ALLOC)
+    arena_untouched = 1;
     mbedtls_memory_buffer_alloc_init(arena, size);
+    arena_untouched = 0;
 #endif
     return psa_crypto_init() == PSA_SUCCESS ? 0 : -1;
 }

@@ -3,9 +3,15 @@
  * TCP connection, and the ciphertext and plaintext queues of a TLS layer. One type, so taking,
  * peeking, putting back and wiping are written and tested once.
  */
+import type { BufferPool } from '../tls/pool.js';
+
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
   private total = 0;
+
+  /** With `pool`, chunks in its buffers go back to it once wholly taken, dropped or cleared
+   *  (the queue is their one holder: push them and keep no other view). */
+  constructor(private readonly pool: BufferPool | null = null) {}
 
   /** Bytes queued. */
   get length(): number {
@@ -53,6 +59,7 @@ export class ByteQueue {
       if (c.length <= left) {
         left -= c.length;
         this.chunks.shift();
+        this.pool?.give(c);
       } else {
         this.chunks[0] = c.subarray(left);
         left = 0;
@@ -60,7 +67,8 @@ export class ByteQueue {
     }
   }
 
-  /** Removes every chunk and returns them in order (a closing layer's last records). */
+  /** Removes every chunk and returns them in order (a closing layer's last records); the caller
+   *  becomes their holder (pooled ones included). */
   splice(): Uint8Array[] {
     const all = this.chunks;
     this.chunks = [];
@@ -70,6 +78,9 @@ export class ByteQueue {
 
   /** Empties the queue; `wipe` zeroes the bytes first (plaintext or secrets). */
   clear(wipe = false): void {
-    for (const c of this.splice()) if (wipe) c.fill(0);
+    for (const c of this.splice()) {
+      if (wipe) c.fill(0);
+      this.pool?.give(c);
+    }
   }
 }

@@ -53,7 +53,7 @@ export class TcpSock extends Sock {
   /** The connection as a transport for the TLS layer (never waits, never consumes SO_ERROR). */
   readonly transport: StreamTransport = {
     read: (dst) => this.recvNow(dst),
-    write: (src) => this.sendNow(src),
+    write: (src) => this.sendNow(src, false), // the layer's records: never reused, so not copied
     writeAll: (src) => this.sendForce(src),
     end: () => this.finish(),
     unread: (bytes) => this.unread(bytes),
@@ -285,15 +285,16 @@ export class TcpSock extends Sock {
   }
 
   /** Sends what fits now, never waiting: the count, -EAGAIN, or -errno. One driver write per
-   *  call, of a copy (the caller may reuse buf). For layers above (TLS) and sendto. */
-  sendNow(buf: Uint8Array): number {
+   *  call, of a copy (the caller may reuse buf), or of buf itself with `copy` false (a layer
+   *  above that hands over bytes it never touches again). For layers above (TLS) and sendto. */
+  sendNow(buf: Uint8Array, copy = true): number {
     if (this.state !== 'connected') return -E.ENOTCONN;
     if (this.error) return -this.takeError();
     if (this.gone || !this.conn) return -E.EPIPE;
     const room = this.sndbuf - this.conn.queued;
     if (room <= 0) return -E.EAGAIN;
     const n = Math.min(room, buf.length);
-    this.conn.write(buf.slice(0, n));
+    this.conn.write(copy ? buf.slice(0, n) : buf.subarray(0, n));
     return n;
   }
 

@@ -92,9 +92,10 @@ export async function recv(s: TcpSock, buf: Uint8Array, flags: number): Promise<
   const r = await s.block(() => {
     const L = s.layer;
     if (!L) return got || -E.ENOTCONN; // detached by a STOP meanwhile
-    got += L.read(buf.subarray(got));
+    // Until nothing is left: a read makes room, and the layer decrypts more at once; the wake it
+    // gives comes before this waiter waits, so waiting with bytes queued would sleep on them.
+    for (let n = 1; n > 0 && got < buf.length;) got += (n = L.read(buf.subarray(got)));
     if (got > 0 && (!waitall || got === buf.length)) return got;
-    if (L.unread > 0) return null;
     if (L.state === 'failed') return got || -L.errno;
     if (L.peerClosed) return got;
     return null;

@@ -16,6 +16,7 @@ import * as E from '../errno.js';
 import { TlsSession, MBEDTLS, VERIFY_NOT_RUN, failureErrno, type TlsConfig, type TlsError, type TlsFailure } from '../tls/index.js';
 import { timers, type Timer } from '../platform.js';
 import { ByteQueue } from './byte_queue.js';
+import { recordPool } from '../tls/pool.js';
 
 /** The layer's one state (see the diagram above). */
 export type LayerState = 'handshaking' | 'open' | 'closing' | 'failed' | 'detached';
@@ -25,7 +26,8 @@ export interface StreamTransport {
   /** Reads what is queued now: a count, 0 at EOF, -EAGAIN, or the connection's -errno
    *  (peeked, not consumed: the socket's SO_ERROR still reports it). */
   read(dst: Uint8Array): number;
-  /** Writes what fits in the send buffer now: a count, -EAGAIN, or -errno. */
+  /** Writes what fits in the send buffer now: a count, -EAGAIN, or -errno. The connection may
+   *  keep src: the layer never touches bytes it wrote again. */
   write(src: Uint8Array): number;
   /** Writes regardless of the send buffer (a closing layer's last records). */
   writeAll(src: Uint8Array): void;
@@ -58,7 +60,9 @@ export interface LayerOptions {
   onDetach?: () => void;
 }
 
-const SCRATCH = new Uint8Array(16384);
+/** A read or a decrypted chunk below this stays in its pooled buffer; a smaller one is copied
+ *  out (an idle connection with a few bytes queued holds a few bytes, not 16 KB). */
+const SMALL = recordPool.size >> 2;
 
 /** One TLS session driving one connection; created in state handshaking. Calls on a failed
  *  layer report its sticky errno; on a detached one the owner has already dropped it. */
@@ -81,7 +85,7 @@ export class TlsLayer {
   private verifyFlags: number | null = null;
   private session: TlsSession | null;
   private readonly out = new ByteQueue();
-  private readonly plain = new ByteQueue();
+  private readonly plain = new ByteQueue(recordPool);
   private timer: Timer = undefined;
   private processing = false;
   private tickets = 0;
@@ -90,6 +94,7 @@ export class TlsLayer {
    *  configuration cannot make a session (the caller maps it to its errno). */
   constructor(private readonly t: StreamTransport, private readonly host: LayerHost, private readonly opts: LayerOptions) {
     this.session = new TlsSession(opts.config);
+    this.session.onConsumed = (c) => recordPool.give(c); // the reads pull() fed it
     this.session.onVerifyAnswer = () => this.process();
     this.timer = timers.start(opts.handshakeTimeout, () => this.onDeadline());
     this.process();
@@ -150,8 +155,9 @@ export class TlsLayer {
     return n;
   }
 
-  /** Encrypts up to what the send buffer has room for: the count taken, null when it must
-   *  wait (no room, or a renegotiation under way), or -errno. */
+  /** Encrypts one record of what the send buffer has room for: the count taken (a short count
+   *  when buf is longer than a record, as Zephyr's send), null when it must wait (no room, or
+   *  a renegotiation under way), or -errno. */
   write(buf: Uint8Array): number | null {
     const s = this.session;
     if (this.state === 'failed') return -this.errno;
@@ -159,13 +165,13 @@ export class TlsLayer {
     const room = this.host.sndbuf - this.out.length;
     if (room <= 0) return null;
     const n = Math.min(room, buf.length);
-    const st = s.write(buf.subarray(0, n), Date.now());
+    const st = s.write(buf.subarray(0, n), Date.now(), true);
     if (st.state === 'fatal') {
       this.fail({ kind: 'engine', error: st.error });
       return -this.errno;
     }
     this.push();
-    return st.state === 'done' ? n : null;
+    return st.state === 'done' ? st.n : null;
   }
 
   /** Runs a post-handshake control (KeyUpdate, a ticket, renegotiation): 0, -ENOTCONN when the
@@ -214,12 +220,15 @@ export class TlsLayer {
   private pull(s: TlsSession): number {
     if (this.plain.length >= this.host.rcvbuf || this.out.length >= this.host.sndbuf || this.peerClosed) return -1;
     if (this.state === 'failed' || this.state === 'detached') return -1;
-    const r = this.t.read(SCRATCH);
+    const buf = recordPool.take();
+    const r = this.t.read(buf);
     if (r > 0) {
-      s.feed(SCRATCH.slice(0, r));
+      s.feed(r < SMALL ? buf.slice(0, r) : buf.subarray(0, r)); // the session gives it back
+      if (r < SMALL) recordPool.give(buf);
       this.inBytes += r;
       return r;
     }
+    recordPool.give(buf);
     if (r === 0) s.feedEof();
     else if (r !== -E.EAGAIN) this.fail({ kind: 'transport', errno: -r });
     return 0;
@@ -243,11 +252,15 @@ export class TlsLayer {
 
   private decrypt(s: TlsSession): void {
     while (this.plain.length < this.host.rcvbuf && !this.peerClosed && this.session) {
-      const st = s.read(SCRATCH, Date.now());
-      if (st.state === 'done') {
-        this.plain.push(SCRATCH.slice(0, st.n));
+      const buf = recordPool.take();
+      const st = s.read(buf, Date.now());
+      if (st.state === 'done' && st.n >= SMALL) {
+        this.plain.push(buf.subarray(0, st.n)); // the queue gives it back once read
         continue;
       }
+      if (st.state === 'done') this.plain.push(buf.slice(0, st.n));
+      recordPool.give(buf);
+      if (st.state === 'done') continue;
       if (st.state === 'closed') this.peerClosed = true;
       if (st.state === 'fatal') {
         this.errors.push(st.error);

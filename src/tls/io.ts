@@ -72,7 +72,12 @@ export class CipherPipe {
     readonly datagram: boolean,
   ) {}
 
-  /** Queues received ciphertext: a stream chunk, or exactly one datagram. Keeps the reference. */
+  /** Called with each queued chunk once the core has consumed it, or when the queue is dropped
+   *  (the session's onConsumed): its feeder may reuse the buffer then. */
+  release: (chunk: Uint8Array) => void = () => {};
+
+  /** Queues received ciphertext: a stream chunk, or exactly one datagram. Keeps the reference
+   *  until `release` gives it back. */
   feed(data: Uint8Array): void {
     if (data.length === 0) return; // an empty datagram carries no record
     this.inQ.push(data);
@@ -107,9 +112,15 @@ export class CipherPipe {
    *  what follows the TLS session on the connection, plain text again (STARTTLS-style stop). */
   takeUnread(): Uint8Array {
     const rest = concat(this.inQ, this.inBytes);
+    this.clear();
+    return rest;
+  }
+
+  /** Drops the queued input (the session is freed): every chunk is released. */
+  clear(): void {
+    for (const c of this.inQ) this.release(c);
     this.inQ = [];
     this.inBytes = 0;
-    return rest;
   }
 
   /** Stages queued input and lends both windows to the core. */
@@ -156,8 +167,14 @@ export class CipherPipe {
   /** Collects output and drops consumed input from the queue. */
   end(): void {
     this.flush();
-    if (this.datagram) this.inQ.splice(0, this.framesIn(this.consumed)).forEach((d) => (this.inBytes -= d.length));
-    else this.dropBytes(this.consumed);
+    if (this.datagram) {
+      for (const d of this.inQ.splice(0, this.framesIn(this.consumed))) {
+        this.inBytes -= d.length;
+        this.release(d);
+      }
+    } else {
+      this.dropBytes(this.consumed);
+    }
     this.staged = this.consumed = 0;
   }
 
@@ -181,6 +198,7 @@ export class CipherPipe {
       if (head.length <= n) {
         n -= head.length;
         this.inQ.shift();
+        this.release(head);
       } else {
         this.inQ[0] = head.subarray(n);
         n = 0;

@@ -85,9 +85,16 @@ export class TlsSession extends SessionInfo {
   }
 
   /** Queues received ciphertext (a stream chunk, or one whole datagram). The session keeps the
-   *  reference until the bytes are consumed: do not modify `data` afterwards. */
+   *  reference until the bytes are consumed: do not modify `data` afterwards (onConsumed says
+   *  when the session is done with it). */
   feed(data: Uint8Array): void {
     this.pipe.feed(data);
+  }
+
+  /** Called with each fed chunk once the core has consumed all of it, or when free() drops it:
+   *  the feeder may reuse its buffer from then on (a pool's). */
+  set onConsumed(fn: (chunk: Uint8Array) => void) {
+    this.pipe.release = fn;
   }
 
   /** The transport reached end of file (TCP FIN). Stream sessions only. */
@@ -169,8 +176,10 @@ export class TlsSession extends SessionInfo {
   }
 
   /** Encrypts all of `data` (a stream) or one datagram's worth (DTLS; larger gives EMSGSIZE).
-   *  Finishes the handshake first if needed. */
-  write(data: Uint8Array, now: number): TlsStep {
+   *  With `oneRecord`, a stream write stops after one record: done(n) with n the bytes that
+   *  record took, a legal short count (as Zephyr's send, one mbedtls_ssl_write). Finishes the
+   *  handshake first if needed. */
+  write(data: Uint8Array, now: number, oneRecord = false): TlsStep {
     const pre = this.ready(now);
     if (pre) return pre;
     const ptCap = Staging.of(this.core).ptCap;
@@ -187,7 +196,7 @@ export class TlsSession extends SessionInfo {
       this.core.u8.fill(0, pt, pt + n); // encrypted (or refused): wipe the shared staging
       if (r < 0) return this.step(r);
       sent += r;
-      if (this.datagram) break;
+      if (this.datagram || oneRecord) break;
     }
     return done(sent);
   }
@@ -240,6 +249,7 @@ export class TlsSession extends SessionInfo {
     if (this.ctx === 0) return;
     this.core.x.zs_free(this.ctx);
     this.ctx = 0;
+    this.pipe.clear();
     byId.delete(this.id);
   }
 

@@ -21,7 +21,8 @@ export type { CoreExports } from './abi.js';
 export type VerifyHook = (id: number, depth: number, der: Uint8Array, flagsPtr: number) => number;
 
 export interface CoreOptions {
-  /** Path of the .wasm file (host); default: $ZSOCK_WASM, else build/wasm/zsock-core.wasm. */
+  /** Path of the .wasm file (host); default: $ZSOCK_WASM, else build/wasm/zsock-core-host.wasm
+   *  (the host profile), else build/wasm/zsock-core.wasm. */
   path?: string;
   /** Another binding (a board's native core); overrides `path`. */
   binding?: CoreBinding;

@@ -64,6 +64,40 @@ for (const [name, proto] of [['1.2', Z.IPPROTO_TLS_1_2], ['1.3', Z.IPPROTO_TLS_1
   });
 }
 
+for (const [name, proto, record] of [['1.2', Z.IPPROTO_TLS_1_2, 16384], ['1.3', Z.IPPROTO_TLS_1_3, 16383]] as const) {
+  test(`TLS ${name}: a send longer than a record takes one record (a short count, as Zephyr), the bytes arrive whole`, async () => {
+    // Regression: a 40000-byte send made three records, the last one 7,234 bytes (and a 16384-byte
+    // TLS 1.3 send made 16383 + 1); Zephyr's send writes one record and returns its count.
+    const [l, at] = tlsListener([TAG.EC], proto);
+    const client = tlsClient(proto);
+    if (proto === Z.IPPROTO_TLS_1_2) Z.zsock_setsockopt(client, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, [0xc02b]);
+    const [c, a] = await tlsPair(l, at, client);
+    const big = new Uint8Array(40000).map((_, i) => i * 7);
+    assert.is(await Z.zsock_send(c, big, 0), record);
+    assert.is(await Z.zsock_send(c, big.subarray(record), 0), record);
+    assert.is(await Z.zsock_send(c, big.subarray(2 * record), 0), big.length - 2 * record);
+    const got = new Uint8Array(big.length);
+    assert.is(await Z.zsock_recv(a, got, Z.ZSOCK_MSG_WAITALL), big.length);
+    assert.equal(got, big);
+  });
+}
+
+test('a WAITALL recv gets what the layer decrypts while it reads (no wake is lost)', async () => {
+  // Regression: with SO_RCVBUF below a record, each read made room and the layer decrypted the
+  // next record at once; its wake came before recv waited, so recv slept with bytes queued
+  // (until SO_RCVTIMEO, with a short count).
+  const [l, at] = tlsListener([TAG.EC], Z.IPPROTO_TLS_1_3);
+  Z.zsock_setsockopt(l, Z.SOL_SOCKET, Z.SO_RCVBUF, 1024);
+  const [c, a] = await tlsPair(l, at, tlsClient(Z.IPPROTO_TLS_1_3));
+  Z.zsock_setsockopt(a, Z.SOL_SOCKET, Z.SO_RCVTIMEO, { tv_sec: 1, tv_usec: 0 });
+  const big = new Uint8Array(3 * 16383).map((_, i) => i * 13);
+  for (let o = 0; o < big.length;) o += await Z.zsock_send(c, big.subarray(o), 0);
+  await sleep(100); // every record is on the server's connection
+  const got = new Uint8Array(big.length);
+  assert.is(await Z.zsock_recv(a, got, Z.ZSOCK_MSG_WAITALL), big.length);
+  assert.equal(got, big);
+});
+
 async function handshakeFails(client: number, at: Z.SockAddr, listener?: number): Promise<number> {
   const [rc] = await within(Promise.all([Z.zsock_connect(client, at), listener !== undefined ? Z.zsock_accept(listener) : 0]), 8000, 'connect + accept');
   return rc;
