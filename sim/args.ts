@@ -20,8 +20,9 @@ export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter M
   --cred-store  a \`zsock cred\` store file, loaded into the board's credential store before boot
   --seed N  the seed of every random fault; --latency/--jitter in ms; --loss a probability 0..1
   --out DIR where bundles are built and kept (default: a per-run folder in the user's cache)
-  --engine  v8 or xs: the engine of the moddable-esp32 boards (after a --board, that board's): xs runs
-            each in its own XS process with the board's native core, on the same virtual network
+  --engine  xs or v8: the engine of the moddable-esp32 boards (after a --board, that board's). xs (the
+            default when the XS host is built) runs each in its own XS process with the board's
+            native core, on the same virtual network; v8 in a sandbox with the wasm core
   --pcap FILE  every frame of the virtual network, as a libpcap file (Wireshark, tshark)`;
 
 /** A parsed hostfwd rule; `board` is the target's name, when the rule names one. */

@@ -232,6 +232,12 @@ export async function simCommand(args: string[]): Promise<number> {
     console.error(`zsock sim: ${problem}\n${SIM_USAGE}`);
     return 2;
   }
+  // moddable-esp32 boards run on XS unless told otherwise (V8 when the XS host is not built).
+  if (!parsed.opts.engine) {
+    parsed.opts.engine = xsAvailable() ? 'xs' : 'v8';
+    if (parsed.opts.engine === 'v8' && parsed.opts.boards.some((b) => boardNamed(b.board).natives === 'moddable' && !b.engine))
+      console.error(`zsock sim: no XS host at ${xsBoardBinary()} (make xs builds it): moddable-esp32 boards run on V8`);
+  }
   const sim = new Sim(parsed.opts);
   try {
     await sim.start();
