@@ -71,7 +71,9 @@ export class XsBridge {
 
   /** Answers one request (its exception, if any, goes back to be thrown in the board). */
   handle(head: XsRequest, payload: Uint8Array): void {
-    if (head.op === 'idle') { this.onIdle(); return; } // a notice: no answer
+    // Notices from the host itself (xs/simpipe.c): no answer.
+    if (head.op === 'idle') { this.onIdle(); return; }
+    if (head.op === 'hello') { this.onHello(String(head.version)); return; }
     let reply: Reply;
     try { reply = this.run(head, payload); } catch (e) {
       reply = { head: { x: e instanceof RangeError ? 'RangeError' : 'Error', m: (e as Error).message } };
@@ -81,7 +83,6 @@ export class XsBridge {
 
   private run(h: XsRequest, payload: Uint8Array): Reply {
     switch (h.op) {
-      case 'hello': this.onHello(String(h.version)); return { head: { r: null } };
       case 'new': return this.create(h);
       case 'call': return this.call(h, payload);
       case 'net': return { head: { r: ({ IP: this.host.v4, IPV6: this.host.v6, DNS: this.host.net.host.v4 } as Record<string, string>)[String(h.what)] ?? null } };

@@ -215,6 +215,4 @@ class Resolver {
 
 const Net = { get: (what) => call({ op: 'net', what: String(what) })[0] ?? undefined };
 
-call({ op: 'hello', version: sim.version });
-
 export { TCP, UDP, Listener, Resolver, Net };

@@ -13,11 +13,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define ZX_STR(x) #x
 #define ZX_XSTR(x) ZX_STR(x)
+#define ZX_VERSION "XS " ZX_XSTR(XS_MAJOR_VERSION) "." ZX_XSTR(XS_MINOR_VERSION) "." ZX_XSTR(XS_PATCH_VERSION)
 
 /* The simulator's pipe: set (and used for the built-in classes) only when the variable names a
  * descriptor this process has open. */
@@ -51,17 +54,22 @@ static void sim_wait(xsMachine* the)
 	xsResult = xsInteger(n < 0 ? -errno : n > 0);
 }
 
-void zx_sim_idle(void)
+/* A frame with no payload, written whole between two of JS's (those are written whole,
+ * synchronously, by xs/io419_sim.js). */
+static void notice(int fd, const char* json)
 {
-	/* One whole frame, written between two of JS's (those are written whole, synchronously). */
-	static const char idle[] = "\x0f\0\0\0\x0d\0{\"op\":\"idle\"}";
-	static int told = 0;
-	int fd = zx_sim_fd();
-	if (told || fd < 0)
+	unsigned char frame[128];
+	size_t len = strlen(json);
+	if (len + 6 > sizeof(frame))
 		return;
-	told = 1;
-	for (size_t at = 0; at < sizeof(idle) - 1;) {
-		ssize_t n = write(fd, idle + at, sizeof(idle) - 1 - at);
+	uint32_t total = (uint32_t)len + 2;
+	for (int i = 0; i < 4; i++)
+		frame[i] = (unsigned char)(total >> (8 * i));
+	frame[4] = (unsigned char)len;
+	frame[5] = (unsigned char)(len >> 8);
+	memcpy(frame + 6, json, len);
+	for (size_t at = 0; at < len + 6;) {
+		ssize_t n = write(fd, frame + at, len + 6 - at);
 		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			return;
 		if (n > 0)
@@ -69,17 +77,29 @@ void zx_sim_idle(void)
 	}
 }
 
+void zx_sim_idle(void)
+{
+	static int told = 0;
+	if (told || zx_sim_fd() < 0)
+		return;
+	told = 1;
+	notice(zx_sim_fd(), "{\"op\":\"idle\"}");
+}
+
 void zx_install_sim(xsMachine* the)
 {
 	int fd = zx_sim_fd();
 	if (fd >= 0 && zx_net_own(fd) < 0)
 		fd = -1;
+	/* The boot line's engine, before the firmware runs (a notice: no answer). */
+	if (fd >= 0)
+		notice(fd, "{\"op\":\"hello\",\"version\":\"" ZX_VERSION "\"}");
 	xsBeginHost(the);
 	{
 		xsVars(1);
 		xsVar(0) = xsNewObject();
 		xsSet(xsVar(0), xsID("fd"), xsInteger(fd));
-		xsSet(xsVar(0), xsID("version"), xsString("XS " ZX_XSTR(XS_MAJOR_VERSION) "." ZX_XSTR(XS_MINOR_VERSION) "." ZX_XSTR(XS_PATCH_VERSION)));
+		xsSet(xsVar(0), xsID("version"), xsString(ZX_VERSION));
 		xsSet(xsVar(0), xsID("wait"), xsNewHostFunction(sim_wait, 3));
 		zx_native(the, "zsock-xs:sim", xsVar(0));
 	}

@@ -3,10 +3,12 @@
  * simulator's virtual network through the pipe bridge (xs/io419_sim.js <-> sim/xs_bridge.ts):
  * the echo-server reached through hostfwd by Node over TCP and TLS (1.3 and 1.2); the espruino
  * echo-client (V8) against the XS echo-server across the virtual network (TCP, TLS, UDP); a crash
- * of an XS board leaves the other boards running; the flag's validation.
+ * of an XS board leaves the other boards running; the flag's validation; XS is `zsock sim`'s
+ * default for moddable-esp32.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,6 +96,7 @@ X('an XS board that crashes is reported with its name and stack; the other board
     '--board', 'espruino-esp32', '--name', 'good', '--hostfwd', 'tcp:0-:4242', join(ROOT, 'test/fixtures/echo-main.ts')]);
   const bad = sim.boards.find((b) => b.name === 'bad')!;
   const err = await within(bad.crashed(), 5000, 'the crash');
+  assert.ok(lines.some((l) => /^\[bad\] XS \d+\.\d+\.\d+, native core$/.test(l)), 'the boot line comes before the firmware runs');
   assert.match(err.message, /boom on XS/);
   assert.is(bad.state, 'crashed');
   assert.ok(lines.includes('[bad] *** firmware crashed'), lines.join('\n'));
@@ -101,6 +104,25 @@ X('an XS board that crashes is reported with its name and stack; the other board
   await until(() => lines.some((l) => l.includes('Waiting for TCP connection')), 5000, 'the other board');
   assert.is(await within(echoOnce(sim.forwards[0].port, 'still here'), 5000, 'echo'), 'still here');
   assert.is(sim.boards.find((b) => b.name === 'good')!.state, 'running');
+});
+
+/** `zsock sim` with the given engine flags: the echo-client (espruino, V8) against the echo-server. */
+function cli(engine: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/zsock.mjs'), 'sim', ...engine, '--board', 'moddable-esp32', '--name', 'server', 'echo-server',
+    '--board', 'espruino-esp32', '--name', 'client', '--config', 'PEER=server', '--config', 'BLOCKS=3', 'echo-client',
+  ], { encoding: 'utf8', timeout: 30000, env: { ...process.env, ZSOCK_CACHE: join(dir, 'cache') } });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+X('zsock sim: moddable-esp32 runs on XS by default, on V8 with --engine v8', () => {
+  const xs = cli([]);
+  assert.is(xs.status, 0, xs.out);
+  assert.match(xs.out, /^\[server\] XS \d+\.\d+\.\d+, native core$/m);
+  assert.match(xs.out, /^\[client\] TCP \(IPv4\): Received and compared \d+ bytes, all ok$/m);
+  const v8 = cli(['--engine', 'v8']);
+  assert.is(v8.status, 0, v8.out);
+  assert.not.match(v8.out, /XS \d/);
+  assert.match(v8.out, /^\[client\] TCP \(IPv4\): Received and compared \d+ bytes, all ok$/m);
 });
 
 X.run();
