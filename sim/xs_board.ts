@@ -71,6 +71,7 @@ export class XsBoard {
       });
     }
     child.on('exit', (code, signal) => this.ended(code, signal));
+    child.on('error', (e) => this.fail(e)); // could not start (the binary is gone or not executable)
   }
 
   private bootDone(): void {
