@@ -2,7 +2,9 @@
  * The README's main job (`make run`): the echo-server on a simulated Moddable ESP32 and the
  * echo-client on a simulated Espruino board, over TLS 1.3 on the virtual network; then http-get
  * from a simulated board to a real HTTPS server on the host (openssl s_server -WWW, started here).
- * Prints each board's console, then a short summary; exits 0 when every step succeeded.
+ * The Moddable boards run on XS (each in its own process, as `zsock sim` does) when the XS host is
+ * built, else on V8. Prints each board's console, then a short summary (with the engines); exits 0
+ * when every step succeeded.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sim } from '../sim/sim.js';
+import { xsAvailable } from '../sim/xs_board.js';
 import { RSA_CERT, RSA_KEY } from './common/credentials.js';
 
 const lines: string[] = [];
@@ -49,7 +52,7 @@ async function main(): Promise<number> {
       { board: 'espruino-esp32', name: 'client', firmware: 'echo-client', config: { PEER: 'server', PROTO: 'tls', TLS_VERSION: '1.3', BLOCKS: '50' } },
       { board: 'moddable-esp32', name: 'web', firmware: 'http-get', config: { HOST: 'host', PORT: String(www.port), PATH: '/index.html' } },
     ],
-    seed: 1, link: { latencyMs: 2 }, log,
+    seed: 1, link: { latencyMs: 2 }, log, engine: xsAvailable() ? 'xs' : 'v8',
   });
   const t0 = Date.now();
   let client = -1, web = -1;
@@ -68,7 +71,9 @@ async function main(): Promise<number> {
   const webTls = find(/^\[web\] TLS: (TLS [\d.]+), (\w+), handshake (\d+) ms$/);
   const status = find(/^\[web\] (HTTP\/1\.[01] \d{3}.*)$/);
   const body = find(/^\[web\] Body: (\d+) bytes$/);
+  const xs = find(/^\[server\] (XS [\d.]+), native core$/);
   console.log('\n==> summary');
+  console.log(`  engines         moddable-esp32 on ${xs ? `${xs[1]} (native core)` : `V8 ${process.versions.v8} (wasm core)`}, espruino-esp32 on V8 ${process.versions.v8} (wasm core)`);
   console.log(`  echo over TLS   ${client === 0 && echoed ? 'ok' : 'FAILED'}: ${echoed?.[1] ?? 0} bytes echoed and compared, espruino-esp32 -> moddable-esp32`);
   console.log(`                  ${tls ? `${tls[1]}, ${tls[2]}, handshake ${tls[3]} ms` : 'no TLS session'}`);
   console.log(`  https GET       ${web === 0 && status ? 'ok' : 'FAILED'}: ${status?.[1] ?? 'no response'}, ${body?.[1] ?? 0} bytes of body from the host`);

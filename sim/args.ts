@@ -7,7 +7,7 @@
 import { BOARDS } from '../boards/boards.js';
 import type { BoardSpec, SimOptions } from './sim.js';
 
-export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter MS] [--loss P] [--out DIR] [--cred-store FILE] [--pcap FILE]
+export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter MS] [--loss P] [--out DIR] [--cred-store FILE] [--pcap FILE] [--engine xs|v8]
                  --board NAME [--name N] [--config KEY=VALUE ...] [--hostfwd RULE ...] [--cred-store FILE] [FIRMWARE]
                  [--board ...] [FIRMWARE]
   NAME      ${Object.keys(BOARDS).join(', ')}
@@ -20,6 +20,9 @@ export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter M
   --cred-store  a \`zsock cred\` store file, loaded into the board's credential store before boot
   --seed N  the seed of every random fault; --latency/--jitter in ms; --loss a probability 0..1
   --out DIR where bundles are built and kept (default: a per-run folder in the user's cache)
+  --engine  xs or v8: the engine of the moddable-esp32 boards (after a --board, that board's). xs (the
+            default when the XS host is built) runs each in its own XS process with the board's
+            native core, on the same virtual network; v8 in a sandbox with the wasm core
   --pcap FILE  every frame of the virtual network, as a libpcap file (Wireshark, tshark)`;
 
 /** A parsed hostfwd rule; `board` is the target's name, when the rule names one. */
@@ -56,6 +59,8 @@ function number(flag: string, v: string, min: number, max: number, integer: bool
   if (n < min || n > max) return `${flag} ${v}: out of range (${min}..${max})`;
   return n;
 }
+
+const moddable = (board: string) => BOARDS[board]?.natives === 'moddable';
 
 /** What parseSimArgs gives: options, a request for help, or an error naming the bad argument. */
 export type SimArgs = { opts: SimOptions } | { help: true } | { error: string };
@@ -97,6 +102,11 @@ function flag(o: SimOptions, args: string[], i: number): Step {
     case '--cred-store':
       if (cur) cur.credStore = v;
       else o.credStore = v;
+      return { i: i + 1 };
+    case '--engine':
+      if (v !== 'xs' && v !== 'v8') return { error: `--engine ${v}: want xs or v8` };
+      if (cur && !moddable(cur.board)) return { error: `--engine ${v}: ${cur.board} runs on V8 only (--engine is for moddable-esp32)` };
+      if (cur) cur.engine = v; else o.engine = v;
       return { i: i + 1 };
     case '--out': o.outDir = v; return { i: i + 1 };
     case '--pcap': o.pcap = v; return { i: i + 1 };

@@ -10,6 +10,7 @@ import { VNet, type LinkParams } from './vnet.js';
 import { Bridge, type Forward } from './bridge.js';
 import { SimBoard } from './board.js';
 import { ProcessBoard } from './process_board.js';
+import { XsBoard, xsAvailable, xsBoardBinary } from './xs_board.js';
 import { boardNamed } from '../boards/boards.js';
 import { buildBundle } from '../boards/build.js';
 import type { CoreBinding } from '../src/tls/wasm.js';
@@ -30,6 +31,16 @@ export interface BoardSpec {
   hostfwd?: string[];
   /** A `zsock cred` store loaded into this board's credential store before its firmware runs. */
   credStore?: string;
+  /** The engine of a moddable-esp32 board (else SimOptions.engine, else v8). */
+  engine?: Engine;
+}
+
+/** Which engine runs a moddable-esp32 board: V8 in a node:vm sandbox, or XS in its own process. */
+export type Engine = 'v8' | 'xs';
+
+/** The engine a board runs on: XS only for a moddable board that asks for it. */
+export function engineOf(spec: BoardSpec, opts: SimOptions): Engine {
+  return boardNamed(spec.board).natives === 'moddable' ? spec.engine ?? opts.engine ?? 'v8' : 'v8';
 }
 
 export interface SimOptions {
@@ -49,6 +60,8 @@ export interface SimOptions {
   outDir?: string;
   /** A libpcap file that gets every frame of the virtual network (sim/pcap.ts). */
   pcap?: string;
+  /** The engine of every moddable-esp32 board that names none (default v8). */
+  engine?: Engine;
 }
 
 /** A firmware argument (a sample's name, a folder, a file, from the cwd) as an entry file. */
@@ -77,7 +90,7 @@ export class Sim {
   readonly vnet: VNet;
   readonly bridge: Bridge;
   /** The boards on the virtual network (sandboxed). */
-  readonly boards: SimBoard[] = [];
+  readonly boards: (SimBoard | XsBoard)[] = [];
   /** native-sim boards: host processes. */
   readonly processes: ProcessBoard[] = [];
   readonly forwards: { spec: Forward; port: number; board: string }[] = [];
@@ -104,7 +117,9 @@ export class Sim {
     const out = join(this.opts.outDir ?? this.scratch, name);
     const store = spec.credStore ?? this.opts.credStore;
     const main = store ? credentialEntry(store, entry, out) : entry;
-    return (await buildBundle(spec.board, main, out, spec.config)).path;
+    // An XS board runs the device bundle (an ES module importing its natives).
+    const device = engineOf(spec, this.opts) === 'xs';
+    return (await buildBundle(spec.board, main, out, spec.config, { device })).path;
   }
 
   async start(): Promise<void> {
@@ -126,6 +141,14 @@ export class Sim {
         this.processes.push(p);
         // The bundle sits outside the package: it is told where the core is.
         p.boot(path, { ZSOCK_WASM: resolve(this.opts.coreWasm ?? coreWasmPath('full')) });
+        continue;
+      }
+      if (engineOf(spec, this.opts) === 'xs') {
+        if (!xsAvailable()) throw new Error(`--engine xs: no XS host at ${xsBoardBinary()} (make xs builds it)`);
+        const x = new XsBoard(this.vnet, board, names[i], this.log);
+        this.boards.push(x);
+        x.boot(path);
+        await x.booted();
         continue;
       }
       const b = new SimBoard(this.vnet, board, names[i], { core: coreFor(board.limits.profile), log: this.log });
@@ -208,6 +231,12 @@ export async function simCommand(args: string[]): Promise<number> {
   if (problem || !('opts' in parsed)) {
     console.error(`zsock sim: ${problem}\n${SIM_USAGE}`);
     return 2;
+  }
+  // moddable-esp32 boards run on XS unless told otherwise (V8 when the XS host is not built).
+  if (!parsed.opts.engine) {
+    parsed.opts.engine = xsAvailable() ? 'xs' : 'v8';
+    if (parsed.opts.engine === 'v8' && parsed.opts.boards.some((b) => boardNamed(b.board).natives === 'moddable' && !b.engine))
+      console.error(`zsock sim: no XS host at ${xsBoardBinary()} (make xs builds it): moddable-esp32 boards run on V8`);
   }
   const sim = new Sim(parsed.opts);
   try {

@@ -294,6 +294,7 @@ int main(int argc, char* argv[])
 		zx_natives_init(the);
 		zx_watch_init(the);
 		zx_install_net(the);
+		zx_install_sim(the);
 		zx_install_timer(the);
 		zx_install_host(the, argc - i, argv + i);
 		zx_install_sys(the);

@@ -58,6 +58,14 @@ void zx_install_timer(xsMachine* the);
 void zx_install_host(xsMachine* the, int argc, char* argv[]);
 void zx_install_sys(xsMachine* the);
 void zx_install_core(xsMachine* the);
+/* zsock-xs:sim (simpipe.c): the simulator's pipe; zx_sim_fd() is it, or -1 outside the simulator. */
+void zx_install_sim(xsMachine* the);
+int zx_sim_fd(void);
+/* The loop is about to wait with nothing to run: the first time, the simulator is told the board
+ * has booted (its `idle` message), so the next board boots after it, as in the V8 simulator. */
+void zx_sim_idle(void);
+/* Adopts a descriptor as one of net.c's (non-blocking, close-on-exec): fd or -errno. */
+int zx_net_own(int fd);
 
 /* The board's entropy source (sys.c): getrandom(2) here, the TRNG on a device. 0 or -1. */
 int zx_trng(unsigned char* out, size_t len);

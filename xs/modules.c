@@ -21,6 +21,8 @@ static xsSlot gNatives;
 /* The ECMA-419 classes are JS over the host's socket primitives, as Moddable's are JS over
  * lwIP natives (xs/io419.js, compiled into the binary: build/xs/gen/io419_js.c). */
 extern const char zx_io419_js[];
+/* In a board process of `zsock sim --engine xs`, the same classes over the simulator's pipe. */
+extern const char zx_io419_sim_js[];
 static const struct { const char* specifier; const char* source; } gBuiltins[] = {
 	{ "zsock-xs:io419", zx_io419_js },
 	{ "embedded:io/socket/tcp", "export { TCP as default } from 'zsock-xs:io419';" },
@@ -34,7 +36,7 @@ const char* zx_builtin_source(const char* specifier)
 {
 	for (size_t i = 0; i < sizeof(gBuiltins) / sizeof(gBuiltins[0]); i++)
 		if (!c_strcmp(gBuiltins[i].specifier, specifier))
-			return gBuiltins[i].source;
+			return i == 0 && zx_sim_fd() >= 0 ? zx_io419_sim_js : gBuiltins[i].source;
 	return NULL;
 }
 

@@ -67,6 +67,11 @@ static int adopt(int fd)
 	return fd;
 }
 
+int zx_net_own(int fd)
+{
+	return fd < 0 ? -EBADF : adopt(fd);
+}
+
 /* A numeric address (IPv4 mapped into IPv6) and port. 0 or -1. */
 static int to_sockaddr(const char* address, int port, struct sockaddr_in6* sa)
 {

@@ -144,6 +144,8 @@ void zx_watch_wait(xsMachine* the, int timeout, void (*jobs)(xsMachine*))
 {
 	struct pollfd ready[ZX_MAX_FDS + 1];
 	int n = gFdCount;
+	if (timeout != 0 && !gPostedCount)
+		zx_sim_idle();
 	if (gPostedCount)
 		timeout = 0;
 	c_memcpy(ready, gFds, n * sizeof(struct pollfd));

@@ -31,7 +31,7 @@ XS_TEXT_O := $(patsubst %.c,$(XS_OBJ)/text/%.o,$(notdir $(XS_TEXT_SRC)))
 # Our host and the native core; the glue is generated from the ABI spec (scripts/gen-abi.mjs).
 XS_HOST_SRC := $(wildcard xs/*.c)
 XS_HOST_HDR := $(wildcard xs/*.h)
-XS_HOST_O := $(patsubst xs/%.c,$(XS_OBJ)/host/%.o,$(XS_HOST_SRC)) $(XS_OBJ)/host/core_glue.o $(XS_OBJ)/host/io419_js.o
+XS_HOST_O := $(patsubst xs/%.c,$(XS_OBJ)/host/%.o,$(XS_HOST_SRC)) $(XS_OBJ)/host/core_glue.o $(XS_OBJ)/host/io419_js.o $(XS_OBJ)/host/io419_sim_js.o
 XS_CORE_CFLAGS := -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
   '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"'
 # XS's API macros push and pop in one expression (-Wsequence-point) and longjmp (-Wclobbered).
@@ -68,11 +68,12 @@ $(XS_GEN)/core_glue.c $(XS_GEN)/core_abi.h src/tls/abi.ts &: wasm/zs_abi.spec sc
 	@node scripts/gen-abi.mjs wasm/zs_abi.spec --c $(XS_GEN)/core_glue.c --h $(XS_GEN)/core_abi.h --ts src/tls/abi.ts
 
 # The ECMA-419 classes (xs/io419.js) as a C string in the binary, as a device's image holds them.
-$(XS_GEN)/io419_js.c: xs/io419.js scripts/xs-embed.mjs
+# xs/io419_sim.js: the same over the simulator's pipe (zsock sim --engine xs).
+$(XS_GEN)/%_js.c: xs/%.js scripts/xs-embed.mjs
 	@mkdir -p $(@D)
-	@node scripts/xs-embed.mjs zx_io419_js $< > $@
+	@node scripts/xs-embed.mjs zx_$*_js $< > $@
 
-$(XS_OBJ)/host/io419_js.o: $(XS_GEN)/io419_js.c
+$(XS_OBJ)/host/%_js.o: $(XS_GEN)/%_js.c
 	@mkdir -p $(@D)
 	@$(CC) -O2 -c $< -o $@
 
