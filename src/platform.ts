@@ -39,9 +39,17 @@ function packageRoot(): string {
  *  (build/wasm/zsock-core-host.wasm: AES-GCM by node:crypto), else the pure-C full core
  *  (build/wasm/zsock-core.wasm). Boards keep their own pure-C cores. */
 export function defaultCoreBinding(path?: string): CoreBinding {
+  // The package root is looked for only when no file is named: a bundle run from elsewhere (the
+  // simulator's native-sim board) is given its core by $ZSOCK_WASM.
+  const file = path ?? process.env.ZSOCK_WASM ?? builtCore();
+  return wasmBinding(readFileSync(file));
+}
+
+/** The host profile's core when it is built, else the pure-C full core. */
+function builtCore(): string {
   const wasm = join(packageRoot(), 'build/wasm');
   const host = join(wasm, 'zsock-core-host.wasm');
-  return wasmBinding(readFileSync(path ?? process.env.ZSOCK_WASM ?? (existsSync(host) ? host : join(wasm, 'zsock-core.wasm'))));
+  return existsSync(host) ? host : join(wasm, 'zsock-core.wasm');
 }
 
 /** $ZSOCK_ARENA_SIZE, or 0 for the built-in default. */
