@@ -11,7 +11,7 @@
 import * as E from '../errno.js';
 import * as C from '../constants.js';
 import { config } from '../config.js';
-import { TlsSession, TlsServerState, VERIFY_NOT_RUN, dtlsRecordCid, dtlsRecordSeq, checkCookie } from '../tls/index.js';
+import { TlsSession, TlsServerState, VERIFY_NOT_RUN, failureErrno, dtlsRecordCid, dtlsRecordSeq, checkCookie } from '../tls/index.js';
 import { timers, randomFill, type Timer } from '../platform.js';
 import { Sock, type Out } from './socket.js';
 import { UdpSock } from './udp.js';
@@ -215,13 +215,14 @@ export class DtlsSock extends Sock {
     if (!p.established) {
       const st = s.handshake(now);
       if (st.state === 'done') p.established = true;
-      else if (st.state !== 'want-read') return this.lose(p, st.state === 'fatal' && st.error.errno === E.ETIMEDOUT ? E.ETIMEDOUT : E.ECONNABORTED);
+      else if (st.state === 'fatal') return this.lose(p, failureErrno({ kind: 'engine', error: st.error }, false));
+      else if (st.state !== 'want-read') return this.lose(p, failureErrno({ kind: 'peer-closed' }, false));
     }
     while (p.established) {
       const st = s.read(SCRATCH, now);
       if (st.state === 'done') this.rx.push({ data: SCRATCH.slice(0, st.n), full: st.full ?? st.n, from: p.addr });
       else if (st.state === 'closed') return this.lose(p, 0);
-      else if (st.state === 'fatal') return this.lose(p, E.ECONNABORTED);
+      else if (st.state === 'fatal') return this.lose(p, failureErrno({ kind: 'engine', error: st.error }, true));
       else break;
     }
     for (const d of s.drain()) this.inner.sendNow(d, p.addr);
