@@ -5,6 +5,7 @@
  * carry the board's name. A callback that throws crashes this board only: it is reported with
  * its stack, its timers stop and its sockets close, and the other boards go on.
  */
+import { Latch } from './latch.js';
 import * as vm from 'node:vm';
 import { readFileSync } from 'node:fs';
 import type { Board } from '../boards/boards.js';
@@ -27,16 +28,18 @@ type Timer = ReturnType<typeof setTimeout>;
 export class SimBoard {
   readonly host: VHost;
   state: 'new' | 'running' | 'crashed' | 'exited' | 'stopped' = 'new';
-  crash: Error | null = null;
+  private readonly crashed_ = new Latch<Error>();
   /** The status the firmware passed to exit() (sys_exit). */
-  exitStatus: number | null = null;
+  private readonly exited_ = new Latch<number>();
+  /** The firmware's crash, once it crashed. */
+  get crash(): Error | null { return this.crashed_.value; }
+  /** The firmware's exit status, once it exited. */
+  get exitStatus(): number | null { return this.exited_.value; }
   private timers = new Set<Timer>();
   private intervals = new Set<ReturnType<typeof setInterval>>();
   private ctx: vm.Context | null = null;
   private realmError: ErrorConstructor | null = null;
   private readonly log: (line: string, stream: 'out' | 'err') => void;
-  private crashWaiters: ((e: Error) => void)[] = [];
-  private exitWaiters: ((status: number) => void)[] = [];
 
   constructor(readonly net: VNet, readonly board: Board, readonly name: string, private readonly opts: BoardOptions) {
     this.host = net.addHost(name);
@@ -57,30 +60,26 @@ export class SimBoard {
   fail(e: unknown): void {
     if (this.state !== 'running') return;
     const err = e instanceof Error || (this.realmError && e instanceof this.realmError) ? (e as Error) : new Error(String(e));
-    this.crash = err;
     this.log(`[${this.name}] *** firmware crashed: ${err.stack ?? err.message}`, 'err');
+    this.crashed_.set(err); // waiters run later (promises): shutdown completes first
     this.shutdown('crashed');
-    for (const w of this.crashWaiters.splice(0)) w(err);
   }
 
   /** Resolves with the error when this board crashes. */
   crashed(): Promise<Error> {
-    if (this.crash) return Promise.resolve(this.crash);
-    return new Promise((r) => this.crashWaiters.push(r));
+    return this.crashed_.wait();
   }
 
   /** Resolves with the firmware's exit status when it calls exit(). */
   exited(): Promise<number> {
-    if (this.exitStatus !== null) return Promise.resolve(this.exitStatus);
-    return new Promise((r) => this.exitWaiters.push(r));
+    return this.exited_.wait();
   }
 
   /** The firmware called exit(status): the board stops (after the current callback returns). */
   private exit(status: number): void {
     if (this.state !== 'running') return;
-    this.exitStatus = status;
+    this.exited_.set(status); // waiters run later (promises): shutdown completes first
     this.shutdown('exited');
-    for (const w of this.exitWaiters.splice(0)) w(status);
   }
 
   /** Boots the bundle at `path` (or its source text). */

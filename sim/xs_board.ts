@@ -6,6 +6,7 @@
  * board does. Console lines carry the board's name; an abort (uncaught exception, stack overflow,
  * memory full) is this board's crash and the others go on.
  */
+import { Latch } from './latch.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,13 +30,15 @@ export function xsAvailable(): boolean {
 export class XsBoard {
   readonly host: VHost;
   state: 'new' | 'running' | 'crashed' | 'exited' | 'stopped' = 'new';
-  crash: Error | null = null;
-  exitStatus: number | null = null;
+  private readonly crashed_ = new Latch<Error>();
+  private readonly exited_ = new Latch<number>();
+  /** The firmware's crash, once it crashed. */
+  get crash(): Error | null { return this.crashed_.value; }
+  /** The firmware's exit status, once it exited. */
+  get exitStatus(): number | null { return this.exited_.value; }
   private child: ChildProcess | null = null;
   private bridge: XsBridge | null = null;
   private stderrTail: string[] = [];
-  private crashWaiters: ((e: Error) => void)[] = [];
-  private exitWaiters: ((status: number) => void)[] = [];
   private bootWaiters: (() => void)[] = [];
   private isBooted = false;
 
@@ -98,29 +101,25 @@ export class XsBoard {
       this.fail(new Error(this.stderrTail.join('\n') || `killed by ${signal}`));
       return;
     }
-    this.exitStatus = code ?? 1;
+    this.exited_.set(code ?? 1); // waiters run later (promises): shutdown completes first
     this.shutdown('exited');
-    for (const w of this.exitWaiters.splice(0)) w(this.exitStatus);
   }
 
   /** This board's crash: its process ends, its sockets reset; the other boards go on. */
   fail(e: unknown): void {
     if (this.state !== 'running') return;
     const err = e instanceof Error ? e : new Error(String(e));
-    this.crash = err;
     this.log(`[${this.name}] *** firmware crashed`, 'err');
+    this.crashed_.set(err); // waiters run later (promises): shutdown completes first
     this.shutdown('crashed');
-    for (const w of this.crashWaiters.splice(0)) w(err);
   }
 
   crashed(): Promise<Error> {
-    if (this.crash) return Promise.resolve(this.crash);
-    return new Promise((r) => this.crashWaiters.push(r));
+    return this.crashed_.wait();
   }
 
   exited(): Promise<number> {
-    if (this.exitStatus !== null) return Promise.resolve(this.exitStatus);
-    return new Promise((r) => this.exitWaiters.push(r));
+    return this.exited_.wait();
   }
 
   stop(): void {
