@@ -7,7 +7,7 @@
 import * as Z from '../api/index.js';
 import './dispose.js';
 import { argError, callError, check, ZsockError } from './errors.js';
-import { applySecure, bufArg, dataArg, localAddr, openSocket, optionsArg, portArg, resolve, type SecureOptions, type SocketOptions } from './options.js';
+import { applySecure, bufArg, dataArg, localAddr, openSocket, optionsArg, sockAddr, portArg, resolve, type SecureOptions, type SocketOptions } from './options.js';
 
 /** One datagram: its bytes and where it came from. */
 export interface Datagram {
@@ -69,9 +69,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable, Disp
 
   /** The bound address ({ family, addr, port }). */
   get localAddress(): Z.SockAddr {
-    const a = {} as Z.SockAddr;
-    check(Z.zsock_getsockname(this.fd, a), 'zsock_getsockname');
-    return a;
+    return sockAddr(this.fd, 'local');
   }
 
   /** Sends one datagram (a string as UTF-8) to `to`, or to the default peer: its length.

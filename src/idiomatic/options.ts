@@ -131,6 +131,15 @@ export function openSocket(family: number, type: number, proto: number): number 
   return check(Z.zsock_socket(family, type, proto), 'zsock_socket');
 }
 
+/** A socket's own (`'local'`) or its peer's (`'remote'`) address, or the call's ZsockError
+ *  (EBADF once closed; ENOTCONN for a peer not connected). */
+export function sockAddr(fd: number, which: 'local' | 'remote'): Z.SockAddr {
+  const a = {} as Z.SockAddr;
+  if (which === 'local') check(Z.zsock_getsockname(fd, a), 'zsock_getsockname');
+  else check(Z.zsock_getpeername(fd, a), 'zsock_getpeername');
+  return a;
+}
+
 /** A local address to bind: an IPv4 or IPv6 address literal (default '0.0.0.0'). */
 export function localAddr(host: unknown, port: number, call: string): Z.SockAddr {
   const h = host ?? '0.0.0.0';

@@ -6,7 +6,7 @@
 import * as Z from '../api/index.js';
 import './dispose.js';
 import { argError, callError, check } from './errors.js';
-import { applySecure, localAddr, openSocket, optionsArg, portArg, streamProto, type SecureOptions } from './options.js';
+import { applySecure, localAddr, openSocket, optionsArg, sockAddr, portArg, streamProto, type SecureOptions } from './options.js';
 import { TcpSocket } from './stream.js';
 
 /** Where and how a TcpServer listens. */
@@ -72,9 +72,7 @@ export class TcpServer implements AsyncIterable<TcpSocket>, AsyncDisposable, Dis
 
   /** The bound address ({ family, addr, port }); EBADF once closed. */
   get address(): Z.SockAddr {
-    const a = {} as Z.SockAddr;
-    check(Z.zsock_getsockname(this.fd, a), 'zsock_getsockname');
-    return a;
+    return sockAddr(this.fd, 'local');
   }
 
   /** True once close() ran. */

@@ -6,7 +6,7 @@
 import * as Z from '../api/index.js';
 import './dispose.js';
 import { argError, callError, check, ZsockError } from './errors.js';
-import { applySecure, bufArg, dataArg, openSocket, optionsArg, portArg, resolve, streamProto, type SocketOptions } from './options.js';
+import { applySecure, bufArg, dataArg, openSocket, optionsArg, sockAddr, portArg, resolve, streamProto, type SocketOptions } from './options.js';
 
 const CHUNK = 1280; // one Ethernet MTU's worth, as the samples' receive buffers
 
@@ -55,16 +55,12 @@ export class TcpSocket implements AsyncIterable<Uint8Array>, AsyncDisposable, Di
 
   /** The local address ({ family, addr, port }); EBADF once closed. */
   get localAddress(): Z.SockAddr {
-    const a = {} as Z.SockAddr;
-    check(Z.zsock_getsockname(this.fd, a), 'zsock_getsockname');
-    return a;
+    return sockAddr(this.fd, 'local');
   }
 
   /** The peer's address; ENOTCONN / EBADF as zsock_getpeername. */
   get remoteAddress(): Z.SockAddr {
-    const a = {} as Z.SockAddr;
-    check(Z.zsock_getpeername(this.fd, a), 'zsock_getpeername');
-    return a;
+    return sockAddr(this.fd, 'remote');
   }
 
   /** The negotiated ciphersuite's IANA number (TLS_CIPHERSUITE_USED); null on a plain stream. */
