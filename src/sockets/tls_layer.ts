@@ -237,7 +237,7 @@ export class TlsLayer {
   private stepHandshake(s: TlsSession): void {
     const st = s.handshake(Date.now());
     if (st.state === 'done') {
-      this.verifyFlags = s.verifyResult;
+      this.verifyFlags = ranVerify(s.verifyResult);
       this.setState('open');
       this.storeSession();
     } else if (st.state === 'fatal') {
@@ -301,10 +301,8 @@ export class TlsLayer {
   private fail(f: TlsFailure): void {
     if (this.state === 'failed' || this.state === 'detached') return;
     const inHandshake = this.state === 'handshaking';
-    // A result only if verification ran (mbedTLS's all-ones means it did not): else the socket
-    // keeps answering TLS_CERT_VERIFY_RESULT with -ENOTCONN
-    const v = this.session?.verifyResult;
-    if (v !== undefined && v >>> 0 !== VERIFY_NOT_RUN && this.verifyFlags === null && inHandshake) this.verifyFlags = v;
+    const v = this.session ? ranVerify(this.session.verifyResult) : null;
+    if (v !== null && this.verifyFlags === null && inHandshake) this.verifyFlags = v;
     this.errno = failureErrno(f, !inHandshake);
     this.failedInHandshake = inHandshake;
     this.push();
@@ -338,4 +336,10 @@ export class TlsLayer {
     this.state = next;
     this.host.changed();
   }
+}
+
+/** A verification result only if verification ran (mbedTLS's all-ones means it did not, as on a
+ *  server that asked for no certificate): else null, and TLS_CERT_VERIFY_RESULT is -ENOTCONN. */
+function ranVerify(flags: number): number | null {
+  return flags >>> 0 === VERIFY_NOT_RUN ? null : flags;
 }

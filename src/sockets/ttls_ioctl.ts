@@ -103,12 +103,15 @@ function fill(req: TtlsIoctl, m: Mapping, tcp: TcpSock): void {
 /** Version 2 QUERY_ONLY records into outBuffer; false when some did not fit. */
 function attributes(req: TtlsIoctl, tcp: TcpSock): boolean {
   const out = req.outBuffer;
-  const e = secureLayer(tcp)?.engine;
+  const L = secureLayer(tcp), e = L?.engine;
   const recs: [number, Uint8Array][] = [];
-  if (e) {
+  if (L && e) {
     const u32 = (v: number) => new Uint8Array([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
-    recs.push([C.TTLS_ATTR_ALPN, utf8Encode(e.alpn ?? '')], [C.TTLS_ATTR_VERIFY_RESULT, u32(e.verifyResult)],
-      [C.TTLS_ATTR_KEY_UPDATES, u32(e.keyUpdatesReceived)], [C.TTLS_ATTR_TICKETS, u32(e.ticketsReceived)],
+    recs.push([C.TTLS_ATTR_ALPN, utf8Encode(e.alpn ?? '')]);
+    // The layer's result, as TLS_CERT_VERIFY_RESULT reads it (a server that asked for no
+    // certificate: SKIP_VERIFY); no record where that option is -ENOTCONN (never the sentinel).
+    if (L.verifyResult !== null) recs.push([C.TTLS_ATTR_VERIFY_RESULT, u32(L.verifyResult)]);
+    recs.push([C.TTLS_ATTR_KEY_UPDATES, u32(e.keyUpdatesReceived)], [C.TTLS_ATTR_TICKETS, u32(e.ticketsReceived)],
       [C.TTLS_ATTR_RESUMED, u32(e.resumed ? 1 : 0)]);
   }
   let at = 0, need = 0, all = true;

@@ -83,6 +83,16 @@ test('KeyUpdate, a ticket on demand and RESET_SESSION on a TLS 1.3 connection', 
   await echo(c, s, 'still secure');
 });
 
+test('QUERY_ONLY version 2: VERIFY_RESULT reads as TLS_CERT_VERIFY_RESULT on both ends', async () => {
+  const { c, s } = await plainPair();
+  await initBoth(c, s);
+  assert.is((await attrs(c)).get(Z.TTLS_ATTR_VERIFY_RESULT), 0, 'the client verified the server: no flags');
+  assert.is(getopt(c, Z.SOL_TLS, Z.TLS_CERT_VERIFY_RESULT), 0, 'the same as the socket option');
+  // a server that asked for no certificate: mbedTLS's (and Zephyr's) MBEDTLS_X509_BADCERT_SKIP_VERIFY
+  assert.is((await attrs(s)).get(Z.TTLS_ATTR_VERIFY_RESULT), 0x80, 'skipped, not the "never ran" sentinel');
+  assert.is(getopt(s, Z.SOL_TLS, Z.TLS_CERT_VERIFY_RESULT), 0x80, 'the same as the socket option');
+});
+
 const resumed = async (fd: number) => (await attrs(fd)).get(Z.TTLS_ATTR_RESUMED);
 
 test('sessions resume from the policy caches; RESET_SESSION makes the next handshake a full one', async () => {
