@@ -60,6 +60,10 @@ export const TLS_SESSION_CACHE_DISABLED = 0, TLS_SESSION_CACHE_ENABLED = 1;
 export const TLS_DTLS_CID_DISABLED = 0, TLS_DTLS_CID_SUPPORTED = 1, TLS_DTLS_CID_ENABLED = 2;
 export const TLS_DTLS_CID_STATUS_DISABLED = 0, TLS_DTLS_CID_STATUS_DOWNLINK = 1;
 export const TLS_DTLS_CID_STATUS_UPLINK = 2, TLS_DTLS_CID_STATUS_BIDIRECTIONAL = 3;
+/* Beyond Zephyr: zsock's own SOL_TLS options, from 1001 (Zephyr's are 1..20 and growing).
+ * TLS_KEYLOG: int, R/W: NSS key log lines of the socket's sessions (docs/secure-sockets.md). */
+export const TLS_KEYLOG = 1001;
+export const TLS_KEYLOG_DISABLED = 0, TLS_KEYLOG_ENABLED = 1;
 
 /* Beyond Zephyr: application-controlled TLS (z/OS AT-TLS's SIOCTTLSCTL, ../docs/ttls.md).
  * SIOCTTLSCTL and the status values are z/OS's; the request bits and reason codes are zsock's. */
