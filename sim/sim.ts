@@ -4,7 +4,7 @@
  * status is the command's), or until every board has crashed. A board that only serves keeps
  * the run going, and the command says which ports it listens on and how to forward them.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VNet, type LinkParams } from './vnet.js';
 import { Bridge, type Forward } from './bridge.js';
@@ -60,6 +60,9 @@ export interface SimOptions {
   outDir?: string;
   /** A libpcap file that gets every frame of the virtual network (sim/pcap.ts). */
   pcap?: string;
+  /** A file that gets every board's TLS key log lines (NSS's SSLKEYLOGFILE format), for
+   *  Wireshark to decrypt the --pcap capture. */
+  keylog?: string;
   /** The engine of every moddable-esp32 board that names none (default v8). */
   engine?: Engine;
 }
@@ -102,7 +105,15 @@ export class Sim {
     this.bridge = new Bridge(this.vnet);
     if (opts.pcap) this.vnet.pcap = new Pcap(opts.pcap);
     this.log = opts.log ?? ((line, s) => (s === 'err' ? process.stderr : process.stdout).write(line + '\n'));
+    if (opts.keylog) {
+      const file = resolve(opts.keylog);
+      writeFileSync(file, '', { mode: 0o600 }); // this run's lines, as the capture is this run's
+      this.keylog = (lines) => appendFileSync(file, lines);
+    }
   }
+
+  /** Where the boards' TLS key log lines go (--keylog), else undefined. */
+  private readonly keylog?: (lines: Uint8Array) => void;
 
   private firmwareOf(i: number): string {
     const f = this.opts.boards[i].firmware ?? (Array.isArray(this.opts.firmware) ? this.opts.firmware[i] : this.opts.firmware);
@@ -139,19 +150,20 @@ export class Sim {
       if (board.natives === 'host') {
         const p = new ProcessBoard(board, names[i], this.log);
         this.processes.push(p);
-        // The bundle sits outside the package: it is told where the core is.
-        p.boot(path, { ZSOCK_WASM: resolve(this.opts.coreWasm ?? coreWasmPath('full')) });
+        // The bundle sits outside the package: it is told where the core is. A host program
+        // keeps its key log in SSLKEYLOGFILE: the run's --keylog file, or none.
+        p.boot(path, { ZSOCK_WASM: resolve(this.opts.coreWasm ?? coreWasmPath('full')), SSLKEYLOGFILE: this.opts.keylog ? resolve(this.opts.keylog) : '' });
         continue;
       }
       if (engineOf(spec, this.opts) === 'xs') {
         if (!xsAvailable()) throw new Error(`--engine xs: no XS host at ${xsBoardBinary()} (make xs builds it)`);
-        const x = new XsBoard(this.vnet, board, names[i], this.log);
+        const x = new XsBoard(this.vnet, board, names[i], this.log, this.keylog);
         this.boards.push(x);
         x.boot(path);
         await x.booted();
         continue;
       }
-      const b = new SimBoard(this.vnet, board, names[i], { core: coreFor(board.limits.profile), log: this.log });
+      const b = new SimBoard(this.vnet, board, names[i], { core: coreFor(board.limits.profile), log: this.log, keylog: this.keylog });
       this.boards.push(b);
       b.boot(path);
     }

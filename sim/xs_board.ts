@@ -42,8 +42,10 @@ export class XsBoard {
   private bootWaiters: (() => void)[] = [];
   private isBooted = false;
 
+  /** `keylog`: where the board's TLS key log lines go (--keylog); none when absent. */
   constructor(readonly net: VNet, readonly board: Board, readonly name: string,
-    private readonly log: (line: string, stream: 'out' | 'err') => void) {
+    private readonly log: (line: string, stream: 'out' | 'err') => void,
+    private readonly keylog?: (lines: Uint8Array) => void) {
     this.host = net.addHost(name);
   }
 
@@ -53,7 +55,7 @@ export class XsBoard {
   /** Boots the device bundle at `path` in a new XS process. */
   boot(path: string): void {
     const child = spawn(xsBoardBinary(), ['--name', this.name, '--heap', 'device', path],
-      { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ZSOCK_XS_SIM_FD: '3' } });
+      { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ZSOCK_XS_SIM_FD: '3', ZSOCK_XS_KEYLOG: this.keylog ? '1' : '0' } });
     this.child = child;
     this.state = 'running';
     const pipe = child.stdio[3] as unknown as Readable & Writable;
@@ -61,6 +63,7 @@ export class XsBoard {
     const bridge = this.bridge = new XsBridge(this.host, pipe, post);
     bridge.onIdle = () => this.bootDone();
     bridge.onHello = (v) => this.log(`[${this.name}] ${v}, native core`, 'out');
+    if (this.keylog) bridge.onKeylog = this.keylog;
     const frames = new FrameReader();
     pipe.on('data', (d: Buffer) => {
       if (this.state !== 'running') return;

@@ -51,6 +51,8 @@ const BAD: [string[], string][] = [
   [['--board', 'moddable-esp32'], '--board moddable-esp32: no FIRMWARE for it'],
   [['app'], 'no --board given'],
   [['--pcap', '/nonexistent/run.pcap', '--board', 'moddable-esp32', 'app'], '--pcap /nonexistent/run.pcap: no folder /nonexistent'],
+  [['--keylog', '/nonexistent/keys', '--board', 'moddable-esp32', 'app'], '--keylog /nonexistent/keys: no folder /nonexistent'],
+  [['--board', 'moddable-esp32', 'app', '--keylog'], '--keylog needs a value'],
 ];
 
 for (const [args, message] of BAD) {
