@@ -11,6 +11,7 @@ import { Bridge, type Forward } from './bridge.js';
 import { SimBoard } from './board.js';
 import { ProcessBoard } from './process_board.js';
 import { XsBoard, xsAvailable, xsBoardBinary } from './xs_board.js';
+import { buildXsHost } from './xs_build.js';
 import { boardNamed } from '../boards/boards.js';
 import { buildBundle } from '../boards/build.js';
 import type { CoreBinding } from '../src/tls/wasm.js';
@@ -130,7 +131,7 @@ export class Sim {
     const main = store ? credentialEntry(store, entry, out) : entry;
     // An XS board runs the device bundle (an ES module importing its natives).
     const device = engineOf(spec, this.opts) === 'xs';
-    return (await buildBundle(spec.board, main, out, spec.config, { device })).path;
+    return (await buildBundle(spec.board, main, out, spec.config, { device, project: false })).path;
   }
 
   async start(): Promise<void> {
@@ -156,7 +157,7 @@ export class Sim {
         continue;
       }
       if (engineOf(spec, this.opts) === 'xs') {
-        if (!xsAvailable()) throw new Error(`--engine xs: no XS host at ${xsBoardBinary()} (make xs builds it)`);
+        if (!xsAvailable()) throw new Error(`--engine xs: no XS host at ${xsBoardBinary()} (zsock sim builds it on first use; make xs in a checkout)`);
         const x = new XsBoard(this.vnet, board, names[i], this.log, this.keylog);
         this.boards.push(x);
         x.boot(path);
@@ -235,6 +236,24 @@ function hintForwards(sim: Sim): void {
   }
 }
 
+/** moddable-esp32 boards run on XS unless told otherwise: the XS host is built on first use
+ *  (sim/xs_build.ts; a checkout's `make build` has it). When it cannot be built, a board that
+ *  asked for XS is an error and the others run on V8, with a notice. false: do not run. */
+function prepareEngines(o: SimOptions): boolean {
+  const moddable = o.boards.filter((b) => boardNamed(b.board).natives === 'moddable');
+  const asked = moddable.some((b) => (b.engine ?? o.engine) === 'xs');
+  if (!asked && !moddable.some((b) => !b.engine && !o.engine)) return true;
+  const r = buildXsHost((line) => console.error(line));
+  if ('path' in r) {
+    o.engine ??= 'xs';
+    return true;
+  }
+  if (asked) console.error(`zsock sim: --engine xs: ${r.error}`);
+  else console.error(`zsock sim: ${r.error}: moddable-esp32 boards run on V8`);
+  o.engine = 'v8';
+  return !asked;
+}
+
 /** The `zsock sim` command: its exit status (2 for a usage error, before anything boots). */
 export async function simCommand(args: string[]): Promise<number> {
   const parsed = parseSimArgs(args);
@@ -244,12 +263,7 @@ export async function simCommand(args: string[]): Promise<number> {
     console.error(`zsock sim: ${problem}\n${SIM_USAGE}`);
     return 2;
   }
-  // moddable-esp32 boards run on XS unless told otherwise (V8 when the XS host is not built).
-  if (!parsed.opts.engine) {
-    parsed.opts.engine = xsAvailable() ? 'xs' : 'v8';
-    if (parsed.opts.engine === 'v8' && parsed.opts.boards.some((b) => boardNamed(b.board).natives === 'moddable' && !b.engine))
-      console.error(`zsock sim: no XS host at ${xsBoardBinary()} (make xs builds it): moddable-esp32 boards run on V8`);
-  }
+  if (!prepareEngines(parsed.opts)) return 1;
   const sim = new Sim(parsed.opts);
   try {
     await sim.start();

@@ -9,20 +9,20 @@
 import { Latch } from './latch.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Board } from '../boards/boards.js';
 import type { VHost, VNet } from './vnet.js';
-import { packageRoot } from './paths.js';
+import { xsHostPath } from './xs_build.js';
 import { FrameReader, XsBridge } from './xs_bridge.js';
 
-/** The XS host with the board's core (embedded profile); $ZSOCK_XS overrides it. */
+/** The XS host with the board's core (embedded profile): $ZSOCK_XS, a checkout's (make xs), or
+ *  the one built into the per-user cache on first use (sim/xs_build.ts). */
 export function xsBoardBinary(): string {
-  return process.env.ZSOCK_XS || join(packageRoot(), 'build', 'xs', 'zsock-xs-embedded');
+  return xsHostPath();
 }
 
-/** Whether the XS host is built (`make xs`). */
+/** Whether the XS host is built (`make xs`, or on first use). */
 export function xsAvailable(): boolean {
   return existsSync(xsBoardBinary());
 }
