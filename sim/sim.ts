@@ -4,7 +4,7 @@
  * status is the command's), or until every board has crashed. A board that only serves keeps
  * the run going, and the command says which ports it listens on and how to forward them.
  */
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VNet, type LinkParams } from './vnet.js';
 import { Bridge, type Forward } from './bridge.js';
@@ -109,6 +109,7 @@ export class Sim {
     if (opts.keylog) {
       const file = resolve(opts.keylog);
       writeFileSync(file, '', { mode: 0o600 }); // this run's lines, as the capture is this run's
+      chmodSync(file, 0o600); // secrets: the user's only, also when the file was there before
       this.keylog = (lines) => appendFileSync(file, lines);
     }
   }
