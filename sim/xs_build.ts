@@ -75,7 +75,9 @@ export function buildXsHost(say: (line: string) => void): { path: string } | { e
   }
   mkdirSync(dir, { recursive: true });
   renameSync(join(work, 'build', 'xs', BINARY), join(dir, BINARY));
+  // The objects and apt's lists go; the fetched sources stay for the next version's build.
   rmSync(work, { recursive: true, force: true });
+  rmSync(join(shared, 'apt-mbedtls'), { recursive: true, force: true });
   say(`zsock sim: XS host built in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${join(dir, BINARY)}`);
   return { path: join(dir, BINARY) };
 }
