@@ -40,19 +40,33 @@ export function xsHostPath(): string {
 
 const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
 
+/** What is missing to build (a compiler, make, a way to get mbedTLS's source), or null. */
+function missingTools(mbedtls: string): string | null {
+  const missing = ['gcc', 'make'].filter((c) => !has(c));
+  if (missing.length) return `building the XS host needs ${missing.join(' and ')} (Debian: apt-get install gcc make)`;
+  if (!existsSync(join(mbedtls, 'include/mbedtls/ssl.h')) && !has('apt-get')) {
+    return 'building the XS host needs mbedTLS 3.6\'s source: set MBEDTLS_SRC to its folder (no apt-get here to fetch Debian\'s)';
+  }
+  return null;
+}
+
+/** `make` in the staged sources; null, or its last lines when it failed. */
+function make(work: string, vars: string[], targets: string[]): string | null {
+  const r = spawnSync('make', ['--no-print-directory', '-C', work, ...vars, ...targets], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status === 0) return null;
+  return `the XS host did not build (make ${targets.at(-1)}):\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n')}`;
+}
+
 /** Builds the XS host into the cache unless it is there; `say` tells the user what happens.
  *  Returns its path, or why it cannot be built (no gcc or make, no way to fetch mbedTLS, a
- *  failed build: the compiler's last lines). */
+ *  failed build: make's last lines). */
 export function buildXsHost(say: (line: string) => void): { path: string } | { error: string } {
   const path = xsHostPath();
   if (existsSync(path)) return { path };
-  const missing = ['gcc', 'make'].filter((c) => !has(c));
-  if (missing.length) return { error: `building the XS host needs ${missing.join(' and ')} (Debian: apt-get install gcc make)` };
   const root = packageRoot(), dir = cachedXsDir(root), shared = join(cacheDir(), 'xs');
-  const mbedtls = process.env.MBEDTLS_SRC || join(shared, 'mbedtls-3.6.6');
-  if (!existsSync(join(mbedtls, 'include/mbedtls/ssl.h')) && !has('apt-get')) {
-    return { error: 'building the XS host needs mbedTLS 3.6\'s source: set MBEDTLS_SRC to its folder (no apt-get here to fetch Debian\'s)' };
-  }
+  const mbedtls = process.env.MBEDTLS_SRC || join(shared, 'mbedtls-3.6.6'), xsnap = join(shared, 'xsnap', 'package');
+  const missing = missingTools(mbedtls);
+  if (missing) return { error: missing };
   // Built in a folder of this process, then moved in whole: a concurrent run never sees half.
   const work = `${dir}.build-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
@@ -60,24 +74,18 @@ export function buildXsHost(say: (line: string) => void): { path: string } | { e
   cpSync(join(root, 'src/tls/abi.ts'), join(work, 'src/tls/abi.ts'));
   say(`zsock sim: building the XS host once (Moddable's XS from @agoric/xsnap, LGPL-3.0-or-later, and the native TLS core, with gcc) into ${dir}: a minute or two`);
   const t0 = Date.now();
-  const vars = ['CC=gcc', `BUILD=${join(work, 'build')}`, `MBEDTLS_SRC=${mbedtls}`, `XSNAP_DIR=${join(shared, 'xsnap', 'package')}`];
-  const steps = [
-    ['mbedtls', `${join(shared, 'xsnap', 'package')}/.fetched`], // fetched first: the build's file lists need them
-    [`-j${Math.min(availableParallelism(), 8)}`, join(work, 'build', 'xs', BINARY)],
-  ];
-  for (const targets of steps) {
-    const r = spawnSync('make', ['--no-print-directory', '-C', work, ...vars, ...targets], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    if (r.status !== 0) {
-      const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-      rmSync(work, { recursive: true, force: true });
-      return { error: `the XS host did not build (make ${targets.at(-1)}):\n${tail}` };
-    }
+  const vars = ['CC=gcc', `BUILD=${join(work, 'build')}`, `MBEDTLS_SRC=${mbedtls}`, `XSNAP_DIR=${xsnap}`];
+  // The sources are fetched first: the build's file lists are read from them.
+  const failed = make(work, vars, ['mbedtls', `${xsnap}/.fetched`])
+    ?? make(work, vars, [`-j${Math.min(availableParallelism(), 8)}`, join(work, 'build', 'xs', BINARY)]);
+  if (!failed) {
+    mkdirSync(dir, { recursive: true });
+    renameSync(join(work, 'build', 'xs', BINARY), join(dir, BINARY));
   }
-  mkdirSync(dir, { recursive: true });
-  renameSync(join(work, 'build', 'xs', BINARY), join(dir, BINARY));
   // The objects and apt's lists go; the fetched sources stay for the next version's build.
   rmSync(work, { recursive: true, force: true });
   rmSync(join(shared, 'apt-mbedtls'), { recursive: true, force: true });
+  if (failed) return { error: failed };
   say(`zsock sim: XS host built in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${join(dir, BINARY)}`);
   return { path: join(dir, BINARY) };
 }
