@@ -22,22 +22,25 @@ const cwd = mkdtempSync(join(tmpdir(), 'zsock-cli-sim-'));
 const env = { ...process.env, ZSOCK_CACHE: join(cwd, '.cache') };
 const zsock = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/zsock.mjs'), ...args], { cwd, env, encoding: 'utf8', timeout: 60000 });
 
-// A user's firmware in its own folder: prints a setting and a credential, exits with a status.
-mkdirSync(join(cwd, 'app'));
-writeFileSync(join(cwd, 'app', 'main.ts'), [
+/** A user's firmware in its own folder of the cwd: `name`/main.ts. */
+function firmware(name: string, lines: string[]): void {
+  mkdirSync(join(cwd, name));
+  writeFileSync(join(cwd, name, 'main.ts'), [...lines, ''].join('\n'));
+}
+
+// Prints a setting and a credential, exits with a status.
+firmware('app', [
   "import * as Z from 'zsock';",
   "const C = Z.app_config({ GREETING: 'hello', STATUS: 3 });",
   'const buf = new Uint8Array(64), len: { value?: number } = {};',
   'const rc = Z.tls_credential_get(7, Z.TLS_CREDENTIAL_PSK, buf, len);',
   "console.log(`${C.GREETING}; psk: ${rc < 0 ? Z.zsock_errstr(rc) : Array.from(buf.subarray(0, len.value)).join(',')}`);",
   'Z.sys_exit(C.STATUS);',
-  '',
-].join('\n'));
+]);
 S.after(() => rmSync(cwd, { recursive: true, force: true }));
 
 // A firmware that shakes hands with itself in memory (TLS 1.3, PSK): no network, two sessions.
-mkdirSync(join(cwd, 'selfshake'));
-writeFileSync(join(cwd, 'selfshake', 'main.ts'), [
+firmware('selfshake', [
   "import { sys_exit } from 'zsock';",
   "import { TlsSession, TLS1_3 } from 'zsock/tls/index';",
   'const psk = { key: new Uint8Array(16).fill(7), identity: Uint8Array.of(107, 101, 121) };',
@@ -49,8 +52,7 @@ writeFileSync(join(cwd, 'selfshake', 'main.ts'), [
   "console.log(c.handshakeDone && s.handshakeDone ? 'shook hands' : 'no handshake');",
   'c.free(); s.free();',
   'sys_exit(0);',
-  '',
-].join('\n'));
+]);
 
 const BAD: [string[], string][] = [
   [['--board', 'moddable-esp32', '--latency', 'abc', 'app'], '--latency abc: not a number'],
