@@ -50,6 +50,17 @@ function missingTools(mbedtls: string): string | null {
   return null;
 }
 
+/** Removes the build folders runs that ended mid-build (Ctrl-C) left in `shared`. */
+function removeAbandoned(shared: string): void {
+  for (const f of existsSync(shared) ? readdirSync(shared) : []) {
+    const pid = Number(/\.build-(\d+)$/.exec(f)?.[1]);
+    if (!pid) continue;
+    try { process.kill(pid, 0); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(shared, f), { recursive: true, force: true });
+    }
+  }
+}
+
 /** `make` in the staged sources; null, or its last lines when it failed. */
 function make(work: string, vars: string[], targets: string[]): string | null {
   const r = spawnSync('make', ['--no-print-directory', '-C', work, ...vars, ...targets], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -69,6 +80,7 @@ export function buildXsHost(say: (line: string) => void): { path: string } | { e
   if (missing) return { error: missing };
   // Built in a folder of this process, then moved in whole: a concurrent run never sees half.
   const work = `${dir}.build-${process.pid}`;
+  removeAbandoned(shared);
   rmSync(work, { recursive: true, force: true });
   for (const s of SOURCES) if (existsSync(join(root, s))) cpSync(join(root, s), join(work, s), { recursive: true });
   cpSync(join(root, 'src/tls/abi.ts'), join(work, 'src/tls/abi.ts'));
