@@ -21,8 +21,9 @@ export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter M
   --seed N  the seed of every random fault; --latency/--jitter in ms; --loss a probability 0..1
   --out DIR where bundles are built and kept (default: a per-run folder in the user's cache)
   --engine  xs or v8: the engine of the moddable-esp32 boards (after a --board, that board's). xs (the
-            default when the XS host is built) runs each in its own XS process with the board's
-            native core, on the same virtual network; v8 in a sandbox with the wasm core
+            default; the first run builds the XS host into the user's cache, with gcc) runs each in its
+            own XS process with the board's native core, on the same virtual network; v8 in a sandbox
+            with the wasm core
   --pcap FILE  every frame of the virtual network, as a libpcap file (Wireshark, tshark)
   --keylog FILE  every board's TLS and DTLS secrets, as NSS key log lines (SSLKEYLOGFILE's format):
             Wireshark and tshark decrypt the capture with it (tls.keylog_file)`;
