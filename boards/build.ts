@@ -30,6 +30,9 @@ export interface BundleOptions {
    *  require), with the mcconfig project around it (boards/mcconfig.ts). Without it, the
    *  bundle is the iife the simulator's sandbox runs. */
   device?: boolean;
+  /** With `device`: false leaves the mcconfig project out (the simulator's XS board runs the
+   *  bundle alone; an installed package has no generated glue to put in a project). */
+  project?: boolean;
 }
 
 /**
@@ -90,7 +93,7 @@ export async function buildBundle(boardName: string, entry: string, outDir: stri
   const bytes = r.metafile!.outputs[path].bytes;
   let manifest: string | undefined;
   if (device) {
-    manifest = writeMcconfigProject(outDir, { top, bundle: path, arenaBytes: board.limits.arenaBytes });
+    if (opts.project !== false) manifest = writeMcconfigProject(outDir, { top, bundle: path, arenaBytes: board.limits.arenaBytes });
   } else if (board.natives === 'moddable') {
     manifest = join(outDir, 'manifest.json');
     writeFileSync(manifest, JSON.stringify({

@@ -7,7 +7,7 @@
 import { BOARDS } from '../boards/boards.js';
 import type { BoardSpec, SimOptions } from './sim.js';
 
-export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter MS] [--loss P] [--out DIR] [--cred-store FILE] [--pcap FILE] [--engine xs|v8]
+export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter MS] [--loss P] [--out DIR] [--cred-store FILE] [--pcap FILE] [--keylog FILE] [--engine xs|v8]
                  --board NAME [--name N] [--config KEY=VALUE ...] [--hostfwd RULE ...] [--cred-store FILE] [FIRMWARE]
                  [--board ...] [FIRMWARE]
   NAME      ${Object.keys(BOARDS).join(', ')}
@@ -21,9 +21,12 @@ export const SIM_USAGE = `usage: zsock sim [--seed N] [--latency MS] [--jitter M
   --seed N  the seed of every random fault; --latency/--jitter in ms; --loss a probability 0..1
   --out DIR where bundles are built and kept (default: a per-run folder in the user's cache)
   --engine  xs or v8: the engine of the moddable-esp32 boards (after a --board, that board's). xs (the
-            default when the XS host is built) runs each in its own XS process with the board's
-            native core, on the same virtual network; v8 in a sandbox with the wasm core
-  --pcap FILE  every frame of the virtual network, as a libpcap file (Wireshark, tshark)`;
+            default; the first run builds the XS host into the user's cache, with gcc) runs each in its
+            own XS process with the board's native core, on the same virtual network; v8 in a sandbox
+            with the wasm core
+  --pcap FILE  every frame of the virtual network, as a libpcap file (Wireshark, tshark)
+  --keylog FILE  every board's TLS and DTLS secrets, as NSS key log lines (SSLKEYLOGFILE's format):
+            Wireshark and tshark decrypt the capture with it (tls.keylog_file)`;
 
 /** A parsed hostfwd rule; `board` is the target's name, when the rule names one. */
 export interface HostfwdRule { proto: 'tcp' | 'udp'; hostPort: number; guestPort: number; board?: string }
@@ -110,6 +113,7 @@ function flag(o: SimOptions, args: string[], i: number): Step {
       return { i: i + 1 };
     case '--out': o.outDir = v; return { i: i + 1 };
     case '--pcap': o.pcap = v; return { i: i + 1 };
+    case '--keylog': o.keylog = v; return { i: i + 1 };
     case '--seed': return set(number(a, v, 0, 2 ** 32 - 1, true), (n) => { o.seed = n; });
     case '--latency': return set(number(a, v, 0, 60000, false), (n) => { o.link!.latencyMs = n; });
     case '--jitter': return set(number(a, v, 0, 60000, false), (n) => { o.link!.jitterMs = n; });

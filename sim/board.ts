@@ -21,6 +21,9 @@ export interface BoardOptions {
   /** The firmware's native TLS core: the same C shim, here its wasm build (compiled once, one
    *  instance per board). */
   core: CoreBinding;
+  /** Where the firmware's TLS key log lines go (--keylog): the board's zsock:sys.keylog. Without
+   *  it zsock:sys has no keylog, as on a device, and sessions keep none. */
+  keylog?: (lines: Uint8Array) => void;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -101,7 +104,11 @@ export class SimBoard {
   }
 
   private requireFor(realm: BoardRealm): (name: string) => unknown {
-    const mods: Record<string, unknown> = { 'zsock:core': this.opts.core, 'zsock:sys': { exit: (status: number) => this.exit(Number(status) | 0), random: (buf: Uint8Array) => crypto.getRandomValues(buf) } };
+    const sys: Record<string, unknown> = { exit: (status: number) => this.exit(Number(status) | 0), random: (buf: Uint8Array) => crypto.getRandomValues(buf) };
+    const keylog = this.opts.keylog;
+    // The board's bytes are copied out: the caller wipes its own when this returns.
+    if (keylog) sys.keylog = (lines: Uint8Array) => { if (ArrayBuffer.isView(lines)) keylog(Uint8Array.from(lines as Uint8Array)); };
+    const mods: Record<string, unknown> = { 'zsock:core': this.opts.core, 'zsock:sys': sys };
     if (this.board.natives === 'moddable') {
       const io = moddableIO(this.host, realm);
       Object.assign(mods, {

@@ -69,7 +69,9 @@ function hostfwdProblem(o: SimOptions, names: string[]): string | null {
 /** Null when the options can run; else what is wrong, naming the argument. */
 export function checkSimOptions(o: SimOptions): string | null {
   const names = boardNames(o.boards);
-  if (o.pcap && !existsSync(dirname(resolve(o.pcap)))) return `--pcap ${o.pcap}: no folder ${dirname(resolve(o.pcap))}`;
+  for (const [flag, file] of [['--pcap', o.pcap], ['--keylog', o.keylog]]) {
+    if (file && !existsSync(dirname(resolve(file)))) return `${flag} ${file}: no folder ${dirname(resolve(file))}`;
+  }
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) return `--name ${dup}: two boards have this name`;
   for (let i = 0; i < o.boards.length; i++) {

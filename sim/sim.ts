@@ -4,13 +4,14 @@
  * status is the command's), or until every board has crashed. A board that only serves keeps
  * the run going, and the command says which ports it listens on and how to forward them.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VNet, type LinkParams } from './vnet.js';
 import { Bridge, type Forward } from './bridge.js';
 import { SimBoard } from './board.js';
 import { ProcessBoard } from './process_board.js';
 import { XsBoard, xsAvailable, xsBoardBinary } from './xs_board.js';
+import { buildXsHost } from './xs_build.js';
 import { boardNamed } from '../boards/boards.js';
 import { buildBundle } from '../boards/build.js';
 import type { CoreBinding } from '../src/tls/wasm.js';
@@ -60,6 +61,9 @@ export interface SimOptions {
   outDir?: string;
   /** A libpcap file that gets every frame of the virtual network (sim/pcap.ts). */
   pcap?: string;
+  /** A file that gets every board's TLS key log lines (NSS's SSLKEYLOGFILE format), for
+   *  Wireshark to decrypt the --pcap capture. */
+  keylog?: string;
   /** The engine of every moddable-esp32 board that names none (default v8). */
   engine?: Engine;
 }
@@ -102,7 +106,16 @@ export class Sim {
     this.bridge = new Bridge(this.vnet);
     if (opts.pcap) this.vnet.pcap = new Pcap(opts.pcap);
     this.log = opts.log ?? ((line, s) => (s === 'err' ? process.stderr : process.stdout).write(line + '\n'));
+    if (opts.keylog) {
+      const file = resolve(opts.keylog);
+      writeFileSync(file, '', { mode: 0o600 }); // this run's lines, as the capture is this run's
+      chmodSync(file, 0o600); // secrets: the user's only, also when the file was there before
+      this.keylog = (lines) => appendFileSync(file, lines);
+    }
   }
+
+  /** Where the boards' TLS key log lines go (--keylog), else undefined. */
+  private readonly keylog?: (lines: Uint8Array) => void;
 
   private firmwareOf(i: number): string {
     const f = this.opts.boards[i].firmware ?? (Array.isArray(this.opts.firmware) ? this.opts.firmware[i] : this.opts.firmware);
@@ -119,7 +132,7 @@ export class Sim {
     const main = store ? credentialEntry(store, entry, out) : entry;
     // An XS board runs the device bundle (an ES module importing its natives).
     const device = engineOf(spec, this.opts) === 'xs';
-    return (await buildBundle(spec.board, main, out, spec.config, { device })).path;
+    return (await buildBundle(spec.board, main, out, spec.config, { device, project: false })).path;
   }
 
   async start(): Promise<void> {
@@ -139,19 +152,20 @@ export class Sim {
       if (board.natives === 'host') {
         const p = new ProcessBoard(board, names[i], this.log);
         this.processes.push(p);
-        // The bundle sits outside the package: it is told where the core is.
-        p.boot(path, { ZSOCK_WASM: resolve(this.opts.coreWasm ?? coreWasmPath('full')) });
+        // The bundle sits outside the package: it is told where the core is. A host program
+        // keeps its key log in SSLKEYLOGFILE: the run's --keylog file, or none.
+        p.boot(path, { ZSOCK_WASM: resolve(this.opts.coreWasm ?? coreWasmPath('full')), SSLKEYLOGFILE: this.opts.keylog ? resolve(this.opts.keylog) : '' });
         continue;
       }
       if (engineOf(spec, this.opts) === 'xs') {
-        if (!xsAvailable()) throw new Error(`--engine xs: no XS host at ${xsBoardBinary()} (make xs builds it)`);
-        const x = new XsBoard(this.vnet, board, names[i], this.log);
+        if (!xsAvailable()) throw new Error(`--engine xs: no XS host at ${xsBoardBinary()} (zsock sim builds it on first use; make xs in a checkout)`);
+        const x = new XsBoard(this.vnet, board, names[i], this.log, this.keylog);
         this.boards.push(x);
         x.boot(path);
         await x.booted();
         continue;
       }
-      const b = new SimBoard(this.vnet, board, names[i], { core: coreFor(board.limits.profile), log: this.log });
+      const b = new SimBoard(this.vnet, board, names[i], { core: coreFor(board.limits.profile), log: this.log, keylog: this.keylog });
       this.boards.push(b);
       b.boot(path);
     }
@@ -223,6 +237,24 @@ function hintForwards(sim: Sim): void {
   }
 }
 
+/** moddable-esp32 boards run on XS unless told otherwise: the XS host is built on first use
+ *  (sim/xs_build.ts; a checkout's `make build` has it). When it cannot be built, a board that
+ *  asked for XS is an error and the others run on V8, with a notice. false: do not run. */
+function prepareEngines(o: SimOptions): boolean {
+  const moddable = o.boards.filter((b) => boardNamed(b.board).natives === 'moddable');
+  const asked = moddable.some((b) => (b.engine ?? o.engine) === 'xs');
+  if (!asked && !moddable.some((b) => !b.engine && !o.engine)) return true;
+  const r = buildXsHost((line) => console.error(line));
+  if ('path' in r) {
+    o.engine ??= 'xs';
+    return true;
+  }
+  if (asked) console.error(`zsock sim: --engine xs: ${r.error}`);
+  else console.error(`zsock sim: ${r.error}: moddable-esp32 boards run on V8`);
+  o.engine = 'v8';
+  return !asked;
+}
+
 /** The `zsock sim` command: its exit status (2 for a usage error, before anything boots). */
 export async function simCommand(args: string[]): Promise<number> {
   const parsed = parseSimArgs(args);
@@ -232,12 +264,7 @@ export async function simCommand(args: string[]): Promise<number> {
     console.error(`zsock sim: ${problem}\n${SIM_USAGE}`);
     return 2;
   }
-  // moddable-esp32 boards run on XS unless told otherwise (V8 when the XS host is not built).
-  if (!parsed.opts.engine) {
-    parsed.opts.engine = xsAvailable() ? 'xs' : 'v8';
-    if (parsed.opts.engine === 'v8' && parsed.opts.boards.some((b) => boardNamed(b.board).natives === 'moddable' && !b.engine))
-      console.error(`zsock sim: no XS host at ${xsBoardBinary()} (make xs builds it): moddable-esp32 boards run on V8`);
-  }
+  if (!prepareEngines(parsed.opts)) return 1;
   const sim = new Sim(parsed.opts);
   try {
     await sim.start();

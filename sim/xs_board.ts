@@ -9,20 +9,20 @@
 import { Latch } from './latch.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Board } from '../boards/boards.js';
 import type { VHost, VNet } from './vnet.js';
-import { packageRoot } from './paths.js';
+import { xsHostPath } from './xs_build.js';
 import { FrameReader, XsBridge } from './xs_bridge.js';
 
-/** The XS host with the board's core (embedded profile); $ZSOCK_XS overrides it. */
+/** The XS host with the board's core (embedded profile): $ZSOCK_XS, a checkout's (make xs), or
+ *  the one built into the per-user cache on first use (sim/xs_build.ts). */
 export function xsBoardBinary(): string {
-  return process.env.ZSOCK_XS || join(packageRoot(), 'build', 'xs', 'zsock-xs-embedded');
+  return xsHostPath();
 }
 
-/** Whether the XS host is built (`make xs`). */
+/** Whether the XS host is built (`make xs`, or on first use). */
 export function xsAvailable(): boolean {
   return existsSync(xsBoardBinary());
 }
@@ -42,8 +42,10 @@ export class XsBoard {
   private bootWaiters: (() => void)[] = [];
   private isBooted = false;
 
+  /** `keylog`: where the board's TLS key log lines go (--keylog); none when absent. */
   constructor(readonly net: VNet, readonly board: Board, readonly name: string,
-    private readonly log: (line: string, stream: 'out' | 'err') => void) {
+    private readonly log: (line: string, stream: 'out' | 'err') => void,
+    private readonly keylog?: (lines: Uint8Array) => void) {
     this.host = net.addHost(name);
   }
 
@@ -53,7 +55,7 @@ export class XsBoard {
   /** Boots the device bundle at `path` in a new XS process. */
   boot(path: string): void {
     const child = spawn(xsBoardBinary(), ['--name', this.name, '--heap', 'device', path],
-      { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ZSOCK_XS_SIM_FD: '3' } });
+      { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ZSOCK_XS_SIM_FD: '3', ZSOCK_XS_KEYLOG: this.keylog ? '1' : '0' } });
     this.child = child;
     this.state = 'running';
     const pipe = child.stdio[3] as unknown as Readable & Writable;
@@ -61,6 +63,7 @@ export class XsBoard {
     const bridge = this.bridge = new XsBridge(this.host, pipe, post);
     bridge.onIdle = () => this.bootDone();
     bridge.onHello = (v) => this.log(`[${this.name}] ${v}, native core`, 'out');
+    if (this.keylog) bridge.onKeylog = this.keylog;
     const frames = new FrameReader();
     pipe.on('data', (d: Buffer) => {
       if (this.state !== 'running') return;

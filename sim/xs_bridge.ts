@@ -14,7 +14,7 @@ import type { BoardRealm } from './natives/realm.js';
 
 /** A request's header, as xs/io419_sim.js writes it. */
 export interface XsRequest {
-  op: 'hello' | 'idle' | 'new' | 'call' | 'resolve' | 'net';
+  op: 'hello' | 'idle' | 'keylog' | 'new' | 'call' | 'resolve' | 'net';
   id?: number; cls?: 'TCP' | 'UDP' | 'Listener'; o?: Record<string, unknown>;
   m?: string; a?: unknown[]; host?: string; what?: string; version?: string;
 }
@@ -59,6 +59,8 @@ export class XsBridge {
   onHello: (version: string) => void = () => {};
   /** The board's loop waited for the first time with nothing to run: its boot is done. */
   onIdle: () => void = () => {};
+  /** TLS key log lines from the board's sessions (zsock:sys.keylog, with --keylog). */
+  onKeylog: (lines: Uint8Array) => void = () => {};
 
   constructor(private readonly host: VHost, private readonly out: Writable, post: (fn: () => void) => void) {
     const realm: BoardRealm = { ArrayBuffer, Uint8Array, Error, RangeError, post };
@@ -74,6 +76,7 @@ export class XsBridge {
     // Notices from the host itself (xs/simpipe.c): no answer.
     if (head.op === 'idle') { this.onIdle(); return; }
     if (head.op === 'hello') { this.onHello(String(head.version)); return; }
+    if (head.op === 'keylog') { this.onKeylog(payload); return; }
     let reply: Reply;
     try { reply = this.run(head, payload); } catch (e) {
       reply = { head: { x: e instanceof RangeError ? 'RangeError' : 'Error', m: (e as Error).message } };

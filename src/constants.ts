@@ -60,6 +60,16 @@ export const TLS_SESSION_CACHE_DISABLED = 0, TLS_SESSION_CACHE_ENABLED = 1;
 export const TLS_DTLS_CID_DISABLED = 0, TLS_DTLS_CID_SUPPORTED = 1, TLS_DTLS_CID_ENABLED = 2;
 export const TLS_DTLS_CID_STATUS_DISABLED = 0, TLS_DTLS_CID_STATUS_DOWNLINK = 1;
 export const TLS_DTLS_CID_STATUS_UPLINK = 2, TLS_DTLS_CID_STATUS_BIDIRECTIONAL = 3;
+/** SOL_TLS TLS_KEYLOG (zsock's own option: zsock's numbers start at 1001, above Zephyr's 1..20).
+ *  setsockopt: TLS_KEYLOG_ENABLED (1) keeps the NSS key log lines (SSLKEYLOGFILE's format, for
+ *  Wireshark) of the socket's sessions from the next handshake on; TLS_KEYLOG_DISABLED (0, the
+ *  default) stops and wipes them; any other value is EINVAL. getsockopt: a Uint8Array of the
+ *  lines kept since the last read (empty when none), which the socket no longer holds: wipe it
+ *  when done. An accepted socket inherits the setting, not the lines; at most 4 KB are kept
+ *  unread (later lines are dropped). ENOPROTOOPT on a socket that is not TLS or DTLS. */
+export const TLS_KEYLOG = 1001;
+/** TLS_KEYLOG's values. */
+export const TLS_KEYLOG_DISABLED = 0, TLS_KEYLOG_ENABLED = 1;
 
 /* Beyond Zephyr: application-controlled TLS (z/OS AT-TLS's SIOCTTLSCTL, ../docs/ttls.md).
  * SIOCTTLSCTL and the status values are z/OS's; the request bits and reason codes are zsock's. */

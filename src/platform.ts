@@ -4,7 +4,7 @@
  * A board's firmware build substitutes boards/<board>/platform.ts for this one file (see
  * boards/build.ts), the way a Zephyr build selects a board's drivers: nothing else changes.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,14 @@ export function randomFill(buf: Uint8Array): void {
 /** A diagnostics line from below the socket layer (the TLS core's allocator reports). */
 export function logLine(text: string): void {
   console.error(text);
+}
+
+/** Where every TLS session's key log lines go (NSS's SSLKEYLOGFILE format, for Wireshark):
+ *  the file $SSLKEYLOGFILE names, as curl and NSS use it, appended to (created 0600); null
+ *  when it is unset. Read once, when the TLS core loads. */
+export function keylogSink(): ((lines: Uint8Array) => void) | null {
+  const file = process.env.SSLKEYLOGFILE;
+  return file ? (lines) => appendFileSync(file, lines, { mode: 0o600 }) : null;
 }
 
 /** Ends the program with `status` (src/sys.ts). */

@@ -35,6 +35,7 @@
 #define ZS_MAX_OWN_CERTS 2
 #define ZS_MAX_ALPN 8
 #define ZS_FRAME_HDR 4 /* datagram frame header in the I/O windows */
+#define ZS_KEYLOG_CAP 1024 /* key log lines kept per context: a handshake's four, with room */
 
 /* Shared server state: ticket keys, session cache and cookie key, one per listening socket.
  * Reference-counted: the owner (the listener) holds one reference and every context configured
@@ -87,6 +88,7 @@ typedef struct zs_ctx {
     int in_steps;                  /* inside zs_handshake's step loop: a verify may defer */
     int verify_deferred;           /* the host's verify callback has not answered yet */
     int verify_failed;             /* a deferred answer rejected the peer */
+    struct zs_keylog *keylog;      /* key log lines not yet taken (zs_keylog.c); NULL: off */
 
     /* arena accounting */
     int64_t mem_cur;
@@ -110,6 +112,9 @@ int zs_post_run_handshake(zs_ctx *c);
 int zs_post_key_update_received(zs_ctx *c);
 void zs_post_note_group(zs_ctx *c);
 void zs_post_free(zs_ctx *c);
+
+/* zs_keylog.c */
+void zs_keylog_free(zs_ctx *c);
 
 /* Host imports (the board provides them). */
 ZS_IMPORT(zs_host_random) int zs_host_random(unsigned char *out, size_t len);

@@ -119,6 +119,7 @@ ZS_API void zs_free(zs_ctx *c)
         return;
     }
     zs_post_free(c);
+    zs_keylog_free(c);
     mbedtls_ssl_free(&c->ssl);
     mbedtls_ssl_config_free(&c->conf);
     mbedtls_x509_crt_free(&c->ca);

@@ -61,6 +61,8 @@ void zx_install_core(xsMachine* the);
 /* zsock-xs:sim (simpipe.c): the simulator's pipe; zx_sim_fd() is it, or -1 outside the simulator. */
 void zx_install_sim(xsMachine* the);
 int zx_sim_fd(void);
+/* A notice to the simulator (no answer): a JSON header and a payload; 0, or -1 when not sent. */
+int zx_sim_notice(const char* json, const unsigned char* payload, size_t n);
 /* The loop is about to wait with nothing to run: the first time, the simulator is told the board
  * has booted (its `idle` message), so the next board boots after it, as in the V8 simulator. */
 void zx_sim_idle(void);

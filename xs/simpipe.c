@@ -54,27 +54,37 @@ static void sim_wait(xsMachine* the)
 	xsResult = xsInteger(n < 0 ? -errno : n > 0);
 }
 
-/* A frame with no payload, written whole between two of JS's (those are written whole,
- * synchronously, by xs/io419_sim.js). */
-static void notice(int fd, const char* json)
+/* A notice (a frame the simulator does not answer), written whole between two of JS's (those
+ * are written whole, synchronously, by xs/io419_sim.js): a JSON header and up to 2 KB of payload. */
+int zx_sim_notice(const char* json, const unsigned char* payload, size_t n)
 {
-	unsigned char frame[128];
+	unsigned char frame[6 + 128 + 2048];
 	size_t len = strlen(json);
-	if (len + 6 > sizeof(frame))
-		return;
-	uint32_t total = (uint32_t)len + 2;
+	int fd = zx_sim_fd();
+	if (fd < 0 || len > 128 || n > 2048)
+		return -1;
+	uint32_t total = (uint32_t)(len + n) + 2;
 	for (int i = 0; i < 4; i++)
 		frame[i] = (unsigned char)(total >> (8 * i));
 	frame[4] = (unsigned char)len;
 	frame[5] = (unsigned char)(len >> 8);
 	memcpy(frame + 6, json, len);
-	for (size_t at = 0; at < len + 6;) {
-		ssize_t n = write(fd, frame + at, len + 6 - at);
-		if (n < 0 && errno != EINTR && errno != EAGAIN)
-			return;
-		if (n > 0)
-			at += (size_t)n;
+	if (n)
+		memcpy(frame + 6 + len, payload, n);
+	for (size_t at = 0; at < len + n + 6;) {
+		ssize_t w = write(fd, frame + at, len + n + 6 - at);
+		if (w < 0 && errno != EINTR && errno != EAGAIN)
+			return -1;
+		if (w > 0)
+			at += (size_t)w;
 	}
+	return 0;
+}
+
+static void notice(int fd, const char* json)
+{
+	if (fd == zx_sim_fd())
+		zx_sim_notice(json, NULL, 0);
 }
 
 void zx_sim_idle(void)

@@ -6,11 +6,16 @@
  *                           the current callback; a device restarts (esp_restart)
  * (the host registers the module itself; a Moddable build binds xs/zsock_sys.js to it)
  *   sys.random(u8)          fills a Uint8Array (or ArrayBuffer) from the board's TRNG
+ *   sys.keylog(u8)          TLS key log lines to the simulator's --keylog file (over its pipe);
+ *                           only in a board process the simulator started with --keylog
  *
  * Bad arguments are a TypeError / RangeError, never a write outside the given buffer.
  */
 #include "xsAll.h"
 #include "host.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern txInteger _xsmcGetBuffer(txMachine* the, txSlot* slot, void** data, txUnsigned* count, txBoolean writable);
 
@@ -62,6 +67,17 @@ void xs_zsock_sys_random(xsMachine* the)
 }
 
 #ifndef ESP_PLATFORM
+static void xs_zsock_sys_keylog(xsMachine* the)
+{
+	void* data;
+	txUnsigned size;
+	if (xsToInteger(xsArgc) < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
+		xsTypeError("keylog: not a buffer");
+	_xsmcGetBuffer(the, &xsArg(0), &data, &size, 0);
+	if (zx_sim_notice("{\"op\":\"keylog\"}", data, size) != 0)
+		xsRangeError("keylog: not sent");
+}
+
 void zx_install_sys(xsMachine* the)
 {
 	xsBeginHost(the);
@@ -70,6 +86,10 @@ void zx_install_sys(xsMachine* the)
 		xsVar(0) = xsNewObject();
 		xsSet(xsVar(0), xsID("exit"), xsNewHostFunction(xs_zsock_sys_exit, 1));
 		xsSet(xsVar(0), xsID("random"), xsNewHostFunction(xs_zsock_sys_random, 1));
+		/* The simulator asks for the key log (--keylog); otherwise sessions keep none. */
+		const char* keylog = getenv("ZSOCK_XS_KEYLOG");
+		if (zx_sim_fd() >= 0 && keylog && !strcmp(keylog, "1"))
+			xsSet(xsVar(0), xsID("keylog"), xsNewHostFunction(xs_zsock_sys_keylog, 1));
 		zx_native(the, "zsock:sys", xsVar(0));
 	}
 	xsEndHost(the);

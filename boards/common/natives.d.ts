@@ -6,7 +6,8 @@ declare module 'zsock:core' {
   export default core;
 }
 declare module 'zsock:sys' {
-  /** exit(): esp_restart() on a device; random(): the TRNG (esp_fill_random). */
-  const sys: { exit(status: number): void; random(buf: Uint8Array): void };
+  /** exit(): esp_restart() on a device; random(): the TRNG (esp_fill_random); keylog(): in the
+   *  simulator with --keylog only, takes TLS key log lines to the simulator's file. */
+  const sys: { exit(status: number): void; random(buf: Uint8Array): void; keylog?(lines: Uint8Array): void };
   export default sys;
 }

@@ -31,6 +31,12 @@ export function logLine(text: string): void {
   else g.console?.log(text);
 }
 
+/** The key log: a device has nowhere to write one; the simulator's `zsock:sys` takes the lines
+ *  when it runs with --keylog (they go to the simulator's file, over the board's channel). */
+export function keylogSink(): ((lines: Uint8Array) => void) | null {
+  return sys.keylog ? (lines) => sys.keylog!(lines) : null;
+}
+
 /** exit(): the firmware's `zsock:sys` native (esp_restart() on a device; the simulator stops the board). */
 export function exitProgram(status: number): void {
   sys.exit(status);

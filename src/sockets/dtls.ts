@@ -364,6 +364,7 @@ export class DtlsSock extends Sock {
       p.session.free();
     }
     this.peers.clear();
+    this.tls.wipe(); // key log lines not read (TLS_KEYLOG)
     super.close();
     this.unsubscribe();
     this.inner.close();

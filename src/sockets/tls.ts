@@ -132,6 +132,7 @@ export class TlsSock extends TcpSock {
     listeners.delete(this);
     this.srvState?.free(); // children still shaking hands keep it (the core counts references)
     this.srvState = null;
+    this.tls.wipe(); // key log lines not read (TLS_KEYLOG)
     super.close();
   }
 }

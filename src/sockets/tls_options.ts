@@ -19,6 +19,10 @@ export interface TlsCertVerifyCb {
   ctx?: unknown;
 }
 
+/** The most key log text a socket keeps unread (TLS_KEYLOG): a few handshakes' lines. */
+const KEYLOG_KEEP = 4096;
+const NO_LINES = new Uint8Array(0);
+
 /** The SOL_TLS options of one socket (set at any time; a session uses them when it starts). */
 export class TlsOptions {
   secTags: number[] = [];
@@ -36,10 +40,14 @@ export class TlsOptions {
   dtlsCidValue: Uint8Array | null = null;
   handshakeOnConnect = 1;
   verifyCb: TlsCertVerifyCb | null = null;
+  keylog = C.TLS_KEYLOG_DISABLED;
+  /** TLS_KEYLOG: the lines of this socket's sessions not yet read (getsockopt takes them). */
+  private keylogLines = NO_LINES;
 
-  /** A copy for an accepted child (Zephyr's tls_clone). */
+  /** A copy for an accepted child (Zephyr's tls_clone): the options, none of the key log. */
   clone(): TlsOptions {
     const o = Object.assign(new TlsOptions(), this);
+    o.keylogLines = NO_LINES;
     o.secTags = [...this.secTags];
     o.alpn = [...this.alpn];
     o.ciphersuites = this.ciphersuites && [...this.ciphersuites];
@@ -63,6 +71,7 @@ export class TlsOptions {
     if (this.ciphersuites) c.ciphersuites = this.ciphersuites;
     if (this.alpn.length) c.alpn = this.alpn;
     if (datagram) c.dtlsTimeouts = { min: this.dtlsTimeoutMin, max: this.dtlsTimeoutMax };
+    if (this.keylog) c.keylog = (lines) => this.keepKeylog(lines);
     const v = this.verifyCb;
     if (v) {
       c.verifyCallback = (cert, depth, flags) => {
@@ -122,6 +131,10 @@ export class TlsOptions {
         this.verifyCb = { cb: v.cb, ctx: v.ctx };
         return 0;
       }
+      case C.TLS_KEYLOG: return this.setEnum(value, [0, 1], (v) => {
+        this.keylog = v;
+        if (!v) this.takeKeylog().fill(0);
+      });
       default: return -E.ENOPROTOOPT; // read-only (USED, CID_STATUS, PEER_CID_VALUE, VERIFY_RESULT) or unknown
     }
   }
@@ -137,8 +150,33 @@ export class TlsOptions {
       case C.TLS_SESSION_CACHE: out.value = this.sessionCache; return 0;
       case C.TLS_DTLS_CID_VALUE: out.value = this.dtlsCidValue?.slice() ?? new Uint8Array(0); return 0;
       case C.TLS_DTLS_HANDSHAKE_ON_CONNECT: out.value = this.handshakeOnConnect; return 0;
+      case C.TLS_KEYLOG: out.value = this.takeKeylog(); return 0;
       default: return -E.ENOPROTOOPT; // write-only (HOSTNAME, PEER_VERIFY, DTLS_ROLE, ...) or unknown
     }
+  }
+
+  /** Keeps a session's key log lines for getsockopt, up to KEYLOG_KEEP bytes (later lines are
+   *  dropped until the program reads); the copy it replaces is wiped. */
+  private keepKeylog(lines: Uint8Array): void {
+    const old = this.keylogLines;
+    if (old.length + lines.length > KEYLOG_KEEP) return;
+    const all = new Uint8Array(old.length + lines.length);
+    all.set(old);
+    all.set(lines, old.length);
+    old.fill(0);
+    this.keylogLines = all;
+  }
+
+  /** The key log lines kept so far; the caller owns them (and wipes them when done). */
+  private takeKeylog(): Uint8Array {
+    const lines = this.keylogLines;
+    this.keylogLines = NO_LINES;
+    return lines;
+  }
+
+  /** Wipes the key log lines not read (the socket is closing). */
+  wipe(): void {
+    this.takeKeylog().fill(0);
   }
 
   private setEnum(value: unknown, allowed: number[], apply: (v: number) => void): number {

@@ -64,6 +64,8 @@ export interface CoreExports {
   zs_group(ctx: number): number;
   zs_verify_resume(ctx: number, flags: number): number;
   zs_resumed(ctx: number): number;
+  zs_keylog(ctx: number, on: number): number;
+  zs_keylog_take(ctx: number, buf: number, cap: number): number;
 }
 
 /** Constants shared by the shim and its hosts. */
@@ -82,6 +84,7 @@ export const ZS = {
   CONTENT_OUT: 3,
   ARENA_STATS_BYTES: 16,
   CID_MAX: 32,
+  KEYLOG_CAP: 1024,
 } as const;
 
 /** The names of the exported functions, in the spec's order. */
@@ -143,4 +146,6 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'zs_group',
   'zs_verify_resume',
   'zs_resumed',
+  'zs_keylog',
+  'zs_keylog_take',
 ];

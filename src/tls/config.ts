@@ -55,6 +55,10 @@ export interface TlsConfig {
   /** Called for each certificate of the peer's chain, leaf at depth 0, with mbedTLS's flags.
    *  Return new flags (0 accepts), nothing to keep them, or a negative number to abort. */
   verifyCallback?: (cert: Uint8Array, depth: number, flags: number) => number | void | Promise<number>;
+  /** TLS key log: called with the session's NSS key log lines (SSLKEYLOGFILE's format: text,
+   *  one secret per line) as the handshake derives them. The bytes are wiped when it returns:
+   *  copy what you keep. Beside the platform's own key log (SSLKEYLOGFILE on the host). */
+  keylog?: (lines: Uint8Array) => void;
 }
 
 const VERIFY: Record<VerifyMode, number> = { none: 0, optional: 1, required: 2 };

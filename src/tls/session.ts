@@ -51,6 +51,7 @@ export class TlsSession extends SessionInfo {
   private verifyAnswer: number | null = null; // a deferred verify callback's flags, not yet given
   /** Called when a deferred verify answer arrives: drive the handshake again. */
   onVerifyAnswer: (() => void) | null = null;
+  private readonly keylogSinks: ((lines: Uint8Array) => void)[];
 
   /** Creates a configured session. Throws TlsError: EINVAL for unusable configuration
    *  (unparsable certificate or key, bad option), ENOMEM when the arena is exhausted. */
@@ -75,8 +76,10 @@ export class TlsSession extends SessionInfo {
     this.pipe = new CipherPipe(this.core, () => this.ctx, this.datagram);
     this.verifyCallback = config.verifyCallback;
     if (this.verifyCallback) byId.set(this.id, this);
+    this.keylogSinks = [config.keylog, this.core.keylog].filter((f): f is (l: Uint8Array) => void => typeof f === 'function');
     try {
       applyConfig(this.core, this.ctx, config);
+      if (this.keylogSinks.length && this.core.x.zs_keylog(this.ctx, 1) < 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
     } catch (e) {
       this.free();
       throw e;
@@ -281,7 +284,22 @@ export class TlsSession extends SessionInfo {
       }
     } finally {
       this.pipe.end();
+      if (this.keylogSinks.length) this.takeKeylog();
     }
+  }
+
+  /** Hands the key log lines the call derived to the sinks; no copy stays in core memory, and
+   *  the one given is wiped once they return. A sink's exception is not the session's. */
+  private takeKeylog(): void {
+    const cap = ZS.KEYLOG_CAP, p = this.core.scratch(cap);
+    const n = this.core.x.zs_keylog_take(this.ctx, p, cap);
+    if (n <= 0) return;
+    const lines = this.core.u8.slice(p, p + n);
+    this.core.u8.fill(0, p, p + n);
+    for (const sink of this.keylogSinks) {
+      try { sink(lines); } catch { /* a key log that cannot be written fails no connection */ }
+    }
+    lines.fill(0);
   }
 
   /** DTLS: what a short read left of a record is discarded, as UDP does; returns its length. */

@@ -5,7 +5,7 @@
  * the Makefile (wasm_binding.ts); on a board, the same C shim compiled into the firmware and
  * offered as a native module (boards/BOARD/platform.ts). Everything above this file sees only Core.
  */
-import { defaultCoreBinding, defaultArenaSize, randomFill, logLine } from '../platform.js';
+import { defaultCoreBinding, defaultArenaSize, randomFill, logLine, keylogSink } from '../platform.js';
 import type { CoreExports } from './abi.js';
 import type { CoreBinding, CoreHooks } from './binding.js';
 
@@ -36,6 +36,9 @@ export class Core {
   readonly arenaSize: number;
   readonly wasmBytes: number;
   verifyHook: VerifyHook | null = null;
+  /** The platform's key log (SSLKEYLOGFILE on the host; the simulator's --keylog on a board):
+   *  every session's NSS key log lines go there too. null: none. */
+  readonly keylog = keylogSink();
   private u8cache: Uint8Array;
   private dvcache: DataView;
 

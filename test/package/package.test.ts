@@ -3,12 +3,15 @@
  * wasm cores) are copied out and `npm pack`ed there, which runs prepack; the tarball is installed
  * with npm into a folder outside the repository, where a strict TypeScript consumer type-checks,
  * a consumer script runs, and `npx zsock` builds firmware and runs the simulator with an
- * echo-server reached through hostfwd, all from that folder.
+ * echo-server reached through hostfwd, all from that folder: on Moddable's XS engine, which the
+ * installed package builds into the user's cache on first use (kept in build/package-cache
+ * between runs of this suite, rebuilt when the sources change), and on V8.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/pki.js';
@@ -17,8 +20,11 @@ import { until, within } from '../helpers/zs.js';
 
 const P = suite('package');
 const tmp = mkdtempSync(join(tmpdir(), 'zsock-package-'));
-const stage = join(tmp, 'stage'), app = join(tmp, 'app'), cache = join(tmp, 'cache');
-const env = { ...process.env, ZSOCK_CACHE: cache, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+const stage = join(tmp, 'stage'), app = join(tmp, 'app');
+// The user's cache: its XS host outlives the run (one build per version of the sources); mbedTLS's
+// source is the checkout's (MBEDTLS_SRC, as a user without apt-get would give it).
+const cache = join(ROOT, 'build/package-cache');
+const env = { ...process.env, ZSOCK_CACHE: cache, MBEDTLS_SRC: join(ROOT, 'build/mbedtls-3.6.6'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 let tarball = '';
 
 function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
@@ -42,6 +48,7 @@ P.before(() => {
   cpSync(join(ROOT, 'build/wasm'), join(stage, 'build/wasm'), { recursive: true, filter: (p) => !/\.wasm$/.test(p) || /zsock-core(-embedded)?\.wasm$/.test(p) });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
   mkdirSync(app);
+  for (const f of existsSync(cache) ? readdirSync(cache) : []) if (f !== 'xs') rmSync(join(cache, f), { recursive: true, force: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
 });
 
@@ -54,10 +61,12 @@ P('npm pack runs prepack and the tarball carries the types, the cores, the simul
   const paths = new Set(info.files.map((f) => f.path));
   for (const want of ['build/js/src/index.js', 'build/js/src/index.d.ts', 'build/js/src/idiomatic/index.d.ts', 'build/js/src/posix.d.ts', 'build/js/src/tls/index.d.ts',
     'build/wasm/zsock-core.wasm', 'build/wasm/zsock-core-embedded.wasm', 'build/js/sim/sim.js', 'build/js/boards/build.js',
-    'boards/moddable-esp32/platform.ts', 'src/platform.ts', 'samples/echo-server/main.ts', 'bin/zsock.mjs']) {
+    'boards/moddable-esp32/platform.ts', 'src/platform.ts', 'samples/echo-server/main.ts', 'bin/zsock.mjs',
+    'xs/xs.mk', 'xs/core.c', 'xs/io419_sim.js', 'wasm/zs_abi.spec', 'scripts/fetch-xsnap.sh', 'build/js/sim/xs_build.js']) {
     assert.ok(paths.has(want), `${want} is in the package`);
   }
   assert.not.ok([...paths].some((p) => p.startsWith('build/js/test/') || p.startsWith('test/')), 'no tests in the package');
+  assert.not.ok([...paths].some((p) => p.startsWith('build/xs') || p.startsWith('build/xsnap') || p.includes('moddable/xs')), 'no XS binary or XS sources');
   assert.ok(info.size < 2_000_000, `package size ${info.size}`);
 });
 
@@ -141,31 +150,93 @@ P('npx zsock info, build --out (relative to the cwd), cred and certs, from the c
   assert.ok(existsSync(join(app, 'certs', 'cert.pem')) && existsSync(join(app, 'certs', 'key.pem')));
 });
 
-P('npx zsock sim: the echo-server on moddable-esp32 reached through hostfwd; Ctrl-C stops it', async () => {
-  const p = spawn('npx', ['zsock', 'sim', '--board', 'moddable-esp32', '--config', 'DTLS=n', '--config', 'IPV6=n', '--hostfwd', 'tcp:0-:4242', 'echo-server'], { cwd: app, env, detached: true });
+/** `npx zsock sim ARGS` from the consumer folder, until it serves on a hostfwd port (its
+ *  output says which) or `bootMs` pass. */
+async function simServing(args: string[], bootMs: number, e: NodeJS.ProcessEnv = env): Promise<{ p: ChildProcessWithoutNullStreams; port: number; out: () => string }> {
+  const p = spawn('npx', ['zsock', 'sim', ...args], { cwd: app, env: e, detached: true });
   let out = '';
   p.stdout.on('data', (d) => { out += d; });
   p.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+  const port = await within((async () => {
+    for (;;) {
+      const m = /hostfwd tcp 127\.0\.0\.1:(\d+) -> moddable-esp32:4242/.exec(out);
+      if (m && out.includes('Waiting for TCP connection on port 4242')) return Number(m[1]);
+      if (p.exitCode !== null) throw new Error(`zsock sim exited ${p.exitCode}:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })(), bootMs, `zsock sim to boot (output:\n${out})`).catch((e) => { try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ } throw e; });
+  return { p, port, out: () => out };
+}
+
+/** Ctrl-C to the run's process group (npx and zsock), as a terminal sends it; then its exit. */
+async function interrupt(p: ChildProcessWithoutNullStreams): Promise<number | null> {
+  const exited = p.exitCode !== null ? Promise.resolve(p.exitCode) : new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+  try { process.kill(-p.pid!, 'SIGINT'); } catch { /* gone */ }
   try {
-    const port = await within((async () => {
-      for (;;) {
-        const m = /hostfwd tcp 127\.0\.0\.1:(\d+) -> moddable-esp32:4242/.exec(out);
-        if (m && out.includes('Waiting for TCP connection on port 4242')) return Number(m[1]);
-        if (p.exitCode !== null) throw new Error(`zsock sim exited ${p.exitCode}:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })(), 30000, `zsock sim to boot (output:\n${out})`);
-    assert.is(await within(echoOnce(port, 'from the package'), 5000, 'the echo'), 'from the package');
-    // npx runs zsock in a child: signal the whole group, as a terminal's Ctrl-C does.
-    process.kill(-p.pid!, 'SIGINT');
-    // npx itself ends by the signal; zsock, which handles it, says so and cleans up.
-    const code = await within(exited, 10000, `zsock sim to stop (output:\n${out})`);
-    assert.ok(code === 0 || (code === null && p.signalCode === 'SIGINT'), `exit ${code} ${p.signalCode}\n${out}`);
-    assert.match(out, 'zsock sim: stopped');
-    await until(() => !existsSync(join(cache, 'sim')) || readdirSync(join(cache, 'sim')).length === 0, 5000, 'the run to remove its bundles');
+    return await within(exited, 10000, 'zsock sim to stop');
   } finally {
     try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* the group is gone: all stopped */ }
+  }
+}
+
+const ECHO = ['--board', 'moddable-esp32', '--config', 'DTLS=n', '--config', 'IPV6=n', '--hostfwd', 'tcp:0-:4242', 'echo-server'];
+
+P('npx zsock sim --engine xs: the XS host is built on first use (into the cache, saying so), the echo-server runs on it', async () => {
+  const first = !existsSync(join(cache, 'xs')) || !readdirSync(join(cache, 'xs')).some((d) => /^[0-9a-f]{16}$/.test(d) && existsSync(join(cache, 'xs', d, 'zsock-xs-embedded')));
+  const t0 = Date.now();
+  const { p, port, out } = await simServing(['--engine', 'xs', ...ECHO], 600_000);
+  try {
+    if (first) {
+      assert.match(out(), /building the XS host once .* into .*package-cache\/xs\/[0-9a-f]{16}/);
+      assert.match(out(), /XS host built in \d+ s/);
+      console.log(`    (XS host built on first use: ${Math.round((Date.now() - t0) / 1000)} s to boot)`);
+    }
+    assert.match(out(), '[moddable-esp32] XS 13.3.0, native core');
+    assert.is(await within(echoOnce(port, 'from XS'), 5000, 'the echo'), 'from XS');
+  } finally {
+    await interrupt(p);
+  }
+});
+
+P('without gcc: --engine xs is a clear error; by default moddable-esp32 runs on V8 and says why', () => {
+  // A PATH with node, npm's tools and make, but no compiler; an empty cache (no XS host built).
+  const bin = join(tmp, 'nogcc'), empty = join(tmp, 'empty-cache');
+  mkdirSync(bin);
+  for (const t of ['node', 'make', 'sh']) symlinkSync(execFileSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), join(bin, t));
+  const e = { ...env, PATH: bin, ZSOCK_CACHE: empty };
+  const zsock = join(app, 'node_modules/zsock/bin/zsock.mjs');
+  const r = spawnSync(process.execPath, [zsock, 'sim', '--engine', 'xs', '--board', 'moddable-esp32', 'echo-server'], { cwd: app, env: e, encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, 'zsock sim: --engine xs: building the XS host needs gcc (Debian: apt-get install gcc make)');
+  mkdirSync(join(app, 'bye'));
+  writeFileSync(join(app, 'bye', 'main.ts'), "import { sys_exit } from 'zsock';\nconsole.log('bye');\nsys_exit(3);\n");
+  const d = spawnSync(process.execPath, [zsock, 'sim', '--board', 'moddable-esp32', 'bye'], { cwd: app, env: e, encoding: 'utf8', timeout: 60_000 });
+  assert.match(d.stderr, 'zsock sim: building the XS host needs gcc (Debian: apt-get install gcc make): moddable-esp32 boards run on V8');
+  assert.is(d.status, 3, d.stdout + d.stderr);
+  assert.match(d.stdout, '[moddable-esp32] bye');
+});
+
+P('npx zsock sim: the echo-server on moddable-esp32 (XS by default, as built above) reached through hostfwd; Ctrl-C stops it', async () => {
+  const { p, port, out } = await simServing(ECHO, 30000);
+  try {
+    assert.match(out(), '[moddable-esp32] XS 13.3.0, native core');
+    assert.is(await within(echoOnce(port, 'from the package'), 5000, 'the echo'), 'from the package');
+  } finally {
+    // npx itself ends by the signal; zsock, which handles it, says so and cleans up.
+    const code = await interrupt(p);
+    assert.ok(code === 0 || (code === null && p.signalCode === 'SIGINT'), `exit ${code} ${p.signalCode}\n${out()}`);
+  }
+  assert.match(out(), 'zsock sim: stopped');
+  await until(() => !existsSync(join(cache, 'sim')) || readdirSync(join(cache, 'sim')).length === 0, 5000, 'the run to remove its bundles');
+});
+
+P('npx zsock sim --engine v8: the same echo-server in the V8 sandbox', async () => {
+  const { p, port, out } = await simServing(['--engine', 'v8', ...ECHO], 30000);
+  try {
+    assert.not.match(out(), 'XS 13.3.0');
+    assert.is(await within(echoOnce(port, 'from V8'), 5000, 'the echo'), 'from V8');
+  } finally {
+    await interrupt(p);
   }
 });
 

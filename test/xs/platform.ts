@@ -39,6 +39,11 @@ export function logLine(text: string): void {
   host.eprint(text);
 }
 
+/** No key log in a test program. */
+export function keylogSink(): ((lines: Uint8Array) => void) | null {
+  return null;
+}
+
 export function exitProgram(status: number): void {
   sys.exit(status);
 }
