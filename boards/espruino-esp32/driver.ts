@@ -9,7 +9,9 @@
  *   connect and ECONNRESET after, -3 ETIMEDOUT, -4 EHOSTUNREACH, -6 (DNS) EHOSTUNREACH.
  * - No addresses are reported: a client's local port reads as 0 and an accepted socket's peer
  *   as unknown; listeners and UDP sockets bound to port 0 get a port this adapter picks.
- * - There is no flow control towards the program (no pause); data is held here while paused.
+ * - pause() is Espruino's own back-pressure: the 'data' listener goes, so received data waits in
+ *   the socket's stream buffer (512 bytes) and Espruino stops reading the network; resume() takes
+ *   what waited with read() and listens again.
  */
 import * as E from '../../src/errno.js';
 import type { ListenEvents, NetAddr, NetDriver, TcpConn, TcpEvents, TcpListener, UdpEndpoint, UdpEvents } from '../../src/net/driver.js';
@@ -17,6 +19,8 @@ import { addr, bindPicked } from '../common/util.js';
 
 interface EspSocket {
   on(event: string, fn: (...a: any[]) => void): unknown;
+  removeAllListeners(event: string): unknown;
+  read(): string;
   write(data: string): boolean;
   end(): void;
 }
@@ -45,7 +49,6 @@ class EspruinoTcp implements TcpConn {
   events: TcpEvents;
   private sock: EspSocket | null = null;
   private pending = 0;
-  private held: Uint8Array[] = [];
   private paused = false;
   private closed = false;
   private failed = false;
@@ -57,20 +60,26 @@ class EspruinoTcp implements TcpConn {
   attach(s: EspSocket): void {
     this.sock = s;
     s.on('connect', () => { this.connected = true; this.events.onConnect(); });
-    s.on('data', (d: string) => this.data(fromBin(d)));
+    s.on('data', this.data);
     s.on('drain', () => { this.pending = 0; this.events.onDrain(); });
     s.on('error', (e: { code: number }) => {
+      this.unbuffer();
       const errno = e.code === -9 && !this.connected ? E.ECONNREFUSED : ERRNO[e.code] ?? E.EIO;
       this.failed = true;
       this.events.onError(errno);
     });
     // 'end' follows 'error' in Espruino's close sequence; after an error it is not an orderly end.
-    s.on('end', () => { if (this.connected && !this.failed) this.events.onEnd(); });
+    s.on('end', () => { this.unbuffer(); if (this.connected && !this.failed) this.events.onEnd(); });
     s.on('close', () => { this.closed = true; this.sock = null; this.events.onClose(); });
   }
 
-  private data(b: Uint8Array): void {
-    if (this.paused) this.held.push(b); else this.events.onData(b);
+  private readonly data = (d: string): void => this.events.onData(fromBin(d));
+
+  /** What waited in the stream buffer comes before an end or an error (the socket layer holds
+   *  it past SO_RCVBUF: at most the stream buffer and one chunk). */
+  private unbuffer(): void {
+    const d = this.sock?.read();
+    if (d) this.data(d);
   }
 
   write(data: Uint8Array): void {
@@ -85,11 +94,18 @@ class EspruinoTcp implements TcpConn {
 
   destroy(): void { this.sock?.end(); }
 
-  pause(): void { this.paused = true; }
+  pause(): void {
+    if (this.paused || !this.sock) return;
+    this.paused = true;
+    this.sock.removeAllListeners('data');
+  }
 
   resume(): void {
+    if (!this.paused || !this.sock) return;
     this.paused = false;
-    while (this.held.length && !this.paused) this.events.onData(this.held.shift()!);
+    this.unbuffer();
+    // onData may have paused again; else listen, and Espruino pushes the next chunk.
+    if (!this.paused) this.sock?.on('data', this.data);
   }
 
   setNoDelay(): void { /* Espruino sends each chunk as it goes */ }

@@ -22,7 +22,7 @@ export interface TcpEvents {
   onData(data: Uint8Array): void;
   /** The peer closed its sending side (FIN). */
   onEnd(): void;
-  /** Everything queued by write() was handed to the network. */
+  /** Bytes queued by write() were handed to the network (`queued` fell): send room opened. */
   onDrain(): void;
   /** The connection failed (connect refused, reset, timeout): a Zephyr errno. */
   onError(errno: number): void;

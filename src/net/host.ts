@@ -36,14 +36,18 @@ class HostTcp implements TcpConn {
     if (!connected) sock.once('connect', () => this.events.onConnect());
     sock.on('data', (d: Buffer) => this.events.onData(bytes(d)));
     sock.on('end', () => this.events.onEnd());
-    sock.on('drain', () => this.events.onDrain());
     sock.on('error', (e) => this.events.onError(errnoOf(e)));
     sock.on('close', () => this.events.onClose());
   }
 
+  /** Each write's completion is a drain event: room opens in the socket layer's SO_SNDBUF as
+   *  the kernel takes bytes, and Node's own 'drain' fires only past its 16 KB high-water mark
+   *  (a send waiting on a smaller SO_SNDBUF would never wake). */
   write(data: Uint8Array): void {
-    this.sock.write(data);
+    this.sock.write(data, this.written);
   }
+
+  private readonly written = (): void => this.events.onDrain();
 
   get queued(): number {
     return this.sock.writableLength;
