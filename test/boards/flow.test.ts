@@ -17,7 +17,10 @@ import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { setDriver } from '../../src/net/index.js';
 import { hostDriver } from '../../src/net/host.js';
-import { closeAll, sleep, within } from '../helpers/zs.js';
+import { closeAll, sleep, until, within } from '../helpers/zs.js';
+import { rawListen } from '../helpers/vpeer.js';
+import type { TcpEnd } from '../../sim/vnet.js';
+import { SNDBUF as LWIP_SNDBUF } from '../../sim/natives/moddable.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
 import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
 
@@ -190,4 +193,64 @@ function flow(env: BoardEnv): void {
   t.run();
 }
 
+/** The virtual TCP's window, to the byte: a Moddable board (lwIP's send buffer under the 419
+ *  socket) sending to a peer machine whose receive buffer is given. */
+function windowExact(): void {
+  const t = suite('the virtual TCP window, exactly (moddable-esp32 to a raw peer)');
+  const name = 'moddable-esp32';
+  t.after.each(() => closeAll());
+  t.after(() => setDriver(hostDriver));
+
+  /** A board client connected to a peer that keeps what arrives (consuming only when told). */
+  async function toPeer(rcvBuf: number, sndbuf: number) {
+    const env = boardEnvs().find((e) => e.name === name)!;
+    useBoard(env);
+    const peer = env.vnet!.addHost('peer');
+    const got: number[] = [];
+    let end: TcpEnd | null = null;
+    rawListen(peer, 7100, (e) => { end = e; return { onData: (b) => { got.push(b.length); } }; }, rcvBuf);
+    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+    assert.is(Z.zsock_setsockopt(c, Z.SOL_SOCKET, Z.SO_SNDBUF, sndbuf), 0);
+    assert.is(await within(Z.zsock_connect(c, { family: Z.AF_INET, addr: peer.v4, port: 7100 }), 5000, 'connect'), 0);
+    const received = () => got.reduce((a, b) => a + b, 0);
+    return { c, peer: () => end!, received };
+  }
+
+  t('a 5-byte window admits 5 bytes; the rest waits in lwIP\'s send buffer and in SO_SNDBUF', async () => {
+    const { c, received } = await toPeer(5, 1000);
+    const taken = await fill(c);
+    assert.is(received(), 5, 'the peer got exactly its window');
+    assert.is(taken, 5 + LWIP_SNDBUF + 1000, 'window + lwIP send buffer + SO_SNDBUF');
+    await sleep(300); // zero-window probes come and go; nothing more is admitted
+    assert.is(received(), 5);
+    assert.is(await Z.zsock_send(c, TEST_STR_SMALL, Z.ZSOCK_MSG_DONTWAIT), -E.EAGAIN);
+  });
+
+  t('a reader taking what it holds reopens the window 5 bytes at a time: everything arrives', async () => {
+    const { c, peer } = await toPeer(5, 1000);
+    const taken = await fill(c);
+    let n = 5;
+    const all = new Promise<void>((resolve) => {
+      peer().events.onData = (b) => { n += b.length; peer().consumed(b.length); if (n === taken) resolve(); };
+    });
+    peer().consumed(5); // 5 > min(MSS, 5 / 2): the window update goes out
+    await within(all, 10000, 'the rest');
+    assert.is(n, taken);
+  });
+
+  t('a window that reopens by less than an MSS is not advertised; the persist timer finds it', async () => {
+    const { c, peer, received } = await toPeer(4000, 1000);
+    await fill(c);
+    assert.is(received(), 4000);
+    const before = received();
+    peer().consumed(1000); // 1000 <= min(MSS, 4000 / 2): still short, so no window update
+    await sleep(50);
+    assert.is(received(), before, 'silly window avoidance: no update, nothing sent');
+    await until(() => received() === before + 1000, 5000, 'the zero-window probe to find the window');
+  });
+
+  t.run();
+}
+
 for (const env of boardEnvs()) flow(env);
+windowExact();
