@@ -283,8 +283,9 @@ export class TcpEnd {
     }
   }
 
-  /** FIN after what is queued. */
+  /** FIN after what is queued; a connect still under way is given up. */
   end(): void {
+    if (this.state === 'connecting') return this.closed(false);
     if (this.state !== 'open' || this.finWanted) return;
     this.finWanted = true;
     this.pump();

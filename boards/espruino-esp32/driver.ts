@@ -90,6 +90,9 @@ class EspruinoTcp implements TcpConn {
 
   get queued(): number { return this.pending; }
 
+  /** The socket closed (a held connection whose client went away). */
+  get gone(): boolean { return this.closed; }
+
   end(): void { this.sock?.end(); }
 
   destroy(): void { this.sock?.end(); }
@@ -130,17 +133,24 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
       return conn;
     },
 
-    tcpListen(at: NetAddr, _backlog: number, _v6only: boolean, events: ListenEvents): TcpListener {
+    tcpListen(at: NetAddr, backlog: number, _v6only: boolean, events: ListenEvents): TcpListener {
       if (at.family === 6) {
         later(() => events.onError(E.EAFNOSUPPORT));
-        return { local: null, close() {} };
+        return { local: null, close() {}, pause() {}, resume() {} };
       }
       let local: NetAddr | null = null;
+      // Espruino accepts every connection: while the socket layer's queue is full they wait
+      // here, paused (Espruino stops reading them), up to the backlog; past it they are closed.
+      const held: EspruinoTcp[] = [];
+      let paused = false;
       const got = bindPicked(at.port, (port) => {
         const srv = lib.net.createServer((s) => {
           const conn = new EspruinoTcp(NOOP_EVENTS, { family: 4, address: opts.address4, port }, null, true);
           conn.attach(s);
-          events.onConnection(conn);
+          if (!paused) return events.onConnection(conn);
+          if (held.length >= backlog) return conn.destroy();
+          conn.pause();
+          held.push(conn);
         });
         srv.listen(port);
         return srv;
@@ -150,7 +160,19 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
         local = { family: 4, address: at.address, port: got.port };
         later(() => events.onListening(local!));
       }
-      return { get local() { return local; }, close: () => got?.it.close() };
+      return {
+        get local() { return local; },
+        close: () => { got?.it.close(); for (const c of held.splice(0)) c.destroy(); },
+        pause: () => { paused = true; },
+        resume: () => {
+          paused = false;
+          for (let c = held.shift(); c; c = paused ? undefined : held.shift()) {
+            if (c.gone) continue; // the client went while it waited
+            events.onConnection(c);
+            c.resume();
+          }
+        },
+      };
     },
 
     udpOpen(at: NetAddr, o, events: UdpEvents, onReady): UdpEndpoint {

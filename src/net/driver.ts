@@ -51,6 +51,12 @@ export interface TcpListener {
   /** The bound address (port filled in); null until listening. */
   readonly local: NetAddr | null;
   close(): void;
+  /** The socket layer's accept queue is full: hand over no connection until resume(). The
+   *  platform's own backlog fills meanwhile, and a platform that can then leaves SYNs unanswered
+   *  (the client's connect times out, as on Zephyr); one that accepts regardless holds at most
+   *  `backlog` connections for the socket layer and resets the ones past that. */
+  pause(): void;
+  resume(): void;
 }
 
 export interface ListenEvents {

@@ -71,6 +71,8 @@ export class TcpSock extends Sock {
   private paused = false;
   private nbConnect = false; // a non-blocking connect whose success was not yet reported
   private tlsErrorTaken = false;
+  private synTimer: unknown = undefined;
+  private connGen = 0;
   private ready: Promise<void> = Promise.resolve();
   private markReady = () => {};
 
@@ -109,6 +111,7 @@ export class TcpSock extends Sock {
   override listen(backlog: number): number {
     if (this.state === 'listening') {
       this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN));
+      this.admit();
       return 0;
     }
     if (this.state !== 'new') return -E.EINVAL;
@@ -146,9 +149,17 @@ export class TcpSock extends Sock {
     return this.ready;
   }
 
+  /** Lets the driver hand over connections while the accept queue has room, and stops it when
+   *  full: the platform's backlog fills and then drops SYNs (Zephyr: the client's connect times
+   *  out), instead of this layer resetting connections the platform completed. */
+  private admit(): void {
+    if (this.acceptQ.length >= this.backlog) this.listener?.pause();
+    else this.listener?.resume();
+  }
+
   private incoming(conn: TcpConn): void {
     if (this.closed || this.acceptQ.length >= this.backlog) {
-      conn.destroy(); // the queue is full; Zephyr drops the SYN, a host stack resets
+      conn.destroy(); // not reached while the listener is paused at a full queue
       return;
     }
     const child = this.newChild();
@@ -159,6 +170,7 @@ export class TcpSock extends Sock {
     child.state = 'connected';
     child.applyOptions();
     this.acceptQ.push(child);
+    this.admit();
     this.changed();
   }
 
@@ -167,6 +179,7 @@ export class TcpSock extends Sock {
     if (this.state !== 'listening') return -E.EINVAL;
     const r = await this.block<Sock | number>(() => (this.error ? -this.takeError() : this.acceptQ.shift() ?? null), 0, false);
     if (r instanceof TcpSock) {
+      this.admit();
       const peer = r.peerAddr();
       if (peer) fill(addr, peer);
       if (!r.secure) established?.(r, 'inbound');
@@ -178,6 +191,7 @@ export class TcpSock extends Sock {
    *  for it: the peer waits in the backlog instead of being reset). */
   protected requeue(child: TcpSock): void {
     this.acceptQ.unshift(child);
+    this.admit();
     this.changed();
   }
 
@@ -211,18 +225,43 @@ export class TcpSock extends Sock {
     if (addr.port === 0) return -E.ECONNREFUSED;
     this.state = 'connecting';
     this.conn = driver().tcpConnect(toNet({ ...addr, addr: text }), this.local ? toNet(this.local) : null, this.events());
+    this.synDeadline();
     if (this.nonblock) {
       this.nbConnect = true;
       return -E.EINPROGRESS;
     }
     const r = await this.block(() => (this.state === 'connected' ? 0 : this.state === 'failed' ? -this.takeError() : null),
       config.NET_SOCKETS_CONNECT_TIMEOUT, false, -E.ETIMEDOUT);
-    if (r === -E.ETIMEDOUT) {
-      this.conn?.destroy();
-      this.conn = null;
+    if (r === -E.ETIMEDOUT && this.state === 'connecting') {
+      this.abandon();
       this.state = 'new';
     }
     return r;
+  }
+
+  /** Zephyr's SYN retransmissions: the SYN and NET_TCP_RETRY_COUNT more, each
+   *  NET_TCP_INIT_RETRANSMISSION_TIMEOUT after the last; then the connect has failed with
+   *  ETIMEDOUT (POLLERR and SO_ERROR for a non-blocking one), whatever the platform's own
+   *  retries would still do. */
+  private synDeadline(): void {
+    const conn = this.conn;
+    const ms = (config.NET_TCP_RETRY_COUNT + 1) * config.NET_TCP_INIT_RETRANSMISSION_TIMEOUT;
+    timers.stop(this.synTimer);
+    this.synTimer = timers.start(ms, () => {
+      if (this.state !== 'connecting' || this.conn !== conn || this.closed) return;
+      this.abandon();
+      this.state = 'failed';
+      this.error = E.ETIMEDOUT;
+      this.moved();
+    }, true);
+  }
+
+  /** Drops a connection that is still connecting; its driver's later events are ignored. */
+  private abandon(): void {
+    timers.stop(this.synTimer);
+    this.conn?.destroy();
+    this.conn = null;
+    this.connGen++;
   }
 
   private attach(conn: TcpConn): void {
@@ -231,14 +270,19 @@ export class TcpSock extends Sock {
   }
 
   private events(): TcpEvents {
+    const gen = this.connGen;
+    const mine = () => gen === this.connGen;
     return {
       onConnect: () => {
+        if (!mine()) return;
+        timers.stop(this.synTimer);
         this.state = 'connected';
         this.applyOptions();
         this.connected();
         this.moved();
       },
       onData: (d) => {
+        if (!mine()) return;
         this.rx.push(d);
         if (this.rx.length >= this.rcvbuf && !this.paused) {
           this.paused = true;
@@ -246,14 +290,16 @@ export class TcpSock extends Sock {
         }
         this.moved();
       },
-      onEnd: () => { this.eof = true; this.moved(); },
-      onDrain: () => this.moved(),
+      onEnd: () => { if (mine()) { this.eof = true; this.moved(); } },
+      onDrain: () => { if (mine()) this.moved(); },
       onError: (errno) => {
+        if (!mine()) return;
         if (this.state === 'connecting') this.state = 'failed';
         this.error = errno;
         this.moved();
       },
       onClose: () => {
+        if (!mine()) return;
         this.gone = true;
         if (this.state === 'connecting') {
           this.state = 'failed';
@@ -446,6 +492,7 @@ export class TcpSock extends Sock {
 
   override close(): void {
     if (this.closed) return;
+    timers.stop(this.synTimer);
     this.layer?.close(); // close_notify and the last records go out before FIN
     this.layer = null;
     this.ctx?.release();
