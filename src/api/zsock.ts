@@ -9,7 +9,7 @@ import * as C from './constants.js';
 import { config } from '../config.js';
 import { fdtable } from './fds.js';
 import { utf8Encode } from '../utf8.js';
-import { addrArg, liveBuf, snapshot, writable, writeBack } from './args.js';
+import { addrArg, liveBuf, optAddr, snapshot, writable, writeBack } from './args.js';
 import type { Out, Sock } from '../sockets/socket.js';
 import { createSocket } from '../sockets/registry.js';
 import { PairSock } from '../sockets/pair.js';
@@ -28,24 +28,6 @@ export function zsock_errno(): number { return lastErrno(); }
 /** The socket behind fd, or null. Looking it up never changes it. */
 function sock(fd: number): Sock | null {
   return fdtable.get(fd);
-}
-
-/** An iovec list read once: live buffers only, else null (EFAULT). */
-function iovecs(msg: unknown): { iov: Uint8Array[]; name: unknown } | null {
-  if (!msg || typeof msg !== 'object') return null;
-  try {
-    const m = msg as MsgHdr;
-    if (!Array.isArray(m.msg_iov)) return null;
-    const iov = [...m.msg_iov].map(liveBuf);
-    return iov.every((b) => b !== null) ? { iov: iov as Uint8Array[], name: m.msg_name } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** An optional address argument: null (none given), the plain copy, or undefined (malformed). */
-function optAddr(a: unknown): SockAddr | null | undefined {
-  return a === null || a === undefined ? null : addrArg(a) ?? undefined;
 }
 
 /** Creates a socket: its fd, or -EAFNOSUPPORT / -EPROTOTYPE / -EPROTONOSUPPORT / -EINVAL /
@@ -165,29 +147,6 @@ export function zsock_send(fd: number, buf: Uint8Array, flags: number): Promise<
   return zsock_sendto(fd, buf, flags, null);
 }
 
-/** struct msghdr: the peer's address (datagrams), the buffers, the flags recvmsg sets, and
- *  ancillary data (none is produced: recvmsg sets msg_controllen to 0). */
-export interface MsgHdr {
-  msg_name?: SockAddr | null;
-  msg_iov: Uint8Array[];
-  msg_flags?: number;
-  msg_control?: Uint8Array | null;
-  msg_controllen?: number;
-}
-
-/** Gathers the iovecs into one send (one write on the wire). */
-export function zsock_sendmsg(fd: number, msg: MsgHdr, flags: number): Promise<number> {
-  return settle((async () => {
-    if (!sock(fd)) return -E.EBADF;
-    const m = iovecs(msg);
-    if (!m) return -E.EFAULT;
-    const one = new Uint8Array(m.iov.reduce((n, b) => n + b.length, 0));
-    let at = 0;
-    for (const b of m.iov) { one.set(b, at); at += b.length; }
-    return zsock_sendto(fd, one, flags, m.name as SockAddr | null);
-  })());
-}
-
 /** Fills buf: the count, 0 at EOF, -EAGAIN (non-blocking or SO_RCVTIMEO), -ENOTCONN, ...
  *  Flags: MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_TRUNC (datagram: the real length). */
 export function zsock_recvfrom(fd: number, buf: Uint8Array, flags: number, from?: SockAddr | null): Promise<number> {
@@ -207,35 +166,6 @@ export function zsock_recvfrom(fd: number, buf: Uint8Array, flags: number, from?
 /** recvfrom() without the source address. */
 export function zsock_recv(fd: number, buf: Uint8Array, flags: number): Promise<number> {
   return zsock_recvfrom(fd, buf, flags, null);
-}
-
-/** Scatters into the iovecs; msg_flags gets MSG_TRUNC when a datagram did not fit. */
-export function zsock_recvmsg(fd: number, msg: MsgHdr, flags: number): Promise<number> {
-  return settle((async () => {
-    const s = sock(fd);
-    if (!s) return -E.EBADF;
-    const v = iovecs(msg);
-    if (!v || !writable(msg)) return -E.EFAULT;
-    if (!Number.isInteger(flags)) return -E.EINVAL;
-    const named = optAddr(v.name);
-    if (named === undefined || (named && !writable(v.name))) return -E.EFAULT;
-    const tmp = new Uint8Array(v.iov.reduce((n, b) => n + b.length, 0));
-    const m = { flags: 0 };
-    const src = named ? ({} as SockAddr) : null;
-    const n = await s.recvfrom(tmp, flags, src, m);
-    if (!writeBack(msg, { msg_flags: m.flags, msg_controllen: 0 })) return -E.EFAULT;
-    if (src && src.family !== undefined) writeBack(v.name, src);
-    if (n <= 0) return n;
-    if (!v.iov.every(liveBuf)) return -E.EFAULT;
-    let at = 0;
-    for (const b of v.iov) {
-      const k = Math.min(b.length, Math.min(n, tmp.length) - at);
-      if (k <= 0) break;
-      b.set(tmp.subarray(at, at + k));
-      at += k;
-    }
-    return n;
-  })());
 }
 
 /**
@@ -263,21 +193,6 @@ export function zsock_send_all(fd: number, buf: Uint8Array, flags: number, timeo
     }
     if (sent) writeBack(sent, { value: done });
     return done === buf.length ? 0 : (r < 0 ? r : -E.EAGAIN);
-  })());
-}
-
-/** zsock_send_all of a msghdr's buffers, gathered (the same results). */
-export function zsock_sendmsg_all(fd: number, msg: MsgHdr, flags: number, timeoutMs: number, sent?: Out<number> | null): Promise<number> {
-  return settle((async () => {
-    const s = sock(fd);
-    if (!s) return -E.EBADF;
-    const m = iovecs(msg);
-    if (!m) return -E.EFAULT;
-    if (s.type !== C.SOCK_STREAM) return -E.EOPNOTSUPP;
-    const one = new Uint8Array(m.iov.reduce((n, b) => n + b.length, 0));
-    let at = 0;
-    for (const b of m.iov) { one.set(b, at); at += b.length; }
-    return zsock_send_all(fd, one, flags, timeoutMs, sent);
   })());
 }
 

@@ -18,6 +18,7 @@ import { Sock, type Out } from './socket.js';
 import { applyTcpOptions, getTcpOption, setTcpOption } from './tcp_options.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
 import { bindAddr, release, repick } from './ports.js';
+import { portRange } from './ip_options.js';
 import { ByteQueue } from './byte_queue.js';
 import type { StreamTransport, TlsLayer } from './tls_layer.js';
 import { purgeSessionCaches, type ContextToken } from './tls_state.js';
@@ -97,7 +98,7 @@ export class TcpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local || this.state !== 'new') return -E.EINVAL;
-    const b = bindAddr('tcp', this.family, addr, this.reuse(), this.v6only);
+    const b = bindAddr('tcp', this.family, addr, this.reuse(), this.v6only, portRange(this.opts));
     if (typeof b === 'number') return b;
     this.local = b.local;
     this.autoPort = b.auto;
@@ -133,7 +134,7 @@ export class TcpSock extends Sock {
       onConnection: (conn) => this.incoming(conn),
       onError: (errno) => {
         if (this.closed) return;
-        const port = repick('tcp', errno, local, this.autoPort, retries);
+        const port = repick('tcp', errno, local, this.autoPort, retries, this.v6only, portRange(this.opts));
         if (port !== null) {
           this.local = { ...local, port };
           return this.startListener(retries - 1);
@@ -223,6 +224,11 @@ export class TcpSock extends Sock {
     const text = checkAddr(addr, this.family);
     if (typeof text === 'number') return text;
     if (addr.port === 0) return -E.ECONNREFUSED;
+    if (!this.local && this.opts.has('portrange')) {
+      // IP_LOCAL_PORT_RANGE: the connection's port comes from the socket's range, not the host's.
+      const r = this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
+      if (r < 0) return r;
+    }
     this.state = 'connecting';
     this.conn = driver().tcpConnect(toNet({ ...addr, addr: text }), this.local ? toNet(this.local) : null, this.events());
     this.synDeadline();
