@@ -60,12 +60,17 @@ export class UdpSock extends Sock {
     return this.local ? 0 : this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
   }
 
+  /** Opens the driver's endpoint for `local`; one replaced by a later bind is ignored from then
+   *  on (a datagram still arriving at the old port, its late readiness). */
   private open(retries: number): void {
     const local = this.local!;
-    this.ep = driver().udpOpen(toNet(local), { v6only: this.v6only, reuse: this.reuse() }, {
-      onMessage: (data, from) => this.arrived(data, fromNet(from)),
-      onError: (errno) => { this.error = errno; this.changed(); },
+    let ep: UdpEndpoint | null = null;
+    const current = () => ep !== null && ep === this.ep;
+    ep = this.ep = driver().udpOpen(toNet(local), { v6only: this.v6only, reuse: this.reuse() }, {
+      onMessage: (data, from) => { if (current()) this.arrived(data, fromNet(from)); },
+      onError: (errno) => { if (current()) { this.error = errno; this.changed(); } },
     }, (err) => {
+      if (!current()) return;
       if (!err || this.closed) return this.markReady();
       const port = repick('udp', err, local, this.autoPort, retries, this.v6only, portRange(this.opts));
       if (port !== null) {

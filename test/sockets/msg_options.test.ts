@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { closeAll, lo4, lo6, sleep, tcpListener, within } from '../helpers/zs.js';
+import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
 
 test.after.each(() => closeAll());
 
@@ -155,6 +156,50 @@ test('a bound UDP socket binds again to a new port: datagrams follow it, the old
   const dtls = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
   assert.is(Z.zsock_bind(dtls, lo4(0)), 0);
   assert.is(Z.zsock_bind(dtls, lo4(0)), 0, 'a DTLS socket too (its UDP socket)');
+});
+
+test('DTLS with connection IDs: the client binds a new port mid-session and the session goes on', async () => {
+  addCredentials();
+  try {
+    const s = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+    assert.is(Z.zsock_setsockopt(s, Z.SOL_TLS, Z.TLS_DTLS_ROLE, Z.TLS_DTLS_ROLE_SERVER), 0);
+    assert.is(Z.zsock_setsockopt(s, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.EC]), 0);
+    assert.is(Z.zsock_setsockopt(s, Z.SOL_TLS, Z.TLS_DTLS_CID, Z.TLS_DTLS_CID_ENABLED), 0);
+    assert.is(Z.zsock_bind(s, lo4()), 0);
+    const at = {} as Z.SockAddr;
+    Z.zsock_getsockname(s, at);
+    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+    assert.is(Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_SEC_TAG_LIST, [TAG.CA]), 0);
+    assert.is(Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_HOSTNAME, 'localhost'), 0);
+    assert.is(Z.zsock_setsockopt(c, Z.SOL_TLS, Z.TLS_DTLS_CID, Z.TLS_DTLS_CID_ENABLED), 0);
+    assert.is(Z.zsock_bind(c, lo4()), 0);
+    const serve = (async () => {
+      const buf = new Uint8Array(64);
+      for (let i = 0; i < 2; i++) {
+        const from = {} as Z.SockAddr;
+        const n = await Z.zsock_recvfrom(s, buf, 0, from);
+        assert.ok(n > 0, `server recv ${n}`);
+        assert.is(await Z.zsock_sendto(s, buf.subarray(0, n), 0, from), n);
+      }
+    })();
+    assert.is(await within(Z.zsock_connect(c, at), 5000, 'handshake'), 0);
+    const buf = new Uint8Array(64);
+    assert.is(await Z.zsock_send(c, new TextEncoder().encode('one'), 0), 3);
+    assert.is(await within(Z.zsock_recv(c, buf, 0), 3000, 'echo'), 3);
+    const before = {} as Z.SockAddr;
+    Z.zsock_getsockname(c, before);
+    assert.is(Z.zsock_bind(c, lo4()), 0); // a NAT rebinding, as Zephyr's CID tests make one
+    await Z.zsock_get_context_object(c)!.whenReady();
+    const after = {} as Z.SockAddr;
+    Z.zsock_getsockname(c, after);
+    assert.not.equal(after.port, before.port);
+    assert.is(await Z.zsock_send(c, new TextEncoder().encode('two!'), 0), 4);
+    assert.is(await within(Z.zsock_recv(c, buf, 0), 3000, 'echo from the new port'), 4);
+    await within(serve, 3000, 'server');
+  } finally {
+    closeAll();
+    removeCredentials();
+  }
 });
 
 test.run();
