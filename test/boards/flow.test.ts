@@ -238,6 +238,27 @@ function windowExact(): void {
     assert.is(n, taken);
   });
 
+  t('test_so_sndbuf_win_size: with the link cut (no ACK comes back) the send path fills: lwIP\'s send buffer + SO_SNDBUF', async () => {
+    const env = boardEnvs().find((e) => e.name === name)!;
+    useBoard(env);
+    const vnet = env.vnet!;
+    const board = vnet.hosts.find((h) => h.v4 === env.a4)!;
+    const peer = vnet.addHost('peer');
+    let got = 0;
+    rawListen(peer, 7101, (e) => ({ onData: (b) => { got += b.length; e.consumed(b.length); } }));
+    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+    assert.is(Z.zsock_setsockopt(c, Z.SOL_SOCKET, Z.SO_SNDBUF, TEST_STR_SMALL.length + 1), 0);
+    assert.is(await within(Z.zsock_connect(c, { family: Z.AF_INET, addr: peer.v4, port: 7101 }), 5000, 'connect'), 0);
+    vnet.partition(board, peer, true);
+    const taken = await fill(c);
+    assert.is(taken, LWIP_SNDBUF + TEST_STR_SMALL.length + 1, "lwIP's send buffer (in flight, unacknowledged) + SO_SNDBUF");
+    assert.is(await Z.zsock_send(c, TEST_STR_SMALL.subarray(0, 1), Z.ZSOCK_MSG_DONTWAIT), -E.EAGAIN);
+    assert.equal(await pollOut(c, 10), [0, 0]);
+    vnet.partition(board, peer, false); // the segments waited: they arrive, the ACKs come back
+    await until(() => got === taken, 5000, 'everything delivered');
+    assert.equal(await pollOut(c, 500), [1, Z.ZSOCK_POLLOUT]);
+  });
+
   t('a window that reopens by less than an MSS is not advertised; the persist timer finds it', async () => {
     const { c, peer, received } = await toPeer(4000, 1000);
     await fill(c);
