@@ -12,13 +12,14 @@ import * as E from '../errno.js';
 import * as C from '../constants.js';
 import { config } from '../config.js';
 import { driver } from '../net/index.js';
-import type { TcpConn, TcpEvents, TcpListener } from '../net/driver.js';
+import type { TcpConn, TcpEvents } from '../net/driver.js';
 import { timers } from '../platform.js';
 import { Sock, type Out } from './socket.js';
 import { applyTcpOptions, getTcpOption, setTcpOption } from './tcp_options.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
 import { bindAddr, release, repick } from './ports.js';
 import { portRange } from './ip_options.js';
+import { ListenQueue, clampBacklog } from './tcp_listen.js';
 import { ByteQueue } from './byte_queue.js';
 import type { StreamTransport, TlsLayer } from './tls_layer.js';
 import { purgeSessionCaches, type ContextToken } from './tls_state.js';
@@ -62,9 +63,7 @@ export class TcpSock extends Sock {
   private local: SockAddr | null = null;
   private autoPort = false;
   private conn: TcpConn | null = null;
-  private listener: TcpListener | null = null;
-  private acceptQ: TcpSock[] = [];
-  private backlog = 1;
+  private listening: ListenQueue<TcpSock> | null = null;
   private readonly rx = new ByteQueue();
   private eof = false;       // the peer's FIN
   private gone = false;      // the connection is closed
@@ -111,8 +110,7 @@ export class TcpSock extends Sock {
 
   override listen(backlog: number): number {
     if (this.state === 'listening') {
-      this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN));
-      this.admit();
+      this.listening!.setBacklog(backlog);
       return 0;
     }
     if (this.state !== 'new') return -E.EINVAL;
@@ -120,49 +118,31 @@ export class TcpSock extends Sock {
       const r = this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
       if (r < 0) return r;
     }
-    this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN)); // Zephyr: backlog 0 means 1
     this.state = 'listening';
     this.ready = new Promise((r) => (this.markReady = r));
-    this.startListener(5);
-    return 0;
-  }
-
-  private startListener(retries: number): void {
-    const local = this.local!;
-    this.listener = driver().tcpListen(toNet(local), this.backlog, this.v6only, {
-      onListening: () => { this.markReady(); this.changed(); },
-      onConnection: (conn) => this.incoming(conn),
-      onError: (errno) => {
-        if (this.closed) return;
+    this.listening = new ListenQueue<TcpSock>(clampBacklog(backlog), {
+      make: (conn) => this.child(conn),
+      ready: (errno) => { if (errno) this.error = errno; this.markReady(); },
+      retry: (errno, retries) => {
+        const local = this.local!;
         const port = repick('tcp', errno, local, this.autoPort, retries, this.v6only, portRange(this.opts));
-        if (port !== null) {
-          this.local = { ...local, port };
-          return this.startListener(retries - 1);
-        }
-        this.error = errno;
-        this.markReady();
-        this.changed();
+        if (port === null) return null;
+        this.local = { ...local, port };
+        return toNet(this.local);
       },
+      drop: (child) => child.conn?.destroy(),
+      changed: () => this.changed(),
     });
+    this.listening.start(toNet(this.local!), this.v6only);
+    return 0;
   }
 
   override whenReady(): Promise<void> {
     return this.ready;
   }
 
-  /** Lets the driver hand over connections while the accept queue has room, and stops it when
-   *  full: the platform's backlog fills and then drops SYNs (Zephyr: the client's connect times
-   *  out), instead of this layer resetting connections the platform completed. */
-  private admit(): void {
-    if (this.acceptQ.length >= this.backlog) this.listener?.pause();
-    else this.listener?.resume();
-  }
-
-  private incoming(conn: TcpConn): void {
-    if (this.closed || this.acceptQ.length >= this.backlog) {
-      conn.destroy(); // not reached while the listener is paused at a full queue
-      return;
-    }
+  /** A connection the listener completed, as the socket accept() will return. */
+  private child(conn: TcpConn): TcpSock {
     const child = this.newChild();
     child.rcvbuf = this.rcvbuf;
     child.sndbuf = this.sndbuf;
@@ -170,17 +150,14 @@ export class TcpSock extends Sock {
     child.attach(conn);
     child.state = 'connected';
     child.applyOptions();
-    this.acceptQ.push(child);
-    this.admit();
-    this.changed();
+    return child;
   }
 
   /** Blocks (not bounded by SO_RCVTIMEO, as Zephyr) until a connection is queued. */
   override async accept(addr?: SockAddr): Promise<Sock | number> {
     if (this.state !== 'listening') return -E.EINVAL;
-    const r = await this.block<Sock | number>(() => (this.error ? -this.takeError() : this.acceptQ.shift() ?? null), 0, false);
+    const r = await this.block<Sock | number>(() => (this.error ? -this.takeError() : this.listening!.shift() ?? null), 0, false);
     if (r instanceof TcpSock) {
-      this.admit();
       const peer = r.peerAddr();
       if (peer) fill(addr, peer);
       if (!r.secure) established?.(r, 'inbound');
@@ -191,9 +168,7 @@ export class TcpSock extends Sock {
   /** Puts an accepted connection back in front of the queue (a TLS listener found no context
    *  for it: the peer waits in the backlog instead of being reset). */
   protected requeue(child: TcpSock): void {
-    this.acceptQ.unshift(child);
-    this.admit();
-    this.changed();
+    this.listening?.unshift(child);
   }
 
   /** SO_ERROR: a failed TLS layer's errno once (it stands for whatever failed under it),
@@ -433,7 +408,7 @@ export class TcpSock extends Sock {
   plainEvents(): number {
     const err = this.error ? C.ZSOCK_POLLERR : 0;
     switch (this.state) {
-      case 'listening': return (this.acceptQ.length ? C.ZSOCK_POLLIN : 0) | err;
+      case 'listening': return (this.listening?.length ? C.ZSOCK_POLLIN : 0) | err;
       case 'failed': return C.ZSOCK_POLLERR;
       case 'connected': {
         let ev = err;
@@ -513,8 +488,7 @@ export class TcpSock extends Sock {
       // FIN_WAIT_2 bound: a peer that never closes does not keep the connection forever.
       timers.start(config.NET_TCP_FIN_TIMEOUT, () => conn.destroy(), true);
     }
-    this.listener?.close();
-    for (const child of this.acceptQ.splice(0)) child.conn?.destroy();
+    this.listening?.close();
     if (this.local) release('tcp', this.local);
   }
 }
