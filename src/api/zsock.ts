@@ -327,6 +327,7 @@ export async function zsock_getaddrinfo(host: string | null, service: string | n
   const text = (v: unknown) => v === null || v === undefined || typeof v === 'string';
   const h = snapshot(hints);
   if (!h.ok || !writable(res) || !text(host) || !text(service)) {
+    await null; // errno is set as the call settles, like every waiting call's (settle)
     setErrno(E.EFAULT);
     return C.EAI_SYSTEM;
   }

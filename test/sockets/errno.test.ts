@@ -46,6 +46,11 @@ test('each waiting call sets errno as it returns: recv, send, connect, accept, p
   await awaited(() => Z.zsock_poll([{ fd: s, events: Z.ZSOCK_POLLIN, revents: 0 }], -1, 10), E.EINVAL);
   const u = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, 0);
   await awaited(() => Z.zsock_send_all(u, new Uint8Array(1), 0, 10), E.EOPNOTSUPP);
+  // getaddrinfo returns its EAI_* code; EAI_SYSTEM's errno is there right after it too.
+  const p = Z.zsock_getaddrinfo('localhost', null, null, Object.freeze({}) as Z.Out<Z.AddrInfo | null>);
+  meanwhile();
+  assert.is(await p, Z.EAI_SYSTEM);
+  assert.is(Z.zsock_errno(), E.EFAULT);
 });
 
 test('a successful call leaves errno as it was (POSIX); the next failure replaces it', async () => {
