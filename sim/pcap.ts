@@ -13,6 +13,8 @@ export interface TcpFrame {
   from: Endpoint; to: Endpoint; fromHost: VHost; toHost: VHost;
   seq: number; ack: number; flags: { syn?: boolean; ack?: boolean; fin?: boolean; rst?: boolean; psh?: boolean };
   payload: Uint8Array;
+  /** The window the sender advertises (its free receive buffer). */
+  window?: number;
 }
 
 const MSS = 1460;
@@ -114,7 +116,7 @@ export class Pcap {
       be16(seg, 0, f.from.port); be16(seg, 2, f.to.port); be32(seg, 4, seq >>> 0); be32(seg, 8, f.ack >>> 0);
       seg[12] = 5 << 4;
       seg[13] = Object.entries(f.flags).reduce((x, [k, on]) => x | (on ? FLAG[k as keyof typeof FLAG] : 0), 0) | (chunk.length ? FLAG.psh : 0);
-      be16(seg, 14, 65535);
+      be16(seg, 14, Math.min(f.window ?? 65535, 65535));
       seg.set(chunk, 20);
       this.record(frame(f.fromHost, f.toHost, f.from.address, f.to.address, 6, seg, 16));
       seq += chunk.length;

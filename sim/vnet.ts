@@ -33,8 +33,10 @@ export interface Endpoint { address: string; port: number; family: 4 | 6 }
 export interface VListener {
   local: Endpoint;
   v6only: boolean;
-  /** Whether the accept queue has room (backlog); a full queue refuses like lwIP does. */
+  /** Whether the accept queue has room (backlog); a full queue drops the SYN, as lwIP does. */
   hasRoom(): boolean;
+  /** The receive buffer of the connections it accepts (sim/vtcp.ts's default when absent). */
+  rcvBuf?: number;
   onConnection(end: TcpEnd): void;
 }
 
@@ -224,6 +226,7 @@ export class VNet {
       client.retrySyn(); // a full accept queue drops the SYN (lwIP); the client retransmits
     } else if (ln && match) {
       const server = new TcpEnd(this, dst, to, client.local, false);
+      if (ln.rcvBuf !== undefined) server.rcvBuf = ln.rcvBuf;
       server.pair(client);
       ln.onConnection(server);
     } else if (dst === this.host && !ln && this.bridge) {

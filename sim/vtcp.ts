@@ -1,15 +1,27 @@
 /**
  * Virtual TCP: one TcpEnd per side of a connection, and a Pipe per direction that delivers
- * segments in order after the link's delay. Flow control is a window: the sender counts bytes
- * not yet acknowledged, and the receiver acknowledges what its application consumed (consumed()),
- * so a reader that stops reading stops the writer, as with a real TCP window.
+ * segments in order after the link's delay. Flow control is TCP's window (RFC 9293 3.8.6): each
+ * end has a receive buffer (`rcvBuf`; lwIP's TCP_WND unless its owner says otherwise) and
+ * advertises what is free of it in every segment; bytes arrive into it, are acknowledged at once,
+ * and leave it when the owner's application takes them (consumed()). A sender keeps what the
+ * window does not admit in its send queue (its stack's send buffer, `unacked`). A window that
+ * reopens is advertised once it is no longer short (RFC 1122 4.2.3.3, as Zephyr's
+ * tcp_update_recv_wnd), and a sender facing a zero window probes it on the persist timer.
  */
 import * as E from '../src/errno.js';
 import type { Endpoint, VHost, VNet } from './vnet.js';
 
 type Segment =
-  | { kind: 'syn' } | { kind: 'synack' } | { kind: 'refuse' }
-  | { kind: 'data'; bytes: Uint8Array } | { kind: 'ack'; n: number } | { kind: 'fin' } | { kind: 'rst' };
+  | { kind: 'syn' } | { kind: 'synack'; wnd: number } | { kind: 'refuse' } | { kind: 'probe' }
+  | { kind: 'data'; bytes: Uint8Array } | { kind: 'ack'; n: number; wnd: number } | { kind: 'fin' } | { kind: 'rst' };
+
+/** lwIP's TCP_WND on ESP32 (4 * MSS), the receive buffer of an end whose owner sets none. */
+export const DEFAULT_RCVBUF = 5744;
+/** The MSS a short window is measured against (Ethernet's, with timestamps: lwIP's TCP_MSS). */
+const MSS = 1436;
+/** Zero-window probes: first after one RTO, then doubling up to Zephyr's ZWP_MAX_DELAY_MS. */
+const PERSIST_MIN_MS = 200;
+const PERSIST_MAX_MS = 120000;
 
 type LinkRef = ReturnType<VNet['link']>;
 
@@ -56,7 +68,7 @@ export interface TcpEndEvents {
   onConnect(): void;
   onData(bytes: Uint8Array): void;
   onEnd(): void;
-  /** The peer acknowledged bytes: send room grew. */
+  /** The peer acknowledged bytes or opened its window: send room grew. */
   onAck(): void;
   onError(errno: number): void;
   onClose(): void;
@@ -67,20 +79,33 @@ const NOOP: TcpEndEvents = { onConnect() {}, onData() {}, onEnd() {}, onAck() {}
 export class TcpEnd {
   events: TcpEndEvents = NOOP;
   state: 'connecting' | 'open' | 'closed' = 'connecting';
-  /** Bytes sent and not yet acknowledged by the peer's application. */
-  unacked = 0;
+  /** This end's receive buffer: the most the peer may have sent and this end's owner not taken.
+   *  Set it before the connection opens (a listener's `rcvBuf`, or right after tcpConnect). */
+  rcvBuf = DEFAULT_RCVBUF;
   peer: TcpEnd | null = null;
   peerHost: VHost | null = null;
   private out: Pipe | null = null;
+  private finWanted = false;
   private finSent = false;
   private finRcvd = false;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private synRto = 0;
+  /** Receive side: bytes arrived and not consumed; the window last advertised. */
+  private held = 0;
+  private advertised = DEFAULT_RCVBUF;
+  /** Send side: the peer's window, bytes in flight, and what waits for the window. */
+  private sndWnd = 0;
+  private inflight = 0;
+  private readonly sendQ: Uint8Array[] = [];
+  private queued = 0;
+  private persistTimer: ReturnType<typeof setTimeout> | null = null;
+  private persistMs = PERSIST_MIN_MS;
   /** For the capture (sim/pcap.ts): the initial sequence number, what was sent and received. */
   readonly isn: number;
   private sentSeq = 0;
   private rcvdSeq = 0;
   private ackSent = -1;
+  private wndSent = -1;
 
   /** `ownsPort`: a client end holds its port; an accepted end shares the listener's. */
   constructor(readonly net: VNet, readonly host: VHost, readonly local: Endpoint, readonly remote: Endpoint, readonly ownsPort = true) {
@@ -100,10 +125,12 @@ export class TcpEnd {
       : seg.kind === 'fin' ? { fin: true, ack: true } : seg.kind === 'rst' ? { rst: true, ack: true } : { ack: true };
     const payload = seg.kind === 'data' ? seg.bytes : new Uint8Array(0);
     const seq = this.isn + (seg.kind === 'syn' || seg.kind === 'synack' ? 0 : this.sentSeq);
-    // A window credit that acknowledges nothing new is no frame real TCP would send.
-    if (seg.kind === 'ack' && this.ackSent === this.rcvdSeq) return;
+    const window = this.window();
+    // An ack that acknowledges nothing new and moves no window is no frame real TCP would send.
+    if (seg.kind === 'ack' && this.ackSent === this.rcvdSeq && this.wndSent === window) return;
     this.ackSent = this.rcvdSeq;
-    this.net.pcap!.tcp({ from: this.local, to: this.remote, fromHost: this.host, toHost: this.peerHost!, seq, ack: seg.kind === 'syn' ? 0 : peerIsn + this.rcvdSeq, flags, payload });
+    this.wndSent = window;
+    this.net.pcap!.tcp({ from: this.local, to: this.remote, fromHost: this.host, toHost: this.peerHost!, seq, ack: seg.kind === 'syn' ? 0 : peerIsn + this.rcvdSeq, flags, payload, window });
     if (seg.kind === 'syn' || seg.kind === 'synack' || seg.kind === 'fin') this.sentSeq = Math.max(this.sentSeq, 1) + (seg.kind === 'fin' ? 1 : 0);
     else if (seg.kind === 'data') this.sentSeq += payload.length;
   }
@@ -112,6 +139,7 @@ export class TcpEnd {
   syn(link: LinkRef, dst: VHost): void {
     this.peerHost = dst;
     this.out = new Pipe(this.net, link, (s) => this.net.arriveSyn(dst, this));
+    this.advertise();
     this.emit({ kind: 'syn' });
     this.connectTimer = setTimeout(() => this.fail(E.ETIMEDOUT, false), this.net.connectTimeoutMs);
   }
@@ -122,7 +150,8 @@ export class TcpEnd {
     setTimeout(() => this.state === 'connecting' && this.emit({ kind: 'syn' }), rto);
   }
 
-  /** Server side: joins the client end; the SYN-ACK goes back. */
+  /** Server side: joins the client end; the SYN-ACK goes back with this end's window (the SYN
+   *  carried the client's: its receive buffer as it was sent). */
   pair(client: TcpEnd): void {
     const link = this.net.link(this.host, client.host);
     this.peer = client;
@@ -130,11 +159,27 @@ export class TcpEnd {
     client.peer = this;
     this.state = 'open';
     this.rcvdSeq = 1; // the client's SYN
+    this.sndWnd = client.advertised;
     this.out = new Pipe(this.net, link, (s) => client.arrive(s));
     // From now on the client's segments go to this end.
     client.out!.close();
     client.out = new Pipe(this.net, link, (s) => this.arrive(s));
-    this.emit({ kind: 'synack' });
+    this.emit({ kind: 'synack', wnd: this.advertise() });
+  }
+
+  /** The free part of the receive buffer. */
+  private window(): number {
+    return Math.max(0, this.rcvBuf - this.held);
+  }
+
+  /** The window to put in a segment now (and remember as advertised). */
+  private advertise(): number {
+    return (this.advertised = this.window());
+  }
+
+  /** A window too small to be worth a segment of its own (Zephyr's tcp_short_window). */
+  private short(w: number): boolean {
+    return w <= Math.min(MSS, Math.floor(this.rcvBuf / 2));
   }
 
   /** No listener: the destination answers the SYN with RST (ECONNREFUSED). */
@@ -151,34 +196,99 @@ export class TcpEnd {
         if (this.connectTimer) clearTimeout(this.connectTimer);
         this.state = 'open';
         this.rcvdSeq = 1;
-        if (this.net.pcap) this.capture({ kind: 'ack', n: 0 }); // the handshake's third segment
+        this.sndWnd = s.wnd;
+        if (this.net.pcap) this.capture({ kind: 'ack', n: 0, wnd: this.window() }); // the handshake's third segment
         this.events.onConnect();
         break;
-      case 'data': this.rcvdSeq += s.bytes.length; this.events.onData(s.bytes); break;
-      case 'ack': this.unacked -= s.n; this.events.onAck(); this.maybeClose(); break;
+      case 'data':
+        this.rcvdSeq += s.bytes.length;
+        this.held += s.bytes.length;
+        this.events.onData(s.bytes); // the owner may consume at once: the ack then says so
+        if (this.state === 'open') this.emit({ kind: 'ack', n: s.bytes.length, wnd: this.advertise() });
+        break;
+      case 'probe': this.emit({ kind: 'ack', n: 0, wnd: this.advertise() }); break;
+      case 'ack':
+        this.inflight -= s.n;
+        this.sndWnd = s.wnd;
+        this.pump();
+        this.events.onAck();
+        this.maybeClose();
+        break;
       case 'fin': this.rcvdSeq++; this.finRcvd = true; this.events.onEnd(); this.maybeClose(); break;
       case 'rst': this.fail(E.ECONNRESET, false); break;
     }
   }
 
+  /** Bytes in this end's send buffer: in flight, or waiting for the peer's window. */
+  get unacked(): number {
+    return this.inflight + this.queued;
+  }
+
+  /** Queues bytes for the peer; they leave as its window admits them. */
   send(bytes: Uint8Array): number {
-    if (this.state !== 'open' || this.finSent) return -E.ENOTCONN;
+    if (this.state !== 'open' || this.finWanted) return -E.ENOTCONN;
     if (!bytes.length) return 0;
-    this.unacked += bytes.length;
-    this.emit({ kind: 'data', bytes: bytes.slice() });
+    this.sendQ.push(bytes.slice());
+    this.queued += bytes.length;
+    this.pump();
     return bytes.length;
   }
 
-  /** The application took `n` received bytes: acknowledge them (opens the peer's window). */
-  consumed(n: number): void {
-    if (n > 0 && this.state === 'open') this.emit({ kind: 'ack', n });
+  /** Sends what the peer's window admits; then the FIN, once nothing waits before it. */
+  private pump(): void {
+    while (this.sendQ.length && this.state === 'open') {
+      const room = this.sndWnd - this.inflight;
+      if (room <= 0) break;
+      const head = this.sendQ[0];
+      const part = head.length <= room ? this.sendQ.shift()! : head.subarray(0, room);
+      if (part !== head) this.sendQ[0] = head.subarray(room);
+      this.queued -= part.length;
+      this.inflight += part.length;
+      this.emit({ kind: 'data', bytes: part });
+    }
+    if (this.sendQ.length && this.inflight === 0) this.persist();
+    else this.stopPersist();
+    if (this.finWanted && !this.finSent && !this.sendQ.length && this.state === 'open') {
+      this.finSent = true;
+      this.emit({ kind: 'fin' });
+    }
   }
 
-  /** FIN after what is queued. */
+  /** Zero window with data waiting: probe it until it opens (RFC 9293 3.8.6.1). */
+  private persist(): void {
+    if (this.persistTimer) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = null;
+      if (this.state !== 'open' || !this.sendQ.length || this.inflight > 0) return;
+      this.emit({ kind: 'probe' });
+      this.persistMs = Math.min(this.persistMs * 2, PERSIST_MAX_MS);
+      this.persist();
+    }, this.persistMs);
+    this.persistTimer.unref?.();
+  }
+
+  private stopPersist(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    this.persistMs = PERSIST_MIN_MS;
+  }
+
+  /** The application took `n` received bytes: the window reopens by as much, and is advertised
+   *  when it stops being short. */
+  consumed(n: number): void {
+    if (n <= 0) return;
+    this.held = Math.max(0, this.held - n);
+    if (this.state === 'open' && this.short(this.advertised) && !this.short(this.window())) {
+      this.emit({ kind: 'ack', n: 0, wnd: this.advertise() });
+    }
+  }
+
+  /** FIN after what is queued; a connect still under way is given up. */
   end(): void {
-    if (this.state !== 'open' || this.finSent) return;
-    this.finSent = true;
-    this.emit({ kind: 'fin' });
+    if (this.state === 'connecting') return this.closed(false);
+    if (this.state !== 'open' || this.finWanted) return;
+    this.finWanted = true;
+    this.pump();
     this.maybeClose();
   }
 
@@ -200,7 +310,7 @@ export class TcpEnd {
   }
 
   private maybeClose(): void {
-    if (this.finSent && this.finRcvd && this.unacked === 0 && this.state === 'open') {
+    if (this.finSent && this.finRcvd && this.inflight === 0 && this.state === 'open') {
       this.closed(true);
       this.events.onClose();
     }
@@ -209,6 +319,7 @@ export class TcpEnd {
   /** `flush`: let the segments already queued (the last data, FIN, RST) reach the peer. */
   private closed(flush: boolean): void {
     if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.stopPersist();
     this.state = 'closed';
     this.host.conns.delete(this);
     if (this.ownsPort) this.host.tcpPorts.delete(this.local.port);

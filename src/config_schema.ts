@@ -18,6 +18,12 @@ export interface ZsockConfig {
   NET_CONTEXT_RCVBUF: number;
   /** CONFIG_NET_TCP_FIN_TIMEOUT (ms): how long a closed connection waits for the peer's FIN. */
   NET_TCP_FIN_TIMEOUT: number;
+  /** CONFIG_NET_TCP_RETRY_COUNT: SYN retransmissions before a connect fails with ETIMEDOUT
+   *  (blocking: -ETIMEDOUT; non-blocking: POLLERR, SO_ERROR ETIMEDOUT), each
+   *  NET_TCP_INIT_RETRANSMISSION_TIMEOUT after the last, as Zephyr's tcp_send_process. */
+  NET_TCP_RETRY_COUNT: number;
+  /** CONFIG_NET_TCP_INIT_RETRANSMISSION_TIMEOUT (ms). */
+  NET_TCP_INIT_RETRANSMISSION_TIMEOUT: number;
   /** CONFIG_NET_HOSTNAME: what gethostname() returns. */
   NET_HOSTNAME: string;
   /** CONFIG_NET_SOCKETS_DNS_PREFER_IPV4: order IPv4 results first. */

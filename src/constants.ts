@@ -27,6 +27,12 @@ export const SO_TIMESTAMPING = 37, SO_PROTOCOL = 38, SO_DOMAIN = 39, SO_SOCKS5 =
 
 export const TCP_NODELAY = 1, TCP_KEEPIDLE = 2, TCP_KEEPINTVL = 3, TCP_KEEPCNT = 4;
 export const IPV6_V6ONLY = 26;
+/** IPPROTO_IP: IP_PKTINFO (recvmsg gives an IP_PKTINFO control message with struct
+ *  in_pktinfo), IP_LOCAL_PORT_RANGE (uint32: the socket's ephemeral ports, lower bound in the low
+ *  16 bits, upper in the high 16; 0 for either means the global bound). */
+export const IP_PKTINFO = 8, IP_LOCAL_PORT_RANGE = 51;
+/** IPPROTO_IPV6: recvmsg gives an IPV6_RECVPKTINFO control message with struct in6_pktinfo. */
+export const IPV6_RECVPKTINFO = 49;
 
 export const ZVFS_F_GETFL = 3, ZVFS_F_SETFL = 4, ZVFS_O_NONBLOCK = 0x4000;
 export const F_GETFL = ZVFS_F_GETFL, F_SETFL = ZVFS_F_SETFL, O_NONBLOCK = ZVFS_O_NONBLOCK;

@@ -4,6 +4,7 @@
  * never clash with anything else a program imports.
  */
 import * as Z from './api/zsock.js';
+import * as M from './api/msg.js';
 import * as C from './api/constants.js';
 import * as S from './api/strerror.js';
 export { sys_exit as exit } from './sys.js';
@@ -15,9 +16,9 @@ export const shutdown = Z.zsock_shutdown, bind = Z.zsock_bind, listen = Z.zsock_
 /** The zsock_* function of the same name: see the zsock reference. */
 export const connect = Z.zsock_connect, accept = Z.zsock_accept;
 /** The zsock_* function of the same name: see the zsock reference. */
-export const send = Z.zsock_send, sendto = Z.zsock_sendto, sendmsg = Z.zsock_sendmsg;
+export const send = Z.zsock_send, sendto = Z.zsock_sendto, sendmsg = M.zsock_sendmsg;
 /** The zsock_* function of the same name: see the zsock reference. */
-export const recv = Z.zsock_recv, recvfrom = Z.zsock_recvfrom, recvmsg = Z.zsock_recvmsg;
+export const recv = Z.zsock_recv, recvfrom = Z.zsock_recvfrom, recvmsg = M.zsock_recvmsg;
 /** The zsock_* function of the same name: see the zsock reference. */
 export const fcntl = Z.zsock_fcntl, ioctl = Z.zsock_ioctl, poll = Z.zsock_poll, select = Z.zsock_select;
 /** The zsock_* function of the same name: see the zsock reference. */
@@ -67,4 +68,5 @@ export {
 } from './api/constants.js';
 export * from './errno.js';
 export * from './tls/credentials.js';
-export type { SockAddr, PollFd, AddrInfo, MsgHdr } from './api/zsock.js';
+export type { SockAddr, PollFd, AddrInfo } from './api/zsock.js';
+export type { MsgHdr } from './api/msg.js';

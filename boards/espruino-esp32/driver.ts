@@ -9,7 +9,9 @@
  *   connect and ECONNRESET after, -3 ETIMEDOUT, -4 EHOSTUNREACH, -6 (DNS) EHOSTUNREACH.
  * - No addresses are reported: a client's local port reads as 0 and an accepted socket's peer
  *   as unknown; listeners and UDP sockets bound to port 0 get a port this adapter picks.
- * - There is no flow control towards the program (no pause); data is held here while paused.
+ * - pause() is Espruino's own back-pressure: the 'data' listener goes, so received data waits in
+ *   the socket's stream buffer (512 bytes) and Espruino stops reading the network; resume() takes
+ *   what waited with read() and listens again.
  */
 import * as E from '../../src/errno.js';
 import type { ListenEvents, NetAddr, NetDriver, TcpConn, TcpEvents, TcpListener, UdpEndpoint, UdpEvents } from '../../src/net/driver.js';
@@ -17,6 +19,8 @@ import { addr, bindPicked } from '../common/util.js';
 
 interface EspSocket {
   on(event: string, fn: (...a: any[]) => void): unknown;
+  removeAllListeners(event: string): unknown;
+  read(): string;
   write(data: string): boolean;
   end(): void;
 }
@@ -45,7 +49,6 @@ class EspruinoTcp implements TcpConn {
   events: TcpEvents;
   private sock: EspSocket | null = null;
   private pending = 0;
-  private held: Uint8Array[] = [];
   private paused = false;
   private closed = false;
   private failed = false;
@@ -57,20 +60,26 @@ class EspruinoTcp implements TcpConn {
   attach(s: EspSocket): void {
     this.sock = s;
     s.on('connect', () => { this.connected = true; this.events.onConnect(); });
-    s.on('data', (d: string) => this.data(fromBin(d)));
+    s.on('data', this.data);
     s.on('drain', () => { this.pending = 0; this.events.onDrain(); });
     s.on('error', (e: { code: number }) => {
+      this.unbuffer();
       const errno = e.code === -9 && !this.connected ? E.ECONNREFUSED : ERRNO[e.code] ?? E.EIO;
       this.failed = true;
       this.events.onError(errno);
     });
     // 'end' follows 'error' in Espruino's close sequence; after an error it is not an orderly end.
-    s.on('end', () => { if (this.connected && !this.failed) this.events.onEnd(); });
+    s.on('end', () => { this.unbuffer(); if (this.connected && !this.failed) this.events.onEnd(); });
     s.on('close', () => { this.closed = true; this.sock = null; this.events.onClose(); });
   }
 
-  private data(b: Uint8Array): void {
-    if (this.paused) this.held.push(b); else this.events.onData(b);
+  private readonly data = (d: string): void => this.events.onData(fromBin(d));
+
+  /** What waited in the stream buffer comes before an end or an error (the socket layer holds
+   *  it past SO_RCVBUF: at most the stream buffer and one chunk). */
+  private unbuffer(): void {
+    const d = this.sock?.read();
+    if (d) this.data(d);
   }
 
   write(data: Uint8Array): void {
@@ -81,15 +90,25 @@ class EspruinoTcp implements TcpConn {
 
   get queued(): number { return this.pending; }
 
+  /** The socket closed (a held connection whose client went away). */
+  get gone(): boolean { return this.closed; }
+
   end(): void { this.sock?.end(); }
 
   destroy(): void { this.sock?.end(); }
 
-  pause(): void { this.paused = true; }
+  pause(): void {
+    if (this.paused || !this.sock) return;
+    this.paused = true;
+    this.sock.removeAllListeners('data');
+  }
 
   resume(): void {
+    if (!this.paused || !this.sock) return;
     this.paused = false;
-    while (this.held.length && !this.paused) this.events.onData(this.held.shift()!);
+    this.unbuffer();
+    // onData may have paused again; else listen, and Espruino pushes the next chunk.
+    if (!this.paused) this.sock?.on('data', this.data);
   }
 
   setNoDelay(): void { /* Espruino sends each chunk as it goes */ }
@@ -114,17 +133,24 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
       return conn;
     },
 
-    tcpListen(at: NetAddr, _backlog: number, _v6only: boolean, events: ListenEvents): TcpListener {
+    tcpListen(at: NetAddr, backlog: number, _v6only: boolean, events: ListenEvents): TcpListener {
       if (at.family === 6) {
         later(() => events.onError(E.EAFNOSUPPORT));
-        return { local: null, close() {} };
+        return { local: null, close() {}, pause() {}, resume() {} };
       }
       let local: NetAddr | null = null;
+      // Espruino accepts every connection: while the socket layer's queue is full they wait
+      // here, paused (Espruino stops reading them), up to the backlog; past it they are closed.
+      const held: EspruinoTcp[] = [];
+      let paused = false;
       const got = bindPicked(at.port, (port) => {
         const srv = lib.net.createServer((s) => {
           const conn = new EspruinoTcp(NOOP_EVENTS, { family: 4, address: opts.address4, port }, null, true);
           conn.attach(s);
-          events.onConnection(conn);
+          if (!paused) return events.onConnection(conn);
+          if (held.length >= backlog) return conn.destroy();
+          conn.pause();
+          held.push(conn);
         });
         srv.listen(port);
         return srv;
@@ -134,7 +160,19 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
         local = { family: 4, address: at.address, port: got.port };
         later(() => events.onListening(local!));
       }
-      return { get local() { return local; }, close: () => got?.it.close() };
+      return {
+        get local() { return local; },
+        close: () => { got?.it.close(); for (const c of held.splice(0)) c.destroy(); },
+        pause: () => { paused = true; },
+        resume: () => {
+          paused = false;
+          for (let c = held.shift(); c; c = paused ? undefined : held.shift()) {
+            if (c.gone) continue; // the client went while it waited
+            events.onConnection(c);
+            c.resume();
+          }
+        },
+      };
     },
 
     udpOpen(at: NetAddr, o, events: UdpEvents, onReady): UdpEndpoint {

@@ -174,8 +174,11 @@ export function moddableDriver(io: IO419, opts: ModdableOptions): NetDriver {
     tcpListen(at: NetAddr, _backlog: number, _v6only: boolean, events: ListenEvents): TcpListener {
       let local: NetAddr | null = null;
       let ln: Listener419 | null = null;
+      // Paused, the Listener keeps what lwIP completes in its own queue; once that is full, lwIP
+      // leaves further SYNs unanswered.
+      let paused = false;
       const accept = () => {
-        for (let s = ln?.read(); s; s = ln?.read()) {
+        for (let s = paused ? undefined : ln?.read(); s; s = paused ? undefined : ln?.read()) {
           const conn = new ModdableTcp(NOOP_EVENTS, self(at.family, local!.port), null, true);
           conn.attach(new io.TCP({ from: s, nodelay: true, ...conn.callbacks() }));
           events.onConnection(conn);
@@ -188,7 +191,12 @@ export function moddableDriver(io: IO419, opts: ModdableOptions): NetDriver {
         local = { family: at.family, address: at.address, port: got.port };
         later(() => events.onListening(local!));
       }
-      return { get local() { return local; }, close: () => { ln?.close(); ln = null; } };
+      return {
+        get local() { return local; },
+        close: () => { ln?.close(); ln = null; },
+        pause: () => { paused = true; },
+        resume: () => { paused = false; accept(); },
+      };
     },
 
     udpOpen(at: NetAddr, _opts, events: UdpEvents, onReady): UdpEndpoint {

@@ -6,6 +6,9 @@
  *   sends leave in chunks of 536 too, one per pass while the window has room;
  * - events: connect, data, drain, and on close: pending data, then error({code, message}) unless
  *   the code is -1 (closed), then end, then close(had_error);
+ * - without a 'data' listener, received data waits in the socket's stream buffer for read(); once
+ *   that holds STREAM_MAX_BUFFER_SIZE, the chunk taken from the network waits too, and the network is
+ *   not read (socketserver.c reads only with no receiveData pending): the TCP window closes;
  * - UDP records cross the driver as an 8-byte header (IPv4 address, port LE, length LE) plus the
  *   payload (encodeUdp/decodeUdp), and reach the user as message(msg, {address, port, size}).
  * IPv4 only, as Espruino is.
@@ -16,6 +19,8 @@ import { numericFamily, type BoardRealm } from './realm.js';
 import { toBin, fromBin } from '../../boards/espruino-esp32/driver.js';
 
 export const CHUNK = 536;
+/** jswrap_stream.h: what a socket without a 'data' listener buffers for read(). */
+export const STREAM_MAX_BUFFER_SIZE = 512;
 /** Bytes in flight a NetworkJS driver keeps before send() answers 0 (busy). */
 export const SEND_WINDOW = 5744;
 
@@ -74,7 +79,9 @@ export function espruinoModules(h: VHost, realm: BoardRealm) {
   const err = (m: string) => new realm.Error(m);
 
   class Socket extends Emitter {
-    private rx = '';
+    private rx = '';       // arrived from the network, not yet recv'd by the idle loop
+    private pending = '';  // recv'd, not yet pushed to the program (socketserver's receiveData)
+    private buf = '';      // the stream buffer a program without a 'data' listener read()s
     private tx = '';
     private connected = false;
     private closing = false;
@@ -122,21 +129,48 @@ export function espruinoModules(h: VHost, realm: BoardRealm) {
         if (!this.tx && !this.closing) this.emit('drain');
         more = !!this.tx;
       }
-      if (this.rx) {
-        const chunk = this.rx.slice(0, CHUNK);
+      this.push();
+      if (this.rx && !this.pending) {
+        this.pending = this.rx.slice(0, CHUNK);
         this.rx = this.rx.slice(CHUNK);
-        end.consumed(chunk.length);
-        this.emit('data', chunk);
-        more ||= !!this.rx;
+        end.consumed(this.pending.length);
+        this.push();
+        more ||= !!this.rx && !this.pending;
       }
-      if (!this.rx && (this.code || (this.closing && !this.tx))) return this.close1();
+      if (!this.rx && !this.pending && (this.code || (this.closing && !this.tx))) return this.close1();
       if (more) this.pass();
+    }
+
+    /** jswrap_stream_pushData: to the 'data' listener, else into the stream buffer while it has
+     *  room (`force`: the close sequence's last data goes in regardless). */
+    private push(force = false): void {
+      if (!this.pending) return;
+      if (this.listens('data')) this.emit('data', this.pending);
+      else if (force || this.buf.length < STREAM_MAX_BUFFER_SIZE) this.buf += this.pending;
+      else return;
+      this.pending = '';
+    }
+
+    override on(name: string, fn: (...a: unknown[]) => void): this {
+      super.on(name, fn);
+      if (name === 'data') this.pass(); // a waiting chunk can go out now
+      return this;
+    }
+
+    /** Takes `chars` (all when omitted) from the stream buffer. */
+    read(chars?: number): string {
+      const n = chars === undefined || chars <= 0 ? this.buf.length : chars;
+      const out = this.buf.slice(0, n);
+      this.buf = this.buf.slice(n);
+      this.pass();
+      return out;
     }
 
     /** The close sequence: error (unless -1), end, close(had_error), then the driver's close. */
     private close1(): void {
       if (this.finished) return;
       this.finished = true;
+      this.push(true);
       let code = this.code || SOCKET_ERR.CLOSED;
       if (code === SOCKET_ERR.CLOSED && this.tx) code = SOCKET_ERR.UNSENT_DATA;
       const hadError = code !== SOCKET_ERR.CLOSED;
@@ -159,7 +193,7 @@ export function espruinoModules(h: VHost, realm: BoardRealm) {
       this.pass();
     }
 
-    available(): number { return this.rx.length; }
+    available(): number { return this.buf.length; }
 
     /** Internal: the connection failed before it had a driver socket (DNS). */
     failWith(code: number): void {

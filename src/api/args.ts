@@ -62,3 +62,8 @@ export function writeBack(to: unknown, from: object): boolean {
     return false;
   }
 }
+
+/** An optional address argument: null (none given), the plain copy, or undefined (malformed). */
+export function optAddr(a: unknown): SockAddr | null | undefined {
+  return a === null || a === undefined ? null : addrArg(a) ?? undefined;
+}

@@ -1,5 +1,6 @@
 /** The zsock API surface: zsock_* functions, Zephyr's constants, errno values, configuration. */
 export * from './zsock.js';
+export * from './msg.js';
 export * from './ttls.js';
 export * from './constants.js';
 export * from './strerror.js';

@@ -7,6 +7,13 @@ export function ret(v: number): number {
   return v;
 }
 
+/** A waiting call's result, noting its errno when it settles rather than when the call began
+ *  (ported code reads errno right after `await`: a failure another call had meanwhile must not
+ *  stand in for this one's). */
+export function settle(p: Promise<number>): Promise<number> {
+  return p.then(ret);
+}
+
 export function setErrno(e: number): void {
   last = e;
 }

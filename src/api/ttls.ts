@@ -8,7 +8,7 @@
  */
 import * as E from '../errno.js';
 import { fdtable } from './fds.js';
-import { ret } from './last_errno.js';
+import { ret, settle } from './last_errno.js';
 import * as C from '../constants.js';
 import { writable, writeBack } from './args.js';
 import type { Out } from '../sockets/socket.js';
@@ -43,11 +43,9 @@ export function ttls_policy_get(): P.TtlsRule[] {
  *  it failed, or on a non-blocking socket -EAGAIN until it is done (zsock_tls_get_error says
  *  what it waits for). For TLS sockets, DTLS clients (TLS_DTLS_HANDSHAKE_ON_CONNECT 0) and
  *  connections secured by SIOCTTLSCTL INIT_CONNECTION; -EOPNOTSUPP on other sockets. */
-export async function zsock_tls_handshake(fd: number): Promise<number> {
+export function zsock_tls_handshake(fd: number): Promise<number> {
   const s = fdtable.get(fd);
-  if (!s) return ret(-E.EBADF);
-  const r = await tlsHandshake(s);
-  return r < 0 ? ret(r) : r;
+  return settle(s ? tlsHandshake(s) : Promise.resolve(-E.EBADF));
 }
 
 /** SSL_get_error: SSL_ERROR_* for `retval`, what a call on fd just returned. Reads (and
@@ -71,9 +69,8 @@ export function zsock_io_completion_port_destroy(port: number): number {
 
 /** QsoWaitForIOCompletion: the next completion into out.value; 0, -ETIMEDOUT after timeoutMs
  *  (negative: forever), -EINVAL for a bad port, -EINTR if the port is destroyed meanwhile. */
-export async function zsock_io_completion_wait(port: number, out: Out<Q.Overlapped>, timeoutMs: number): Promise<number> {
-  if (!writable(out)) return ret(-E.EFAULT);
-  return ret(await Q.waitPort(port, out, timeoutMs));
+export function zsock_io_completion_wait(port: number, out: Out<Q.Overlapped>, timeoutMs: number): Promise<number> {
+  return settle(writable(out) ? Q.waitPort(port, out, timeoutMs) : Promise.resolve(-E.EFAULT));
 }
 
 /** gsk_secure_soc_startInit: starts the handshake on fd and returns 0 at once; the result is

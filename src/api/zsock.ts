@@ -1,21 +1,22 @@
 /**
  * The zsock_* functions: Zephyr's BSD-socket API. Every function validates its arguments and
- * returns what Zephyr returns: a count or 0 on success, a negative errno on failure (and sets
- * `errno`). Calls that may wait return a Promise; a non-blocking socket never waits.
+ * returns Zephyr's result on success (a count, 0, an fd) and, where Zephyr returns -1 and sets
+ * errno, the negative errno itself (and sets `errno` as it returns: docs/sockets.md, porting).
+ * Calls that may wait return a Promise; a non-blocking socket never waits.
  */
 import * as E from '../errno.js';
 import * as C from './constants.js';
 import { config } from '../config.js';
 import { fdtable } from './fds.js';
 import { utf8Encode } from '../utf8.js';
-import { addrArg, liveBuf, snapshot, writable, writeBack } from './args.js';
+import { addrArg, liveBuf, optAddr, snapshot, writable, writeBack } from './args.js';
 import type { Out, Sock } from '../sockets/socket.js';
 import { createSocket } from '../sockets/registry.js';
 import { PairSock } from '../sockets/pair.js';
 import { inet_ntop, inet_pton, type SockAddr } from '../sockets/addr.js';
 import * as P from '../sockets/poll.js';
 import * as D from '../sockets/dns.js';
-import { ret, lastErrno, setErrno } from './last_errno.js';
+import { ret, settle, lastErrno, setErrno } from './last_errno.js';
 import '../sockets/ttls.js'; // the TLS policy maps connections as they are established
 import { ttlsIoctl, type TtlsIoctl } from '../sockets/ttls_ioctl.js';
 
@@ -27,24 +28,6 @@ export function zsock_errno(): number { return lastErrno(); }
 /** The socket behind fd, or null. Looking it up never changes it. */
 function sock(fd: number): Sock | null {
   return fdtable.get(fd);
-}
-
-/** An iovec list read once: live buffers only, else null (EFAULT). */
-function iovecs(msg: unknown): { iov: Uint8Array[]; name: unknown } | null {
-  if (!msg || typeof msg !== 'object') return null;
-  try {
-    const m = msg as MsgHdr;
-    if (!Array.isArray(m.msg_iov)) return null;
-    const iov = [...m.msg_iov].map(liveBuf);
-    return iov.every((b) => b !== null) ? { iov: iov as Uint8Array[], name: m.msg_name } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** An optional address argument: null (none given), the plain copy, or undefined (malformed). */
-function optAddr(a: unknown): SockAddr | null | undefined {
-  return a === null || a === undefined ? null : addrArg(a) ?? undefined;
 }
 
 /** Creates a socket: its fd, or -EAFNOSUPPORT / -EPROTOTYPE / -EPROTONOSUPPORT / -EINVAL /
@@ -113,44 +96,50 @@ export function zsock_listen(fd: number, backlog: number): number {
 /** TCP: connects (blocking: up to CONFIG_NET_SOCKETS_CONNECT_TIMEOUT, then -ETIMEDOUT;
  *  non-blocking: -EINPROGRESS, then -EALREADY; completion is POLLOUT, failure POLLERR with
  *  SO_ERROR). UDP: sets the default peer. */
-export async function zsock_connect(fd: number, addr: SockAddr): Promise<number> {
-  const s = sock(fd);
-  if (!s) return ret(-E.EBADF);
-  const a = addrArg(addr);
-  return ret(a ? await s.connect(a) : -E.EINVAL);
+export function zsock_connect(fd: number, addr: SockAddr): Promise<number> {
+  return settle((async () => {
+    const s = sock(fd);
+    if (!s) return -E.EBADF;
+    const a = addrArg(addr);
+    return a ? await s.connect(a) : -E.EINVAL;
+  })());
 }
 
 /** The new connection's fd (the peer's address into `addr`); waits unless non-blocking (-EAGAIN).
  *  The fd is reserved first, as Zephyr's accept does: with none free it is -ENFILE at once and
  *  the connection stays queued. */
-export async function zsock_accept(fd: number, addr?: SockAddr): Promise<number> {
-  const s = sock(fd);
-  if (!s) return ret(-E.EBADF);
-  if (addr !== undefined && addr !== null && !writable(addr)) return ret(-E.EFAULT);
-  const nfd = fdtable.reserve();
-  if (nfd < 0) return ret(nfd);
-  const peer = {} as SockAddr;
-  const child = await s.accept(peer);
-  if (typeof child === 'number') {
-    fdtable.free(nfd);
-    return ret(child);
-  }
-  fdtable.finalize(nfd, child);
-  if (addr && peer.family !== undefined) writeBack(addr, peer);
-  return nfd;
+export function zsock_accept(fd: number, addr?: SockAddr): Promise<number> {
+  return settle((async () => {
+    const s = sock(fd);
+    if (!s) return -E.EBADF;
+    if (addr !== undefined && addr !== null && !writable(addr)) return -E.EFAULT;
+    const nfd = fdtable.reserve();
+    if (nfd < 0) return nfd;
+    const peer = {} as SockAddr;
+    const child = await s.accept(peer);
+    if (typeof child === 'number') {
+      fdtable.free(nfd);
+      return child;
+    }
+    fdtable.finalize(nfd, child);
+    if (addr && peer.family !== undefined) writeBack(addr, peer);
+    return nfd;
+  })());
 }
 
 /** Sends buf (to `to` on a datagram socket): the count taken (a short write is normal on a
  *  stream), -EAGAIN (non-blocking, or SO_SNDTIMEO), -EBADF, -EFAULT (not a Uint8Array), -EINVAL
  *  (flags), -ENOTCONN, -EDESTADDRREQ, -EMSGSIZE, or the connection's errno. */
-export async function zsock_sendto(fd: number, buf: Uint8Array, flags: number, to: SockAddr | null): Promise<number> {
-  const s = sock(fd);
-  if (!s) return ret(-E.EBADF);
-  if (!liveBuf(buf)) return ret(-E.EFAULT);
-  if (!Number.isInteger(flags)) return ret(-E.EINVAL);
-  const dest = optAddr(to);
-  if (dest === undefined) return ret(-E.EINVAL);
-  return ret(await s.sendto(buf, flags, dest));
+export function zsock_sendto(fd: number, buf: Uint8Array, flags: number, to: SockAddr | null): Promise<number> {
+  return settle((async () => {
+    const s = sock(fd);
+    if (!s) return -E.EBADF;
+    if (!liveBuf(buf)) return -E.EFAULT;
+    if (!Number.isInteger(flags)) return -E.EINVAL;
+    const dest = optAddr(to);
+    if (dest === undefined) return -E.EINVAL;
+    return await s.sendto(buf, flags, dest);
+  })());
 }
 
 /** Sends what fits now (a short write is normal); blocks per SO_SNDTIMEO unless MSG_DONTWAIT. */
@@ -158,71 +147,25 @@ export function zsock_send(fd: number, buf: Uint8Array, flags: number): Promise<
   return zsock_sendto(fd, buf, flags, null);
 }
 
-/** struct msghdr: the peer's address (datagrams), the buffers, the flags recvmsg sets, and
- *  ancillary data (none is produced: recvmsg sets msg_controllen to 0). */
-export interface MsgHdr {
-  msg_name?: SockAddr | null;
-  msg_iov: Uint8Array[];
-  msg_flags?: number;
-  msg_control?: Uint8Array | null;
-  msg_controllen?: number;
-}
-
-/** Gathers the iovecs into one send (one write on the wire). */
-export async function zsock_sendmsg(fd: number, msg: MsgHdr, flags: number): Promise<number> {
-  if (!sock(fd)) return ret(-E.EBADF);
-  const m = iovecs(msg);
-  if (!m) return ret(-E.EFAULT);
-  const one = new Uint8Array(m.iov.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of m.iov) { one.set(b, at); at += b.length; }
-  return zsock_sendto(fd, one, flags, m.name as SockAddr | null);
-}
-
 /** Fills buf: the count, 0 at EOF, -EAGAIN (non-blocking or SO_RCVTIMEO), -ENOTCONN, ...
  *  Flags: MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_TRUNC (datagram: the real length). */
-export async function zsock_recvfrom(fd: number, buf: Uint8Array, flags: number, from?: SockAddr | null): Promise<number> {
-  const s = sock(fd);
-  if (!s) return ret(-E.EBADF);
-  if (!liveBuf(buf)) return ret(-E.EFAULT);
-  if (!Number.isInteger(flags)) return ret(-E.EINVAL);
-  if (from !== undefined && from !== null && !writable(from)) return ret(-E.EFAULT);
-  const src = from ? ({} as SockAddr) : null;
-  const n = await s.recvfrom(buf, flags, src);
-  if (from && src && src.family !== undefined) writeBack(from, src);
-  return ret(liveBuf(buf) ? n : -E.EFAULT); // the caller detached buf while it waited
+export function zsock_recvfrom(fd: number, buf: Uint8Array, flags: number, from?: SockAddr | null): Promise<number> {
+  return settle((async () => {
+    const s = sock(fd);
+    if (!s) return -E.EBADF;
+    if (!liveBuf(buf)) return -E.EFAULT;
+    if (!Number.isInteger(flags)) return -E.EINVAL;
+    if (from !== undefined && from !== null && !writable(from)) return -E.EFAULT;
+    const src = from ? ({} as SockAddr) : null;
+    const n = await s.recvfrom(buf, flags, src);
+    if (from && src && src.family !== undefined) writeBack(from, src);
+    return liveBuf(buf) ? n : -E.EFAULT; // the caller detached buf while it waited
+  })());
 }
 
 /** recvfrom() without the source address. */
 export function zsock_recv(fd: number, buf: Uint8Array, flags: number): Promise<number> {
   return zsock_recvfrom(fd, buf, flags, null);
-}
-
-/** Scatters into the iovecs; msg_flags gets MSG_TRUNC when a datagram did not fit. */
-export async function zsock_recvmsg(fd: number, msg: MsgHdr, flags: number): Promise<number> {
-  const s = sock(fd);
-  if (!s) return ret(-E.EBADF);
-  const v = iovecs(msg);
-  if (!v || !writable(msg)) return ret(-E.EFAULT);
-  if (!Number.isInteger(flags)) return ret(-E.EINVAL);
-  const named = optAddr(v.name);
-  if (named === undefined || (named && !writable(v.name))) return ret(-E.EFAULT);
-  const tmp = new Uint8Array(v.iov.reduce((n, b) => n + b.length, 0));
-  const m = { flags: 0 };
-  const src = named ? ({} as SockAddr) : null;
-  const n = await s.recvfrom(tmp, flags, src, m);
-  if (!writeBack(msg, { msg_flags: m.flags, msg_controllen: 0 })) return ret(-E.EFAULT);
-  if (src && src.family !== undefined) writeBack(v.name, src);
-  if (n <= 0) return ret(n);
-  if (!v.iov.every(liveBuf)) return ret(-E.EFAULT);
-  let at = 0;
-  for (const b of v.iov) {
-    const k = Math.min(b.length, Math.min(n, tmp.length) - at);
-    if (k <= 0) break;
-    b.set(tmp.subarray(at, at + k));
-    at += k;
-  }
-  return n;
 }
 
 /**
@@ -231,37 +174,26 @@ export async function zsock_recvmsg(fd: number, msg: MsgHdr, flags: number): Pro
  * failure; `sent.value` says how much went either way. -EOPNOTSUPP on a datagram socket (a
  * datagram is all or nothing already), -EBADF, -EFAULT, -EINVAL.
  */
-export async function zsock_send_all(fd: number, buf: Uint8Array, flags: number, timeoutMs: number, sent?: Out<number> | null): Promise<number> {
-  const s = sock(fd);
-  if (!s) return ret(-E.EBADF);
-  if (!liveBuf(buf) || (sent !== undefined && sent !== null && !writable(sent))) return ret(-E.EFAULT);
-  if (!Number.isInteger(flags) || !Number.isInteger(timeoutMs)) return ret(-E.EINVAL);
-  if (s.type !== C.SOCK_STREAM) return ret(-E.EOPNOTSUPP);
-  const end = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
-  let done = 0, r = 0;
-  while (done < buf.length) {
-    r = await s.sendto(buf.subarray(done), flags | C.ZSOCK_MSG_DONTWAIT, null);
-    if (r > 0) { done += r; continue; }
-    if (r !== -E.EAGAIN) break;
-    const left = end - Date.now();
-    if (left <= 0) break;
-    await P.poll(fdtable, [{ fd, events: C.ZSOCK_POLLOUT, revents: 0 }], 1, left === Infinity ? -1 : Math.ceil(left));
-  }
-  if (sent) writeBack(sent, { value: done });
-  return done === buf.length ? 0 : ret(r < 0 ? r : -E.EAGAIN);
-}
-
-/** zsock_send_all of a msghdr's buffers, gathered (the same results). */
-export async function zsock_sendmsg_all(fd: number, msg: MsgHdr, flags: number, timeoutMs: number, sent?: Out<number> | null): Promise<number> {
-  const s = sock(fd);
-  if (!s) return ret(-E.EBADF);
-  const m = iovecs(msg);
-  if (!m) return ret(-E.EFAULT);
-  if (s.type !== C.SOCK_STREAM) return ret(-E.EOPNOTSUPP);
-  const one = new Uint8Array(m.iov.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of m.iov) { one.set(b, at); at += b.length; }
-  return zsock_send_all(fd, one, flags, timeoutMs, sent);
+export function zsock_send_all(fd: number, buf: Uint8Array, flags: number, timeoutMs: number, sent?: Out<number> | null): Promise<number> {
+  return settle((async () => {
+    const s = sock(fd);
+    if (!s) return -E.EBADF;
+    if (!liveBuf(buf) || (sent !== undefined && sent !== null && !writable(sent))) return -E.EFAULT;
+    if (!Number.isInteger(flags) || !Number.isInteger(timeoutMs)) return -E.EINVAL;
+    if (s.type !== C.SOCK_STREAM) return -E.EOPNOTSUPP;
+    const end = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+    let done = 0, r = 0;
+    while (done < buf.length) {
+      r = await s.sendto(buf.subarray(done), flags | C.ZSOCK_MSG_DONTWAIT, null);
+      if (r > 0) { done += r; continue; }
+      if (r !== -E.EAGAIN) break;
+      const left = end - Date.now();
+      if (left <= 0) break;
+      await P.poll(fdtable, [{ fd, events: C.ZSOCK_POLLOUT, revents: 0 }], 1, left === Infinity ? -1 : Math.ceil(left));
+    }
+    if (sent) writeBack(sent, { value: done });
+    return done === buf.length ? 0 : (r < 0 ? r : -E.EAGAIN);
+  })());
 }
 
 /** F_GETFL (O_NONBLOCK or 0) and F_SETFL; other commands -EINVAL. */
@@ -288,7 +220,7 @@ export function zsock_ioctl(fd: number, request: number, arg: Out<number> | Ttls
   if (request === C.SIOCTTLSCTL) {
     // The request block is read and written by the ioctl: a frozen block or a throwing Proxy is
     // -EFAULT before anything happens.
-    if (!writable(arg)) return Promise.resolve(ret(sock(fd) ? -E.EFAULT : -E.EBADF));
+    if (!writable(arg)) return settle(Promise.resolve(sock(fd) ? -E.EFAULT : -E.EBADF));
     return ttlsIoctl(sock(fd), arg as unknown as TtlsIoctl).then(ret, () => ret(-E.EFAULT));
   }
   return ioctlSync(fd, request, arg as Out<number>);
@@ -395,6 +327,7 @@ export async function zsock_getaddrinfo(host: string | null, service: string | n
   const text = (v: unknown) => v === null || v === undefined || typeof v === 'string';
   const h = snapshot(hints);
   if (!h.ok || !writable(res) || !text(host) || !text(service)) {
+    await null; // errno is set as the call settles, like every waiting call's (settle)
     setErrno(E.EFAULT);
     return C.EAI_SYSTEM;
   }

@@ -22,7 +22,7 @@ export interface TcpEvents {
   onData(data: Uint8Array): void;
   /** The peer closed its sending side (FIN). */
   onEnd(): void;
-  /** Everything queued by write() was handed to the network. */
+  /** Bytes queued by write() were handed to the network (`queued` fell): send room opened. */
   onDrain(): void;
   /** The connection failed (connect refused, reset, timeout): a Zephyr errno. */
   onError(errno: number): void;
@@ -51,6 +51,12 @@ export interface TcpListener {
   /** The bound address (port filled in); null until listening. */
   readonly local: NetAddr | null;
   close(): void;
+  /** The socket layer's accept queue is full: hand over no connection until resume(). The
+   *  platform's own backlog fills meanwhile, and a platform that can then leaves SYNs unanswered
+   *  (the client's connect times out, as on Zephyr); one that accepts regardless holds at most
+   *  `backlog` connections for the socket layer and resets the ones past that. */
+  pause(): void;
+  resume(): void;
 }
 
 export interface ListenEvents {

@@ -36,14 +36,18 @@ class HostTcp implements TcpConn {
     if (!connected) sock.once('connect', () => this.events.onConnect());
     sock.on('data', (d: Buffer) => this.events.onData(bytes(d)));
     sock.on('end', () => this.events.onEnd());
-    sock.on('drain', () => this.events.onDrain());
     sock.on('error', (e) => this.events.onError(errnoOf(e)));
     sock.on('close', () => this.events.onClose());
   }
 
+  /** Each write's completion is a drain event: room opens in the socket layer's SO_SNDBUF as
+   *  the kernel takes bytes, and Node's own 'drain' fires only past its 16 KB high-water mark
+   *  (a send waiting on a smaller SO_SNDBUF would never wake). */
   write(data: Uint8Array): void {
-    this.sock.write(data);
+    this.sock.write(data, this.written);
   }
+
+  private readonly written = (): void => this.events.onDrain();
 
   get queued(): number {
     return this.sock.writableLength;
@@ -131,10 +135,20 @@ export const hostDriver: NetDriver = {
   },
 
   tcpListen(at: NetAddr, backlog: number, v6only: boolean, events: ListenEvents): TcpListener {
-    const server = net.createServer({ pauseOnConnect: false });
+    const server = net.createServer({ pauseOnConnect: true });
+    // Node accepts whatever the kernel completes: while the socket layer's queue is full, the
+    // connections wait here, unread (as in a kernel's accept queue), up to the backlog.
+    const held: net.Socket[] = [];
+    let paused = false;
+    const hand = (sock: net.Socket) => {
+      sock.resume();
+      events.onConnection(new HostTcp(sock, { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} }, true));
+    };
     server.on('connection', (sock) => {
-      const conn = new HostTcp(sock, { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} }, true);
-      events.onConnection(conn);
+      if (!paused) return hand(sock);
+      if (held.length >= backlog) return void (sock.resetAndDestroy?.() ?? sock.destroy());
+      sock.on('error', () => {}); // a reset while it waits is found when it is handed over
+      held.push(sock);
     });
     server.on('error', (e) => events.onError(errnoOf(e)));
     server.listen({ host: at.address, port: at.port, backlog, ipv6Only: v6only, exclusive: true }, () => {
@@ -146,7 +160,17 @@ export const hostDriver: NetDriver = {
         const a = server.address() as net.AddressInfo | null;
         return a ? addrOf(a.address, a.port, a.family) : null;
       },
-      close: () => server.close(),
+      close: () => {
+        server.close();
+        for (const s of held.splice(0)) s.resetAndDestroy?.() ?? s.destroy();
+      },
+      pause: () => { paused = true; },
+      resume: () => {
+        paused = false;
+        for (let s = paused ? undefined : held.shift(); s; s = paused ? undefined : held.shift()) {
+          if (!s.destroyed) hand(s); // one the client reset while it waited is gone
+        }
+      },
     };
   },
 

@@ -45,33 +45,38 @@ export function release(proto: string, local: SockAddr): void {
   if (!list!.length) claims.delete(k);
 }
 
-/** bind(): checks the address and claims its port (an ephemeral one for port 0, `auto`).
- *  The bound address, or a negative errno. */
-export function bindAddr(proto: string, family: number, addr: SockAddr, reuse: boolean, v6only = false): { local: SockAddr; auto: boolean } | number {
+/** bind(): checks the address and claims its port (an ephemeral one for port 0, `auto`, from
+ *  `range`: the socket's IP_LOCAL_PORT_RANGE). The bound address, or a negative errno. */
+export function bindAddr(proto: string, family: number, addr: SockAddr, reuse: boolean, v6only = false, range?: [number, number]): { local: SockAddr; auto: boolean } | number {
   const text = checkAddr(addr, family);
   if (typeof text === 'number') return text;
   const auto = addr.port === 0;
   const h: Holder = { family, addr: text, v6only, reuse };
-  const port = auto ? pickPort(proto, h) : claim(proto, addr.port, h) || addr.port;
+  const port = auto ? pickPort(proto, h, range) : claim(proto, addr.port, h) || addr.port;
   return port < 0 ? port : { local: { family, addr: text, port }, auto };
 }
 
 /** The host refused a port the stack picked (another program holds it): releases it and
- *  claims another, or returns null when the failure is not that or the retries are used up. */
-export function repick(proto: string, errno: number, local: SockAddr, auto: boolean, retries: number, v6only = false): number | null {
+ *  claims another (from `range`), or returns null when the failure is not that or the retries
+ *  are used up. */
+export function repick(proto: string, errno: number, local: SockAddr, auto: boolean, retries: number, v6only = false, range?: [number, number]): number | null {
   if (errno !== EADDRINUSE || !auto || retries <= 0) return null;
   const h = claims.get(key(proto, local.port))?.find((o) => o.family === local.family && o.addr === local.addr);
   release(proto, local);
-  const next = pickPort(proto, h ?? { family: local.family, addr: local.addr, v6only, reuse: false });
+  const next = pickPort(proto, h ?? { family: local.family, addr: local.addr, v6only, reuse: false }, range);
   return next > 0 ? next : null;
 }
 
-/** A free ephemeral port, claimed (shareable when `reuse`). */
-export function pickPort(proto: string, h: Holder): number {
-  const { EPHEMERAL_PORT_MIN: lo, EPHEMERAL_PORT_MAX: hi } = config;
-  for (let i = 0; i < 1000; i++) {
+/** A free ephemeral port in `range` (the stack's by default), claimed (shareable when `reuse`):
+ *  random tries, then a sweep, so a narrow range's last free port is found; -EADDRINUSE when
+ *  every port is taken. */
+export function pickPort(proto: string, h: Holder, range: [number, number] = [config.EPHEMERAL_PORT_MIN, config.EPHEMERAL_PORT_MAX]): number {
+  const [lo, hi] = range;
+  const free = (port: number) => !claims.has(key(proto, port)) && claim(proto, port, h) === 0;
+  for (let i = 0; i < 64; i++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
-    if (!claims.has(key(proto, port)) && claim(proto, port, h) === 0) return port;
+    if (free(port)) return port;
   }
+  for (let port = lo; port <= hi; port++) if (free(port)) return port;
   return -EADDRINUSE;
 }

@@ -10,6 +10,7 @@ import { config } from '../config.js';
 import type { SockAddr } from './addr.js';
 import type { FdObject } from './fdtable.js';
 import { WaitQueue, deadline } from './wait.js';
+import { getIpOption, setIpOption } from './ip_options.js';
 
 /** struct timeval (SO_RCVTIMEO, SO_SNDTIMEO, select). */
 export interface Timeval { tv_sec: number; tv_usec: number }
@@ -107,7 +108,7 @@ export abstract class Sock implements FdObject {
       out.value = this.v6only ? 1 : 0;
       return 0;
     }
-    return -E.ENOPROTOOPT;
+    return (this.inet ? getIpOption(this.opts, level, name, out) : null) ?? -E.ENOPROTOOPT;
   }
 
   setsockopt(level: number, name: number, value: unknown): number {
@@ -119,7 +120,12 @@ export abstract class Sock implements FdObject {
       this.opts.set('v6only', v !== 0);
       return 0;
     }
-    return -E.ENOPROTOOPT;
+    return (this.inet ? setIpOption(this.opts, level, name, value) : null) ?? -E.ENOPROTOOPT;
+  }
+
+  /** An AF_INET / AF_INET6 socket (IP-level options apply). */
+  private get inet(): boolean {
+    return this.family === C.AF_INET || this.family === C.AF_INET6;
   }
 
   protected getTcpOpt(_name: number, _out: Out<unknown>): number { return -E.ENOPROTOOPT; }

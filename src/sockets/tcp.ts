@@ -12,12 +12,14 @@ import * as E from '../errno.js';
 import * as C from '../constants.js';
 import { config } from '../config.js';
 import { driver } from '../net/index.js';
-import type { TcpConn, TcpEvents, TcpListener } from '../net/driver.js';
+import type { TcpConn, TcpEvents } from '../net/driver.js';
 import { timers } from '../platform.js';
 import { Sock, type Out } from './socket.js';
 import { applyTcpOptions, getTcpOption, setTcpOption } from './tcp_options.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
 import { bindAddr, release, repick } from './ports.js';
+import { portRange } from './ip_options.js';
+import { ListenQueue, clampBacklog } from './tcp_listen.js';
 import { ByteQueue } from './byte_queue.js';
 import type { StreamTransport, TlsLayer } from './tls_layer.js';
 import { purgeSessionCaches, type ContextToken } from './tls_state.js';
@@ -61,9 +63,7 @@ export class TcpSock extends Sock {
   private local: SockAddr | null = null;
   private autoPort = false;
   private conn: TcpConn | null = null;
-  private listener: TcpListener | null = null;
-  private acceptQ: TcpSock[] = [];
-  private backlog = 1;
+  private listening: ListenQueue<TcpSock> | null = null;
   private readonly rx = new ByteQueue();
   private eof = false;       // the peer's FIN
   private gone = false;      // the connection is closed
@@ -71,6 +71,8 @@ export class TcpSock extends Sock {
   private paused = false;
   private nbConnect = false; // a non-blocking connect whose success was not yet reported
   private tlsErrorTaken = false;
+  private synTimer: unknown = undefined;
+  private connGen = 0;
   private ready: Promise<void> = Promise.resolve();
   private markReady = () => {};
 
@@ -95,7 +97,7 @@ export class TcpSock extends Sock {
 
   override bind(addr: SockAddr): number {
     if (this.local || this.state !== 'new') return -E.EINVAL;
-    const b = bindAddr('tcp', this.family, addr, this.reuse(), this.v6only);
+    const b = bindAddr('tcp', this.family, addr, this.reuse(), this.v6only, portRange(this.opts));
     if (typeof b === 'number') return b;
     this.local = b.local;
     this.autoPort = b.auto;
@@ -108,7 +110,7 @@ export class TcpSock extends Sock {
 
   override listen(backlog: number): number {
     if (this.state === 'listening') {
-      this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN));
+      this.listening!.setBacklog(backlog);
       return 0;
     }
     if (this.state !== 'new') return -E.EINVAL;
@@ -116,41 +118,31 @@ export class TcpSock extends Sock {
       const r = this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
       if (r < 0) return r;
     }
-    this.backlog = Math.max(1, Math.min(backlog | 0, C.SOMAXCONN)); // Zephyr: backlog 0 means 1
     this.state = 'listening';
     this.ready = new Promise((r) => (this.markReady = r));
-    this.startListener(5);
-    return 0;
-  }
-
-  private startListener(retries: number): void {
-    const local = this.local!;
-    this.listener = driver().tcpListen(toNet(local), this.backlog, this.v6only, {
-      onListening: () => { this.markReady(); this.changed(); },
-      onConnection: (conn) => this.incoming(conn),
-      onError: (errno) => {
-        if (this.closed) return;
-        const port = repick('tcp', errno, local, this.autoPort, retries);
-        if (port !== null) {
-          this.local = { ...local, port };
-          return this.startListener(retries - 1);
-        }
-        this.error = errno;
-        this.markReady();
-        this.changed();
+    this.listening = new ListenQueue<TcpSock>(clampBacklog(backlog), {
+      make: (conn) => this.child(conn),
+      ready: (errno) => { if (errno) this.error = errno; this.markReady(); },
+      retry: (errno, retries) => {
+        const local = this.local!;
+        const port = repick('tcp', errno, local, this.autoPort, retries, this.v6only, portRange(this.opts));
+        if (port === null) return null;
+        this.local = { ...local, port };
+        return toNet(this.local);
       },
+      drop: (child) => child.conn?.destroy(),
+      changed: () => this.changed(),
     });
+    this.listening.start(toNet(this.local!), this.v6only);
+    return 0;
   }
 
   override whenReady(): Promise<void> {
     return this.ready;
   }
 
-  private incoming(conn: TcpConn): void {
-    if (this.closed || this.acceptQ.length >= this.backlog) {
-      conn.destroy(); // the queue is full; Zephyr drops the SYN, a host stack resets
-      return;
-    }
+  /** A connection the listener completed, as the socket accept() will return. */
+  private child(conn: TcpConn): TcpSock {
     const child = this.newChild();
     child.rcvbuf = this.rcvbuf;
     child.sndbuf = this.sndbuf;
@@ -158,14 +150,13 @@ export class TcpSock extends Sock {
     child.attach(conn);
     child.state = 'connected';
     child.applyOptions();
-    this.acceptQ.push(child);
-    this.changed();
+    return child;
   }
 
   /** Blocks (not bounded by SO_RCVTIMEO, as Zephyr) until a connection is queued. */
   override async accept(addr?: SockAddr): Promise<Sock | number> {
     if (this.state !== 'listening') return -E.EINVAL;
-    const r = await this.block<Sock | number>(() => (this.error ? -this.takeError() : this.acceptQ.shift() ?? null), 0, false);
+    const r = await this.block<Sock | number>(() => (this.error ? -this.takeError() : this.listening!.shift() ?? null), 0, false);
     if (r instanceof TcpSock) {
       const peer = r.peerAddr();
       if (peer) fill(addr, peer);
@@ -177,8 +168,7 @@ export class TcpSock extends Sock {
   /** Puts an accepted connection back in front of the queue (a TLS listener found no context
    *  for it: the peer waits in the backlog instead of being reset). */
   protected requeue(child: TcpSock): void {
-    this.acceptQ.unshift(child);
-    this.changed();
+    this.listening?.unshift(child);
   }
 
   /** SO_ERROR: a failed TLS layer's errno once (it stands for whatever failed under it),
@@ -209,20 +199,50 @@ export class TcpSock extends Sock {
     const text = checkAddr(addr, this.family);
     if (typeof text === 'number') return text;
     if (addr.port === 0) return -E.ECONNREFUSED;
+    if (!this.local && this.opts.has('portrange')) {
+      // IP_LOCAL_PORT_RANGE: the connection's port comes from the socket's range, not the host's.
+      const r = this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
+      if (r < 0) return r;
+    }
     this.state = 'connecting';
     this.conn = driver().tcpConnect(toNet({ ...addr, addr: text }), this.local ? toNet(this.local) : null, this.events());
+    this.synDeadline();
     if (this.nonblock) {
       this.nbConnect = true;
       return -E.EINPROGRESS;
     }
     const r = await this.block(() => (this.state === 'connected' ? 0 : this.state === 'failed' ? -this.takeError() : null),
       config.NET_SOCKETS_CONNECT_TIMEOUT, false, -E.ETIMEDOUT);
-    if (r === -E.ETIMEDOUT) {
-      this.conn?.destroy();
-      this.conn = null;
+    if (r === -E.ETIMEDOUT && this.state === 'connecting') {
+      this.abandon();
       this.state = 'new';
     }
     return r;
+  }
+
+  /** Zephyr's SYN retransmissions: the SYN and NET_TCP_RETRY_COUNT more, each
+   *  NET_TCP_INIT_RETRANSMISSION_TIMEOUT after the last; then the connect has failed with
+   *  ETIMEDOUT (POLLERR and SO_ERROR for a non-blocking one), whatever the platform's own
+   *  retries would still do. */
+  private synDeadline(): void {
+    const conn = this.conn;
+    const ms = (config.NET_TCP_RETRY_COUNT + 1) * config.NET_TCP_INIT_RETRANSMISSION_TIMEOUT;
+    timers.stop(this.synTimer);
+    this.synTimer = timers.start(ms, () => {
+      if (this.state !== 'connecting' || this.conn !== conn || this.closed) return;
+      this.abandon();
+      this.state = 'failed';
+      this.error = E.ETIMEDOUT;
+      this.moved();
+    }, true);
+  }
+
+  /** Drops a connection that is still connecting; its driver's later events are ignored. */
+  private abandon(): void {
+    timers.stop(this.synTimer);
+    this.conn?.destroy();
+    this.conn = null;
+    this.connGen++;
   }
 
   private attach(conn: TcpConn): void {
@@ -231,14 +251,19 @@ export class TcpSock extends Sock {
   }
 
   private events(): TcpEvents {
+    const gen = this.connGen;
+    const mine = () => gen === this.connGen;
     return {
       onConnect: () => {
+        if (!mine()) return;
+        timers.stop(this.synTimer);
         this.state = 'connected';
         this.applyOptions();
         this.connected();
         this.moved();
       },
       onData: (d) => {
+        if (!mine()) return;
         this.rx.push(d);
         if (this.rx.length >= this.rcvbuf && !this.paused) {
           this.paused = true;
@@ -246,14 +271,16 @@ export class TcpSock extends Sock {
         }
         this.moved();
       },
-      onEnd: () => { this.eof = true; this.moved(); },
-      onDrain: () => this.moved(),
+      onEnd: () => { if (mine()) { this.eof = true; this.moved(); } },
+      onDrain: () => { if (mine()) this.moved(); },
       onError: (errno) => {
+        if (!mine()) return;
         if (this.state === 'connecting') this.state = 'failed';
         this.error = errno;
         this.moved();
       },
       onClose: () => {
+        if (!mine()) return;
         this.gone = true;
         if (this.state === 'connecting') {
           this.state = 'failed';
@@ -381,7 +408,7 @@ export class TcpSock extends Sock {
   plainEvents(): number {
     const err = this.error ? C.ZSOCK_POLLERR : 0;
     switch (this.state) {
-      case 'listening': return (this.acceptQ.length ? C.ZSOCK_POLLIN : 0) | err;
+      case 'listening': return (this.listening?.length ? C.ZSOCK_POLLIN : 0) | err;
       case 'failed': return C.ZSOCK_POLLERR;
       case 'connected': {
         let ev = err;
@@ -446,6 +473,7 @@ export class TcpSock extends Sock {
 
   override close(): void {
     if (this.closed) return;
+    timers.stop(this.synTimer);
     this.layer?.close(); // close_notify and the last records go out before FIN
     this.layer = null;
     this.ctx?.release();
@@ -460,8 +488,7 @@ export class TcpSock extends Sock {
       // FIN_WAIT_2 bound: a peer that never closes does not keep the connection forever.
       timers.start(config.NET_TCP_FIN_TIMEOUT, () => conn.destroy(), true);
     }
-    this.listener?.close();
-    for (const child of this.acceptQ.splice(0)) child.conn?.destroy();
+    this.listening?.close();
     if (this.local) release('tcp', this.local);
   }
 }

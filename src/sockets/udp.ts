@@ -10,8 +10,15 @@ import type { UdpEndpoint } from '../net/driver.js';
 import { Sock } from './socket.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
 import { bindAddr, release, repick } from './ports.js';
+import { portRange, wantsPktinfo } from './ip_options.js';
 
 const MAX_PAYLOAD = 65507; // IPv4 UDP payload limit
+
+/** What recvmsg learns of a datagram besides its bytes: MSG_TRUNC, and with IP_PKTINFO /
+ *  IPV6_RECVPKTINFO where it was sent (in_pktinfo / in6_pktinfo: the destination, the socket's
+ *  local address, the interface: 1, the one interface a board has). */
+export interface PktInfo { family: number; dst: string; local: string; ifindex: number }
+export interface RecvMeta { flags: number; pktinfo?: PktInfo }
 
 /** A UDP socket: datagrams queue up to SO_RCVBUF; connect() fixes the default peer. */
 export class UdpSock extends Sock {
@@ -28,10 +35,16 @@ export class UdpSock extends Sock {
     super(family, C.SOCK_DGRAM, C.IPPROTO_UDP);
   }
 
+  /** Binds; a bound socket may bind again, to another port (Zephyr's net_context_bind allows
+   *  it; DTLS connection-ID peers move this way): the new port is claimed first, then the old
+   *  endpoint closes. Datagrams already queued stay. */
   override bind(addr: SockAddr): number {
-    if (this.local) return -E.EINVAL;
-    const b = bindAddr('udp', this.family, addr, this.reuse(), this.v6only);
+    const b = bindAddr('udp', this.family, addr, this.reuse(), this.v6only, portRange(this.opts));
     if (typeof b === 'number') return b;
+    if (this.local) {
+      this.ep?.close();
+      release('udp', this.local);
+    }
     this.local = b.local;
     this.autoPort = b.auto;
     this.ready = new Promise((r) => (this.markReady = r));
@@ -47,14 +60,19 @@ export class UdpSock extends Sock {
     return this.local ? 0 : this.bind({ family: this.family, addr: this.family === C.AF_INET6 ? ANY6 : ANY4, port: 0 });
   }
 
+  /** Opens the driver's endpoint for `local`; one replaced by a later bind is ignored from then
+   *  on (a datagram still arriving at the old port, its late readiness). */
   private open(retries: number): void {
     const local = this.local!;
-    this.ep = driver().udpOpen(toNet(local), { v6only: this.v6only, reuse: this.reuse() }, {
-      onMessage: (data, from) => this.arrived(data, fromNet(from)),
-      onError: (errno) => { this.error = errno; this.changed(); },
+    let ep: UdpEndpoint | null = null;
+    const current = () => ep !== null && ep === this.ep;
+    ep = this.ep = driver().udpOpen(toNet(local), { v6only: this.v6only, reuse: this.reuse() }, {
+      onMessage: (data, from) => { if (current()) this.arrived(data, fromNet(from)); },
+      onError: (errno) => { if (current()) { this.error = errno; this.changed(); } },
     }, (err) => {
+      if (!current()) return;
       if (!err || this.closed) return this.markReady();
-      const port = repick('udp', err, local, this.autoPort, retries);
+      const port = repick('udp', err, local, this.autoPort, retries, this.v6only, portRange(this.opts));
       if (port !== null) {
         this.ep?.close();
         this.local = { ...local, port };
@@ -131,7 +149,7 @@ export class UdpSock extends Sock {
     return d ?? null;
   }
 
-  override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null, msg?: { flags: number }): Promise<number> {
+  override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null, msg?: RecvMeta): Promise<number> {
     const peek = (flags & C.ZSOCK_MSG_PEEK) !== 0;
     return this.block(() => {
       const d = this.q[0];
@@ -143,9 +161,20 @@ export class UdpSock extends Sock {
       const n = Math.min(buf.length, d.data.length);
       buf.set(d.data.subarray(0, n));
       if (n < d.data.length && msg) msg.flags |= C.ZSOCK_MSG_TRUNC;
+      if (msg && wantsPktinfo(this.opts)) msg.pktinfo = this.pktinfo(d.from);
       fill(from, d.from);
       return (flags & C.ZSOCK_MSG_TRUNC) !== 0 ? d.data.length : n;
     }, this.rcvtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
+  }
+
+  /** Where a datagram from `from` was sent. No driver reports a datagram's destination (Node's
+   *  dgram, ECMA-419 and NetworkJS give the sender only): the bound address, or for a socket
+   *  bound to the any-address, loopback when the sender is (its datagrams go there). */
+  private pktinfo(from: SockAddr): PktInfo {
+    const local = this.local?.addr ?? (this.family === C.AF_INET6 ? ANY6 : ANY4);
+    const loop = from.addr === '::1' || from.addr.startsWith('127.');
+    const dst = local !== ANY4 && local !== ANY6 ? local : loop ? (this.family === C.AF_INET6 ? '::1' : '127.0.0.1') : local;
+    return { family: this.family, dst, local, ifindex: 1 };
   }
 
   override pollEvents(): number {
