@@ -40,8 +40,8 @@ function results(r: { status: number | null; out: string; err: string }, engine:
 }
 
 Engine.before(async () => {
-  bundles.xs = (await bundleSuites('xs', SUITES, join(OUT, 'tls-suites.xs.mjs'))).path;
-  bundles.v8 = (await bundleSuites('v8', SUITES, join(OUT, 'tls-suites.v8.mjs'))).path;
+  bundles.xs = (await bundleSuites('xs', SUITES, join(OUT, 'tls-suites.xs'))).path;
+  bundles.v8 = (await bundleSuites('v8', SUITES, join(OUT, 'tls-suites.v8'))).path;
 });
 
 Engine('the same results on XS + native core as on V8 + wasm', () => {
@@ -57,7 +57,7 @@ Engine('the same under a device-sized XS heap (fewer fuzz cases: the collector r
 });
 
 Engine('the native core refuses bad handles, pointers and lengths (XS only)', async () => {
-  const b = await bundleSuites('xs', [join(ROOT, 'test/xs/on-xs/core_checks.xs.ts')], join(OUT, 'core-checks.xs.mjs'));
+  const b = await bundleSuites('xs', [join(ROOT, 'test/xs/on-xs/core_checks.xs.ts')], join(OUT, 'core-checks.xs'));
   const r = run(XS_HOST, ['--name', 'xs-core', '--heap', 'device', b.path]);
   results(r, 'XS core checks', 1);
 });
