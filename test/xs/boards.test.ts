@@ -43,7 +43,7 @@ Boards('conformance: moddable-esp32 on XS (real sockets, native core) as on V8 (
 });
 
 Boards('faults: moddable-esp32 on XS (the simulator\'s virtual network through the pipe bridge, native core, device heap) as on V8', async () => {
-  const xs = await bundleSuites('xs', [FAULTS], join(OUT, 'faults.xs'), 'sim');
+  const xs = await bundleSuites('xs', [FAULTS], join(OUT, 'faults.xs'), { boards: 'sim' });
   const v8 = await bundleSuites('v8', [FAULTS], join(OUT, 'faults.v8'));
   const onV8 = counts(run(process.execPath, [v8.path], { ZSOCK_BOARDS: 'moddable-esp32' }), 'V8', 'faults.test.js');
   const onXS = counts(await runOnSimBoard(xs.path, ['ZSOCK_BOARDS=moddable-esp32']), 'XS', 'faults.test.js');

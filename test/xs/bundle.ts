@@ -1,8 +1,9 @@
 /**
- * Bundles uvu suites into one ES module, for the XS host (xs/) or for Node, so the same suites
- * run on both engines from the same recipe: the suites in order, then uvu's exec(). For XS,
- * src/platform.ts is test/xs/platform.ts (the native zsock:core) and test/xs/env.ts sets up
- * what the suites use; the test PKI (test/helpers/pki.ts reads files) is built in as bytes.
+ * Bundles uvu suites into a folder of ES modules (one per source), for the XS host (xs/) or for
+ * Node, so the same suites run on both engines from the same recipe: the suites in order, then
+ * uvu's exec(). For XS, src/platform.ts is test/xs/platform.ts (the native zsock:core; in a board
+ * process, the board's platform) and test/xs/env.ts sets up what the suites use; the test PKI
+ * (test/helpers/pki.ts reads files) is built in as bytes. bundleProgram writes one file.
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readdirSync, readFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
@@ -100,20 +101,54 @@ function seam(platform: string | null, boards: BoardsOnXs = 'sockets'): Plugin {
 
 export interface SuiteBundle { path: string; bytes: number; suites: string[] }
 
-/** Writes the folder `out` with `files` (test sources) for `engine`, one ES module per source
- *  (XS holds a slot on its stack for each top-level binding of a module while its body runs:
- *  a one-file bundle of a suite and zsock outgrew the device stack); its main is `path`. On XS, `boards` says where the board
- *  suites' environment is (a suite run on the simulator's network exits once it is done: the
- *  pipe keeps a board's loop alive). */
-export async function bundleSuites(engine: 'xs' | 'v8', files: string[], out: string, boards: BoardsOnXs = 'sockets'): Promise<SuiteBundle> {
+export interface SuiteOptions {
+  /** On XS: where the board suites' environment is. 'sim' runs in a board process with the
+   *  board's platform, and exits once done (the pipe keeps a board's loop alive). */
+  boards?: BoardsOnXs;
+  /** One file with every module's bindings at its top level (what XS cannot hold under the
+   *  device heap once a program grows: kept to show it). */
+  oneFile?: boolean;
+}
+
+/** Writes the folder `out` with `files` (test sources) for `engine`, one ES module per source:
+ *  XS holds a stack slot for each top-level binding of a module while its body runs, and the
+ *  bindings of a one-file bundle of suites and zsock outgrew the device stack. Its main is `path`. */
+export async function bundleSuites(engine: 'xs' | 'v8', files: string[], out: string, opts: SuiteOptions = {}): Promise<SuiteBundle> {
   const xs = engine === 'xs';
+  const boards = opts.boards ?? 'sockets';
   // In a board process, the board's own platform (its limits, arena, timers, driver) as in its
   // firmware; else the test programs' (the host's region, no driver).
   const sim = xs && boards === 'sim';
   const platform = join(ROOT, sim ? 'boards/moddable-esp32/platform.ts' : 'test/xs/platform.ts');
-  const plugin: Plugin = {
+  const suites = files.map((f) => basename(f).replace(/\.ts$/, '.js'));
+  const options: BuildOptions & { plugins: Plugin[] } = {
+    bundle: true, format: 'esm', platform: xs ? 'neutral' : 'node', target: xs ? 'es2022' : 'node20',
+    mainFields: ['module', 'main'], conditions: ['import'], external: xs ? NATIVES : [],
+    plugins: [suitesMain(xs, sim, files, suites), seam(xs ? platform : null, boards)],
+    logLevel: 'error', metafile: true, legalComments: 'none', define: sim ? boardLimits('moddable-esp32') : {},
+    outdir: out, outExtension: { '.js': '.mjs' }, absWorkingDir: ROOT,
+  };
+  rmSync(out, { recursive: true, force: true });
+  const r = opts.oneFile ? await build({ ...options, entryPoints: { main: 'zsock-suites:main' } }) : await modulePerSource(options);
+  const bytes = Object.values(r.metafile!.outputs).reduce((n, o) => n + o.bytes, 0);
+  return { path: join(out, 'main.mjs'), bytes, suites };
+}
+
+/** The program's main (`zsock-suites:main`) and uvu's groups: each module after the one before
+ *  has run (static imports would be hoisted, and esbuild does not keep the order of side effects
+ *  across its chunks): the environment before uvu, each suite's group before the suite. */
+function suitesMain(xs: boolean, sim: boolean, files: string[], suites: string[]): Plugin {
+  const lines = [`await import(${JSON.stringify(xs ? join(ROOT, 'test/xs/env.ts') : 'uvu-group:env')});`];
+  if (sim) lines.push(`import sys from 'zsock:sys';`);
+  lines.push(`const { exec } = await import('uvu');`);
+  files.forEach((f, i) => lines.push(`await import('uvu-group:${i}:${suites[i]}');`, `await import(${JSON.stringify(resolve(f))});`));
+  lines.push('await exec();');
+  if (sim) lines.push('sys.exit(0);');
+  return {
     name: 'zsock-xs-suites',
     setup(b) {
+      b.onResolve({ filter: /^zsock-suites:main$/ }, () => ({ path: 'main', namespace: 'zsock-suites' }));
+      b.onLoad({ filter: /.*/, namespace: 'zsock-suites' }, () => ({ contents: lines.join('\n'), resolveDir: ROOT, loader: 'js' }));
       b.onResolve({ filter: /^uvu-group:/ }, (a) => ({ path: a.path, namespace: 'uvu-group' }));
       b.onLoad({ filter: /.*/, namespace: 'uvu-group' }, (a) => {
         if (a.path === 'uvu-group:env') return { contents: 'globalThis.UVU_DEFER = 1; globalThis.UVU_QUEUE = [];', loader: 'js' };
@@ -122,44 +157,20 @@ export async function bundleSuites(engine: 'xs' | 'v8', files: string[], out: st
       });
     },
   };
-  const suites = files.map((f) => basename(f).replace(/\.ts$/, '.js'));
-  // In order, each module after the one before has run (imports would be hoisted, and esbuild
-  // does not keep the order of side effects across its chunks): the environment before uvu, each
-  // suite's group before the suite.
-  const lines = [`await import(${JSON.stringify(xs ? join(ROOT, 'test/xs/env.ts') : 'uvu-group:env')});`];
-  if (sim) lines.push(`import sys from 'zsock:sys';`);
-  lines.push(`const { exec } = await import('uvu');`);
-  files.forEach((f, i) => lines.push(`await import('uvu-group:${i}:${suites[i]}');`, `await import(${JSON.stringify(resolve(f))});`));
-  lines.push('await exec();');
-  if (sim) lines.push('sys.exit(0);');
-  const options: BuildOptions & { plugins: Plugin[] } = {
-    bundle: true, format: 'esm', platform: xs ? 'neutral' : 'node', target: xs ? 'es2022' : 'node20',
-    mainFields: ['module', 'main'], conditions: ['import'], external: xs ? NATIVES : [], plugins: [plugin, seam(xs ? platform : null, boards)],
-    logLevel: 'error', metafile: true, legalComments: 'none', define: sim ? boardLimits('moddable-esp32') : {},
-  };
-  const main: Plugin = {
-    name: 'zsock-suites-main',
-    setup(b) {
-      b.onResolve({ filter: /^zsock-suites:main$/ }, () => ({ path: 'main', namespace: 'zsock-suites' }));
-      b.onLoad({ filter: /.*/, namespace: 'zsock-suites' }, () => ({ contents: lines.join('\n'), resolveDir: ROOT, loader: 'js' }));
-    },
-  };
-  // What the program is made of (a first pass), then every one of those modules an entry, so that
-  // each becomes a module of its own (esbuild's chunks: one per set of entries reaching a file).
-  const scan = await build({ ...options, plugins: [main, ...options.plugins], entryPoints: ['zsock-suites:main'], write: false, outdir: out });
+}
+
+/** What the program is made of (a first pass), then each of those modules an entry point, so
+ *  that each becomes an ES module of its own (esbuild makes one chunk per set of entries that
+ *  reach a file, and every file is reached by itself). */
+async function modulePerSource(options: BuildOptions & { plugins: Plugin[] }) {
+  const scan = await build({ ...options, entryPoints: ['zsock-suites:main'], write: false });
   const entries: Record<string, string> = { main: 'zsock-suites:main' };
   for (const input of Object.keys(scan.metafile!.inputs)) {
     if (input === 'zsock-suites:main' || input.startsWith('<')) continue; // the main; esbuild's own (a define's value)
     const virtual = /^[\w-]+:/.test(input);
     entries[virtual ? `virtual/${input.replace(/[^\w.-]/g, '_')}` : input.replace(/\.[mc]?[jt]s$/, '')] = virtual ? `zsock-entry:${input}` : join(ROOT, input);
   }
-  rmSync(out, { recursive: true, force: true });
-  const r = await build({
-    ...options, plugins: [main, reentry, ...options.plugins], entryPoints: entries, outdir: out, splitting: true,
-    outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]',
-  });
-  const bytes = Object.values(r.metafile!.outputs).reduce((n, o) => n + o.bytes, 0);
-  return { path: join(out, 'main.mjs'), bytes, suites };
+  return build({ ...options, plugins: [reentry, ...options.plugins], entryPoints: entries, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
 }
 
 /** boards/build.ts's define of a board's limits. */
