@@ -2,9 +2,9 @@
  * The board suites (test/boards) by engine, for moddable-esp32. Conformance: on V8 with the
  * simulator's emulated Moddable natives, and on the XS host with the same adapter over the host's
  * ECMA-419 classes on real loopback sockets and the native core (test/xs/boards_env.ts replaces
- * the environments). Faults: on V8 in-process, and inside an XS board process (the board's core,
- * the device heap) whose ECMA-419 classes reach the simulator's virtual network through the pipe
- * bridge, the suite driving the faults over the same pipe (test/xs/sim_env.ts,
+ * the environments). Both, also inside an XS board process (the board's platform, limits, core
+ * and device heap) whose ECMA-419 classes reach the simulator's virtual network through the pipe
+ * bridge, the faults suite driving the network over the same pipe (test/xs/sim_env.ts,
  * test/xs/sim_suite.ts). Nothing in the suites changes; same tests, same results.
  */
 import { suite } from 'uvu';
@@ -33,19 +33,33 @@ function counts(r: { status: number | null; out: string; err: string }, engine: 
   return got!;
 }
 
+/** A suite's counts on V8 (emulated natives, wasm core), once per suite. */
+const onV8 = new Map<string, Promise<string>>();
+function countsOnV8(file: string): Promise<string> {
+  const name = file.split('/').pop()!.replace(/\.test\.ts$/, '');
+  if (!onV8.has(file)) onV8.set(file, bundleSuites('v8', [file], join(OUT, `${name}.v8`))
+    .then((b) => counts(run(process.execPath, [b.path], { ZSOCK_BOARDS: 'moddable-esp32' }), 'V8', `${name}.test.js`)));
+  return onV8.get(file)!;
+}
+
 Boards('conformance: moddable-esp32 on XS (real sockets, native core) as on V8 (emulated natives, wasm core)', async () => {
   const xs = await bundleSuites('xs', [SUITE], join(OUT, 'conformance.xs'));
-  const v8 = await bundleSuites('v8', [SUITE], join(OUT, 'conformance.v8'));
-  const onV8 = counts(run(process.execPath, [v8.path], { ZSOCK_BOARDS: 'moddable-esp32' }), 'V8');
+  const onV8 = await countsOnV8(SUITE);
   const onXS = counts(run(XS_HOST, ['--name', 'conformance', xs.path]), 'XS');
   assert.is(onXS, onV8);
   assert.ok(Number(onXS.split(' / ')[1]) >= 12, onXS);
 });
 
+Boards('conformance: moddable-esp32 on XS in a board process (the simulator\'s virtual network through the pipe bridge, the board\'s platform and limits) as on V8', async () => {
+  const xs = await bundleSuites('xs', [SUITE], join(OUT, 'conformance-sim.xs'), { boards: 'sim' });
+  const onV8 = await countsOnV8(SUITE);
+  const onXS = counts(await runOnSimBoard(xs.path, ['ZSOCK_BOARDS=moddable-esp32']), 'XS');
+  assert.is(onXS, onV8);
+});
+
 Boards('faults: moddable-esp32 on XS (the simulator\'s virtual network through the pipe bridge, native core, device heap) as on V8', async () => {
   const xs = await bundleSuites('xs', [FAULTS], join(OUT, 'faults.xs'), { boards: 'sim' });
-  const v8 = await bundleSuites('v8', [FAULTS], join(OUT, 'faults.v8'));
-  const onV8 = counts(run(process.execPath, [v8.path], { ZSOCK_BOARDS: 'moddable-esp32' }), 'V8', 'faults.test.js');
+  const onV8 = await countsOnV8(FAULTS);
   const onXS = counts(await runOnSimBoard(xs.path, ['ZSOCK_BOARDS=moddable-esp32']), 'XS', 'faults.test.js');
   assert.is(onXS, onV8);
   assert.ok(Number(onXS.split(' / ')[1]) >= 5, onXS);
