@@ -48,7 +48,8 @@ export function runOnSimBoard(bundle: string, args: string[] = [], ms = 180000):
   child.stderr!.on('data', (d) => { err += d; });
   return new Promise((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('exit', (code, signal) => {
+    // 'close': after the process and its output have ended ('exit' may come before the last lines).
+    child.on('close', (code, signal) => {
       clearTimeout(t);
       bridge.closeAll();
       resolve({ status: code, out, err: signal ? `${err}\nkilled by ${signal}` : err });
