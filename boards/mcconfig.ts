@@ -8,8 +8,8 @@
  *   zsock/native/            the C sources and headers, copied
  *   zsock/units/             one .c per compiled unit: the defines that unit needs (mbedTLS's
  *                            config, the profile, X25519 on HACL*, the Makefile's per-file
- *                            renames, the region's size), then #include of the source: mcconfig
- *                            has no per-file -D
+ *                            renames, mbedTLS renamed apart from ESP-IDF's, the region's size),
+ *                            then #include of the source: mcconfig has no per-file -D
  *
  * Every path the manifest names exists, and each unit has the defines the XS host compiles its
  * source with (test/xs/mcconfig.test.ts checks both against the Makefile). mbedTLS's sources
@@ -27,6 +27,9 @@ const NATIVE_H = ['core.h', 'region.h', 'host.h'];
  *  define for the shim and mbedTLS. */
 const EVEREST_C = ['everest.c', 'x25519.c', 'Hacl_Curve25519_joined.c'];
 const HACL = '#define ZSOCK_X25519_HACL 1\n';
+/** zsock's mbedTLS renamed apart from ESP-IDF's own: every mbedtls_/psa_ name gets a zsock_
+ *  prefix through the header xs/xs.mk generates (build/xs/gen/zsock_mbedtls_rename.h). */
+const RENAME_H = 'zsock_mbedtls_rename.h';
 /** The Makefile's per-file flags (CF_<stem>): PSA's X25519 through zs_ecp_mul, and the arena's
  *  fill skipped at load. */
 const PER_FILE: Record<string, string> = {
@@ -50,9 +53,9 @@ export interface McconfigInputs {
  *  glue or mbedTLS's sources are missing (run `make build` first). */
 export function writeMcconfigProject(outDir: string, inp: McconfigInputs): string {
   const { top } = inp;
-  const glue = join(top, 'build/xs/gen/core_glue.c'), abi = join(top, 'build/xs/gen/core_abi.h');
+  const glue = join(top, 'build/xs/gen/core_glue.c'), abi = join(top, 'build/xs/gen/core_abi.h'), rename = join(top, 'build/xs/gen', RENAME_H);
   const mbedtls = join(top, 'build/mbedtls-3.6.6/library'), everest = join(top, 'build/mbedtls-3.6.6/3rdparty/everest');
-  for (const need of [glue, abi, mbedtls, everest]) if (!existsSync(need)) throw new Error(`mcconfig project: ${need} is missing (make build)`);
+  for (const need of [glue, abi, rename, mbedtls, everest]) if (!existsSync(need)) throw new Error(`mcconfig project: ${need} is missing (make build)`);
   const native = join(outDir, 'zsock/native'), units = join(outDir, 'zsock/units');
   mkdirSync(native, { recursive: true });
   mkdirSync(units, { recursive: true });
@@ -60,6 +63,7 @@ export function writeMcconfigProject(outDir: string, inp: McconfigInputs): strin
   for (const f of ['zsock_core.js', 'zsock_sys.js']) copyFileSync(join(top, 'xs', f), join(outDir, 'zsock', f));
   copyFileSync(glue, join(native, 'core_glue.c'));
   copyFileSync(abi, join(native, 'core_abi.h'));
+  copyFileSync(rename, join(native, RENAME_H));
   const shim = readdirSync(join(top, 'wasm')).filter((f) => /^zs.*\.[ch]$|^zsock_mbedtls_config\.h$/.test(f));
   for (const f of shim) copyFileSync(join(top, 'wasm', f), join(native, f));
 
@@ -85,6 +89,7 @@ export function writeMcconfigProject(outDir: string, inp: McconfigInputs): strin
 function writeUnits(outDir: string, shim: string[], at: { mbedtls: string; everest: string; region: number }): string[] {
   const native = join(outDir, 'zsock/native'), units = join(outDir, 'zsock/units');
   const config = `#define MBEDTLS_CONFIG_FILE "${join(native, 'zsock_mbedtls_config.h')}"\n`;
+  const tls = `${HACL}#define MBEDTLS_USER_CONFIG_FILE "${join(native, RENAME_H)}"\n`;
   // What reads the core's structs is built with the profile; region.c and sys.c are not (xs/xs.mk).
   const unit = (name: string, source: string, extra = '', profile = true) => {
     const head = `${config}${profile ? '#define ZSOCK_PROFILE_EMBEDDED 1\n' : ''}${extra}`;
@@ -99,13 +104,13 @@ function writeUnits(outDir: string, shim: string[], at: { mbedtls: string; evere
   for (const f of shim) {
     // zs_platform.c's arena and staging come from the region (xs/xs.mk does the same).
     const extra = f === 'zs_platform.c' ? `#include "${join(native, 'region.h')}"\n#define malloc zx_region_alloc\n#define free zx_region_free\n` : '';
-    list.push(unit(`zsock_${f.replace(/\.c$/, '')}`, join(native, f), HACL + extra));
+    list.push(unit(`zsock_${f.replace(/\.c$/, '')}`, join(native, f), tls + extra));
   }
   for (const f of readdirSync(at.mbedtls).filter((n) => n.endsWith('.c')).sort()) {
     const stem = f.replace(/\.c$/, '');
-    list.push(unit(`mbedtls_${stem}`, join(at.mbedtls, f), HACL + (PER_FILE[stem] ?? '')));
+    list.push(unit(`mbedtls_${stem}`, join(at.mbedtls, f), tls + (PER_FILE[stem] ?? '')));
   }
-  for (const f of EVEREST_C) list.push(unit(`everest_${f.replace(/\.c$/, '')}`, join(at.everest, 'library', f), HACL));
+  for (const f of EVEREST_C) list.push(unit(`everest_${f.replace(/\.c$/, '')}`, join(at.everest, 'library', f), tls));
   return list;
 }
 

@@ -63,7 +63,7 @@ function hostCompiles(): Map<string, { source: string; defines: Set<string> }> {
 function define(text: string): string {
   const [, name, value = '1'] = /^(\w+)\s*(.*)$/.exec(text.trim())!;
   const shift = /^\((\d+)u? << (\d+)\)$/.exec(value);
-  const v = name === 'MBEDTLS_CONFIG_FILE' ? basename(value.replace(/"/g, ''))
+  const v = name.endsWith('_FILE') ? basename(value.replace(/"/g, ''))
     : shift ? String(Number(shift[1]) << Number(shift[2])) : value.replace(/^(\d+)u$/, '$1');
   return `${name}=${v || '1'}`;
 }
@@ -95,6 +95,16 @@ Device('each C unit is an object of the XS host\'s board binary, with the same s
     assert.equal([...got].sort(), [...defines].filter((d) => !ENGINE_ONLY.test(d)).sort(), u);
     assert.is(readFileSync(source, 'utf8'), readFileSync(join(ROOT, theirs), 'utf8'), `${u}: the same source as ${theirs}`);
   }
+});
+
+Device('zsock\'s mbedTLS is renamed apart from ESP-IDF\'s: the board binary defines no mbedtls_ or psa_ symbol, and the project carries the rename', () => {
+  const r = spawnSync('nm', ['-g', '--defined-only', join(ROOT, 'build/xs/zsock-xs-embedded')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.is(r.status, 0, r.stderr);
+  const names = r.stdout.split('\n').map((l) => l.split(' ').pop()!);
+  assert.equal(names.filter((n) => /^(mbedtls|psa)_/.test(n)), []);
+  assert.ok(names.filter((n) => /^zsock_(mbedtls|psa)_/.test(n)).length > 500);
+  const header = readFileSync(join(OUT, 'zsock/native/zsock_mbedtls_rename.h'), 'utf8');
+  assert.match(header, /^#define mbedtls_ssl_handshake zsock_mbedtls_ssl_handshake$/m);
 });
 
 Device('the native module\'s C compiles as the XS host compiles it', () => {
