@@ -2,7 +2,7 @@
  * The samples, unchanged, on every board in the simulator and on the host (native-sim), checked by
  * their console output and exit status: echo-server with echo-client over TCP, UDP, TLS and DTLS
  * between boards; real host tools against the echo-server through hostfwd (node:net, node:dgram,
- * openssl s_client TLS 1.2/1.3 and DTLS 1.2, gnutls-cli); http-get and big-http-download against
+ * openssl s_client TLS 1.2/1.3 and DTLS 1.2, gnutls-cli, curl); http-get and big-http-download against
  * openssl s_server -WWW and a node:http server on the host, SHA-256 checked. What involves a
  * moddable-esp32 board runs once per engine (XS + native core, `zsock sim`'s default, and V8 +
  * wasm core); the rest once.
@@ -220,7 +220,7 @@ function onEngine(t: Test, engine: Engine): void {
     assert.ok(lines.some((l) => l.startsWith('[host-client] TLS (IPv4): Received and compared')), shown());
   });
 
-  t('host tools → echo-server on moddable-esp32 through hostfwd: node:net, node:dgram, openssl TLS 1.2/1.3 and DTLS 1.2, gnutls-cli', async () => {
+  t('host tools → echo-server on moddable-esp32 through hostfwd: node:net, node:dgram, openssl TLS 1.2/1.3 and DTLS 1.2, gnutls-cli, curl', async () => {
     const sim = await boot([{ board: 'moddable-esp32', name: 'board', firmware: sample('echo-server') }],
       engine, { hostfwd: ['tcp:0-:4242', 'udp:0-:4242', 'tcp:0-:4243', 'udp:0-:4243'] });
     await until(() => lines.some((l) => l.includes('Waiting for DTLS packets on port 4243 (IPv4)')), 5000, 'the server');
@@ -243,6 +243,15 @@ function onEngine(t: Test, engine: Engine): void {
     await g.waitFor(/- Handshake was completed[\s\S]*over gnutls/, 10000);
     g.kill();
     await until(() => closed() === 3, 5000, 'the session to end');
+    // curl's HTTPS request comes back as the answer, which it refuses (an HTTP/0.9 reply): the
+    // handshake, the certificate check and the echo all happened.
+    const c = new Peer('curl', ['-sv', '--max-time', '10', '--cacert', ca, '--resolve', `localhost:${tls}:127.0.0.1`, `https://localhost:${tls}/zsock`]);
+    peers.push(c);
+    assert.is(await c.exited, 1, c.out);
+    assert.match(c.out, /SSL connection using TLSv1\.3/);
+    assert.match(c.out, /SSL certificate verify ok/);
+    assert.match(c.out, /HTTP\/0\.9 when not allowed/);
+    await until(() => closed() === 4, 5000, 'the session to end');
     const d = new Peer('openssl', ['s_client', '-dtls1_2', '-connect', `127.0.0.1:${dtls}`, '-CAfile', ca, '-verify_return_error', '-quiet'], undefined, 'over dtls\n');
     peers.push(d);
     await d.waitFor('over dtls', 10000).catch((e) => { throw new Error(`${e.message}\n${shown()}`); });
