@@ -40,12 +40,14 @@ export interface BundleOptions {
  * The bundle is one module, and XS holds one stack slot per top-level binding of a module while
  * its body runs: about 470 for zsock and a sample, most of a board's JS stack (mcconfig's esp32
  * manifests give it a few hundred to a thousand slots), which an application run from inside the
- * body (a sample's main()) would then overflow. An exception in the application's start is
+ * body (a sample's main()) would then overflow. The import() waits for a promise job: esbuild
+ * lowers an import() of an application with top-level await to a direct call of its initializer,
+ * which would run it inside the body after all. An exception in the application's start is
  * thrown from a timer callback: an abort and restart, as if it had been thrown at boot.
  */
 function deviceStart(app: string): string {
   return `import Timer from 'timer';
-import(${JSON.stringify(app)}).then(undefined, (e) => { Timer.set(() => { throw e; }, 0); });
+Promise.resolve().then(() => import(${JSON.stringify(app)})).then(undefined, (e) => { Timer.set(() => { throw e; }, 0); });
 `;
 }
 

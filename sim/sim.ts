@@ -32,16 +32,18 @@ export interface BoardSpec {
   hostfwd?: string[];
   /** A `zsock cred` store loaded into this board's credential store before its firmware runs. */
   credStore?: string;
-  /** The engine of a moddable-esp32 board (else SimOptions.engine, else v8). */
+  /** The engine of a moddable-esp32 board (else SimOptions.engine, else XS when it is built). */
   engine?: Engine;
 }
 
 /** Which engine runs a moddable-esp32 board: V8 in a node:vm sandbox, or XS in its own process. */
 export type Engine = 'v8' | 'xs';
 
-/** The engine a board runs on: XS only for a moddable board that asks for it. */
+/** The engine a board runs on: a moddable board's own, else the run's, else XS when the XS host is
+ *  built (as `zsock sim`); every other board runs on V8. */
 export function engineOf(spec: BoardSpec, opts: SimOptions): Engine {
-  return boardNamed(spec.board).natives === 'moddable' ? spec.engine ?? opts.engine ?? 'v8' : 'v8';
+  if (boardNamed(spec.board).natives !== 'moddable') return 'v8';
+  return spec.engine ?? opts.engine ?? (xsAvailable() ? 'xs' : 'v8');
 }
 
 export interface SimOptions {
@@ -64,7 +66,7 @@ export interface SimOptions {
   /** A file that gets every board's TLS key log lines (NSS's SSLKEYLOGFILE format), for
    *  Wireshark to decrypt the --pcap capture. */
   keylog?: string;
-  /** The engine of every moddable-esp32 board that names none (default v8). */
+  /** The engine of every moddable-esp32 board that names none (default: XS when it is built). */
   engine?: Engine;
 }
 

@@ -14,7 +14,7 @@ import type { BoardRealm } from './natives/realm.js';
 
 /** A request's header, as xs/io419_sim.js writes it. */
 export interface XsRequest {
-  op: 'hello' | 'idle' | 'keylog' | 'new' | 'call' | 'resolve' | 'net';
+  op: 'hello' | 'idle' | 'keylog' | 'new' | 'call' | 'resolve' | 'net' | 'ctl';
   id?: number; cls?: 'TCP' | 'UDP' | 'Listener'; o?: Record<string, unknown>;
   m?: string; a?: unknown[]; host?: string; what?: string; version?: string;
 }
@@ -61,6 +61,9 @@ export class XsBridge {
   onIdle: () => void = () => {};
   /** TLS key log lines from the board's sessions (zsock:sys.keylog, with --keylog). */
   onKeylog: (lines: Uint8Array) => void = () => {};
+  /** Answers a harness's requests (xs/io419_sim.js's Control: a test suite inside the board
+   *  driving the virtual network); without one, such a request is an Error in the board. */
+  onControl: ((m: string, a: unknown[]) => unknown) | null = null;
 
   constructor(private readonly host: VHost, private readonly out: Writable, post: (fn: () => void) => void) {
     const realm: BoardRealm = { ArrayBuffer, Uint8Array, Error, RangeError, post };
@@ -88,6 +91,9 @@ export class XsBridge {
     switch (h.op) {
       case 'new': return this.create(h);
       case 'call': return this.call(h, payload);
+      case 'ctl':
+        if (!this.onControl) throw new Error('unknown request');
+        return { head: { r: this.onControl(String(h.m), h.a ?? []) ?? null } };
       case 'net': return { head: { r: ({ IP: this.host.v4, IPV6: this.host.v6, DNS: this.host.net.host.v4 } as Record<string, string>)[String(h.what)] ?? null } };
       case 'resolve': {
         const id = h.id;

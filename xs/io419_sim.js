@@ -215,4 +215,8 @@ class Resolver {
 
 const Net = { get: (what) => call({ op: 'net', what: String(what) })[0] ?? undefined };
 
-export { TCP, UDP, Listener, Resolver, Net };
+/* Requests a harness on the simulator's side answers (the faults suite on XS drives the virtual
+ * network through them: test/xs/sim_env.ts); the simulator itself answers none. */
+const Control = { call: (m, ...a) => call({ op: 'ctl', m: String(m), a })[0] ?? undefined };
+
+export { TCP, UDP, Listener, Resolver, Net, Control };

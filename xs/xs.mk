@@ -103,7 +103,12 @@ xs-third-party: $(XS_ENGINE_O) $(XS_TEXT_O) $(NATIVE_MBEDTLS_O)
 # moddable-esp32 firmware runs on (test/xs/firmware.test.ts) and what a board's memory is
 # measured on. `make xs` builds it -> $(XS_BIN)-embedded.
 XS_EMB := $(BUILD)/xs/obj-embedded
-XS_EMB_CFLAGS := $(NATIVE_CFLAGS) -DZSOCK_PROFILE_EMBEDDED
+# A firmware links ESP-IDF's own mbedTLS too (its components use it), so the board's copy is
+# renamed apart: every mbedtls_/psa_ symbol it defines or expects gets a zsock_ prefix, through
+# MBEDTLS_USER_CONFIG_FILE, which every mbedTLS header includes first (a name already defined as
+# a macro, as a per-file rename, stays so). The list comes from the unrenamed native build (nm).
+XS_RENAME_H := $(XS_GEN)/zsock_mbedtls_rename.h
+XS_EMB_CFLAGS := $(NATIVE_CFLAGS) -DZSOCK_PROFILE_EMBEDDED '-DMBEDTLS_USER_CONFIG_FILE="zsock_mbedtls_rename.h"' -I $(XS_GEN)
 XS_EMB_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(XS_EMB)/mbedtls/%.o,$(MBEDTLS_C))
 XS_EMB_SHIM_O = $(patsubst wasm/%.c,$(XS_EMB)/shim/%.o,$(SHIM_SRC))
 XS_EMB_EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(XS_EMB)/everest/%.o,$(EVEREST_C))
@@ -111,19 +116,24 @@ XS_EMB_EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(XS_EMB)/everest/%.o,$(EVE
 .PHONY: xs-embedded
 xs-embedded: xs
 
-$(XS_EMB)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
+$(XS_RENAME_H): $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O) $(NATIVE_SHIM_O)
+	@mkdir -p $(@D)
+	@nm -g $^ | awk '(NF == 3 || $$1 == "U") && $$NF ~ /^(mbedtls_|psa_)/ { print $$NF }' | sort -u | \
+	  awk '{ print "#ifndef " $$1 "\n#define " $$1 " zsock_" $$1 "\n#endif" }' > $@
+
+$(XS_EMB)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h $(XS_RENAME_H)
 	@mkdir -p $(@D)
 	@gcc $(XS_EMB_CFLAGS) $(CF_$*) -c $< -o $@
 
-$(XS_EMB)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
+$(XS_EMB)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h $(XS_RENAME_H)
 	@mkdir -p $(@D)
 	@gcc $(XS_EMB_CFLAGS) $(EVEREST_INC) -c $< -o $@
 
-$(XS_EMB)/shim/zs_platform.o: wasm/zs_platform.c $(SHIM_HDR) xs/region.h
+$(XS_EMB)/shim/zs_platform.o: wasm/zs_platform.c $(SHIM_HDR) xs/region.h $(XS_RENAME_H)
 	@mkdir -p $(@D)
 	@gcc $(XS_EMB_CFLAGS) -Wall -Wextra -Werror -include xs/region.h -Dmalloc=zx_region_alloc -Dfree=zx_region_free -c $< -o $@
 
-$(XS_EMB)/shim/%.o: wasm/%.c $(SHIM_HDR)
+$(XS_EMB)/shim/%.o: wasm/%.c $(SHIM_HDR) $(XS_RENAME_H)
 	@mkdir -p $(@D)
 	@gcc $(XS_EMB_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
 

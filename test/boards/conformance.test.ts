@@ -9,6 +9,7 @@ import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { setDriver } from '../../src/net/index.js';
 import { hostDriver } from '../../src/net/host.js';
+import { config } from '../../src/config.js';
 import { closeAll, within } from '../helpers/zs.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
 import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
@@ -139,11 +140,13 @@ function conformance(env: BoardEnv): void {
     assert.is(r, env.caps.reset ? -E.ECONNRESET : 0);
   });
 
-  t('TCP: eight clients at once', async () => {
+  t('TCP: eight clients at once (fewer when the fd table cannot hold both ends of eight)', async () => {
+    // A board's table (16 fds on moddable-esp32) holds the listener and both ends of seven.
+    const n = Math.min(8, (config.ZVFS_OPEN_MAX - 1) >> 1);
     const [l, a] = await listener(Z.AF_INET, 0, undefined, 8);
-    const clients = Array.from({ length: 8 }, () => Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0));
+    const clients = Array.from({ length: n }, () => Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0));
     const serve = (async () => {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < n; i++) {
         const s = await Z.zsock_accept(l);
         const b = await recvAll(s, 6);
         await Z.zsock_send(s, b, 0);
@@ -153,7 +156,7 @@ function conformance(env: BoardEnv): void {
       assert.is(await Z.zsock_connect(c, a), 0);
       await Z.zsock_send(c, text(`hello${i}`), 0);
       assert.equal(await recvAll(c, 6), text(`hello${i}`));
-    })]), 15000, 'eight clients');
+    })]), 15000, `${n} clients`);
   });
 
   t('UDP: sendto / recvfrom with the source address, connect, port 0', async () => {

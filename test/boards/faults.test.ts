@@ -2,7 +2,8 @@
  * Each board adapter under each fault the virtual network can inject: UDP loss (seeded, so the
  * same seed loses the same datagrams), duplication and reordering, a DTLS handshake through all
  * three, TCP partitions (segments wait and nothing is lost) and resets (the socket reports it,
- * the board's other sockets go on).
+ * the board's other sockets go on). The network is driven through FaultNet, so the same suite
+ * runs inside an XS board process too (test/xs/boards.test.ts).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,21 +11,12 @@ import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { setDriver } from '../../src/net/index.js';
 import { hostDriver } from '../../src/net/host.js';
-import type { VHost, VNet } from '../../sim/vnet.js';
-import { rawListen } from '../helpers/vpeer.js';
+import type { FaultNet } from '../helpers/faultnet.js';
 import { closeAll, sleep, until, within } from '../helpers/zs.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
 import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
 
 const pattern = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
-
-/** A raw echo service on `h:port` (a peer machine's TCP stack, below any driver). */
-function echoPeer(h: VHost, port: number): void {
-  rawListen(h, port, (end) => ({
-    onData: (b) => { end.send(b); end.consumed(b.length); },
-    onEnd: () => end.end(),
-  }));
-}
 
 async function connectTo(a: string, port: number): Promise<number> {
   const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, Z.IPPROTO_TCP);
@@ -48,16 +40,16 @@ async function echoed(fd: number, data: Uint8Array): Promise<Uint8Array> {
 }
 
 /** `count` numbered datagrams from the peer to the board's UDP socket; the numbers that arrive. */
-async function udpRun(env: BoardEnv, vnet: VNet, peer: VHost, count: number): Promise<number[]> {
+async function udpRun(env: BoardEnv, net: FaultNet, peer: string, count: number): Promise<number[]> {
   const fd = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_UDP);
   assert.is(Z.zsock_bind(fd, { family: Z.AF_INET, addr: env.a4, port: 7001 }), 0);
   await Z.zsock_get_context_object(fd)!.whenReady();
   for (let i = 0; i < count; i++) {
-    vnet.udpSend(peer, { family: 4, address: '0.0.0.0', port: 7002 }, { family: 4, address: env.a4, port: 7001 }, Uint8Array.of(i & 255, i >> 8));
+    net.udpSend(peer, 7002, env.a4, 7001, [i & 255, i >> 8]);
     // Paced: a batch lands before the next leaves, so no receive queue overflows (lwIP keeps 16
     // datagrams per socket) even when the event loop stalls; what is lost here is the link's.
     if (i % 4 === 3 || i === count - 1) {
-      await until(() => vnet.udpInFlight === 0, 2000, 'the batch');
+      await until(() => net.udpInFlight() === 0, 2000, 'the batch');
       await sleep(1);
     }
   }
@@ -68,7 +60,7 @@ async function udpRun(env: BoardEnv, vnet: VNet, peer: VHost, count: number): Pr
     const n = await Z.zsock_recvfrom(fd, buf, Z.ZSOCK_MSG_DONTWAIT, from);
     if (n === -E.EAGAIN) break;
     assert.is(n, 2);
-    assert.equal([from.addr, from.port], [peer.v4, 7002]);
+    assert.equal([from.addr, from.port], [peer, 7002]);
     got.push(buf[0] | (buf[1] << 8));
   }
   Z.zsock_close(fd);
@@ -81,7 +73,8 @@ function faults(name: string): void {
   const fresh = () => {
     const env = boardEnvs().find((e) => e.name === name)!;
     useBoard(env);
-    return { env, vnet: env.vnet!, board: env.vnet!.hosts.find((h) => h.v4 === env.a4)!, peer: env.vnet!.addHost('peer') };
+    const net = env.faults!;
+    return { env, net, board: env.a4, peer: net.addHost('peer') };
   };
   t.after.each(() => closeAll());
   t.after(() => setDriver(hostDriver));
@@ -89,26 +82,26 @@ function faults(name: string): void {
   t('UDP loss is seeded: the same seed loses the same datagrams', async () => {
     const runs: number[][] = [];
     for (let i = 0; i < 2; i++) {
-      const { env, vnet, board, peer } = fresh();
-      vnet.setLink(board, peer, { loss: 0.25, latencyMs: 1 });
-      runs.push(await udpRun(env, vnet, peer, 200));
+      const { env, net, board, peer } = fresh();
+      net.link(board, peer, { loss: 0.25, latencyMs: 1 });
+      runs.push(await udpRun(env, net, peer, 200));
     }
     assert.ok(runs[0].length > 110 && runs[0].length < 190, `kept ${runs[0].length} of 200`);
     assert.equal(runs[1], runs[0]);
   });
 
   t('UDP duplication and reordering reach the application as such', async () => {
-    const { env, vnet, board, peer } = fresh();
-    vnet.setLink(board, peer, { dup: 0.3, jitterMs: 8, latencyMs: 1 });
-    const got = await udpRun(env, vnet, peer, 60);
+    const { env, net, board, peer } = fresh();
+    net.link(board, peer, { dup: 0.3, jitterMs: 8, latencyMs: 1 });
+    const got = await udpRun(env, net, peer, 60);
     assert.ok(got.length > 60, `duplicates: ${got.length}`);
     assert.equal([...new Set(got)].sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => i), 'none lost');
     assert.ok(got.some((v, i) => i > 0 && v < got[i - 1]), 'some out of order');
   });
 
   t('DTLS 1.2 handshake and data through loss, duplication and reordering', async () => {
-    const { env, vnet, board } = fresh();
-    vnet.setLink(board, board, { loss: 0.2, dup: 0.1, jitterMs: 6, latencyMs: 2 }); // the board talking to its own address
+    const { env, net, board } = fresh();
+    net.link(board, board, { loss: 0.2, dup: 0.1, jitterMs: 6, latencyMs: 2 }); // the board talking to its own address
     addCredentials();
     try {
       const dtls = () => {
@@ -151,18 +144,18 @@ function faults(name: string): void {
   });
 
   t('TCP partition: segments wait, nothing is lost, the connection survives', async () => {
-    const { vnet, board, peer } = fresh();
-    echoPeer(peer, 7004);
-    vnet.setLink(board, peer, { latencyMs: 3 });
-    const fd = await connectTo(peer.v4, 7004);
+    const { net, board, peer } = fresh();
+    net.echo(peer, 7004);
+    net.link(board, peer, { latencyMs: 3 });
+    const fd = await connectTo(peer, 7004);
     assert.equal(await echoed(fd, pattern(100)), pattern(100));
-    vnet.partition(board, peer, true);
+    net.partition(board, peer, true);
     const data = pattern(12000, 7);
     const sending = (async () => { for (let at = 0; at < data.length;) at += await Z.zsock_send(fd, data.subarray(at), 0); })();
     await sleep(100);
     const buf = new Uint8Array(64);
     assert.is(await Z.zsock_recv(fd, buf, Z.ZSOCK_MSG_DONTWAIT), -E.EAGAIN, 'nothing crosses a partition');
-    vnet.partition(board, peer, false);
+    net.partition(board, peer, false);
     await within(sending, 5000, 'the sends');
     const out = new Uint8Array(data.length);
     for (let at = 0; at < out.length;) {
@@ -174,14 +167,14 @@ function faults(name: string): void {
   });
 
   t('TCP reset: the socket reports it, the board\'s other connections go on', async () => {
-    const { env, vnet, board, peer } = fresh();
-    const other = vnet.addHost('other');
-    echoPeer(peer, 7005);
-    echoPeer(other, 7005);
-    const a = await connectTo(peer.v4, 7005);
-    const b = await connectTo(other.v4, 7005);
+    const { env, net, board, peer } = fresh();
+    const other = net.addHost('other');
+    net.echo(peer, 7005);
+    net.echo(other, 7005);
+    const a = await connectTo(peer, 7005);
+    const b = await connectTo(other, 7005);
     assert.equal(await echoed(a, pattern(10)), pattern(10));
-    vnet.reset(board, peer);
+    net.reset(board, peer);
     const buf = new Uint8Array(16);
     const rc = await within(Z.zsock_recv(a, buf, 0), 2000, 'recv after reset');
     // Moddable's onError() cannot tell RST from FIN (see the adapter): recv reads the end there.

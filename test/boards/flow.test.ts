@@ -22,7 +22,7 @@ import { rawListen } from '../helpers/vpeer.js';
 import type { TcpEnd } from '../../sim/vnet.js';
 import { SNDBUF as LWIP_SNDBUF } from '../../sim/natives/moddable.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
-import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
+import { boardEnvs, useBoard, vnetOf, type BoardEnv } from '../helpers/boards.js';
 
 const TEST_STR_SMALL = new TextEncoder().encode('test');
 /** Zephyr's tls test: mbedTLS's record overhead, so SO_RCVBUF holds one small record. */
@@ -205,7 +205,7 @@ function windowExact(): void {
   async function toPeer(rcvBuf: number, sndbuf: number) {
     const env = boardEnvs().find((e) => e.name === name)!;
     useBoard(env);
-    const peer = env.vnet!.addHost('peer');
+    const peer = vnetOf(env)!.addHost('peer');
     const got: number[] = [];
     let end: TcpEnd | null = null;
     rawListen(peer, 7100, (e) => { end = e; return { onData: (b) => { got.push(b.length); } }; }, rcvBuf);
@@ -241,7 +241,7 @@ function windowExact(): void {
   t('test_so_sndbuf_win_size: with the link cut (no ACK comes back) the send path fills: lwIP\'s send buffer + SO_SNDBUF', async () => {
     const env = boardEnvs().find((e) => e.name === name)!;
     useBoard(env);
-    const vnet = env.vnet!;
+    const vnet = vnetOf(env)!;
     const board = vnet.hosts.find((h) => h.v4 === env.a4)!;
     const peer = vnet.addHost('peer');
     let got = 0;

@@ -3,8 +3,9 @@
  * 17 item 5): five clients that connect and never send a ClientHello, then a sixth that does the
  * handshake and is echoed within a bounded time, on native-sim (four handlers) and on
  * moddable-esp32 and espruino-esp32 through hostfwd (two handlers: of a board's four TLS
- * contexts, the listener holds one and one is kept for outgoing connections). Before, the blocking accept waited out each idle client's handshake
- * (10 s apiece) and the sixth got nothing for close to a minute.
+ * contexts, the listener holds one and one is kept for outgoing connections), moddable-esp32 on
+ * each engine (XS + native core, V8 + wasm core). Before, the blocking accept waited out each
+ * idle client's handshake (10 s apiece) and the sixth got nothing for close to a minute.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,11 +13,12 @@ import { connect, type Socket } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sim, type BoardSpec } from '../../sim/sim.js';
+import { Sim, type BoardSpec, type Engine } from '../../sim/sim.js';
 import { RSA_CERT, EC_CERT } from '../../samples/common/credentials.js';
 import { ROOT } from '../helpers/pki.js';
 import { Peer, freePort } from '../helpers/net.js';
 import { until, within } from '../helpers/zs.js';
+import { ENGINES, assertEngine, engineName } from '../helpers/engines.js';
 
 const H = suite('echo-server handlers');
 const ca = join(mkdtempSync(join(tmpdir(), 'zsock-handlers-')), 'ca.pem');
@@ -35,9 +37,10 @@ H.after.each(() => {
 
 const shown = () => lines.join('\n');
 
-async function boot(board: BoardSpec, hostfwd?: string[]): Promise<Sim> {
-  sim = new Sim({ boards: [board], hostfwd, seed: 7, log: (l) => { lines.push(l); } });
+async function boot(board: BoardSpec, hostfwd?: string[], engine: Engine = 'v8'): Promise<Sim> {
+  sim = new Sim({ boards: [board], hostfwd, engine, seed: 7, log: (l) => { lines.push(l); } });
   await sim.start();
+  if (board.board === 'moddable-esp32') assertEngine(lines, board.name!, engine);
   await until(() => lines.some((l) => l.includes('Waiting for TLS connection on port')), 10000, `the server (output:\n${shown()})`);
   return sim;
 }
@@ -82,10 +85,11 @@ H('native-sim: five idle clients, then a sixth is served within 5 s (four handle
   assert.is(lines.filter((l) => l === '[srv] TLS (IPv4): Dropped a connection still in its handshake, to serve a new one').length, 2, shown());
 });
 
-for (const board of ['moddable-esp32', 'espruino-esp32']) {
-  H(`${board} through hostfwd: five idle clients, then a sixth is served within 5 s (two handlers)`, async () => {
+const runs: [string, Engine][] = [...ENGINES.map((e): [string, Engine] => ['moddable-esp32', e]), ['espruino-esp32', 'v8']];
+for (const [board, engine] of runs) {
+  H(`${board} on ${engineName(engine)} through hostfwd: five idle clients, then a sixth is served within 5 s (two handlers)`, async () => {
     const s = await boot({ board, name: 'board', firmware: join(ROOT, 'samples/echo-server/main.ts'),
-      config: { NUM_HANDLERS: '2', DTLS: 'n', IPV6: 'n', UDP: 'n' } }, ['tcp:0-:4243']);
+      config: { NUM_HANDLERS: '2', DTLS: 'n', IPV6: 'n', UDP: 'n' } }, ['tcp:0-:4243'], engine);
     const port = s.forwards[0].port;
     await idleClients(port);
     const ms = await honestClient(port);
@@ -95,9 +99,9 @@ for (const board of ['moddable-esp32', 'espruino-esp32']) {
   });
 }
 
-H('moddable-esp32 with more handlers than TLS contexts: an accept that finds none free drops a stalled handshake, and the sixth is served', async () => {
+for (const engine of ENGINES) H(`moddable-esp32 on ${engineName(engine)} with more handlers than TLS contexts: an accept that finds none free drops a stalled handshake, and the sixth is served`, async () => {
   const s = await boot({ board: 'moddable-esp32', name: 'board', firmware: join(ROOT, 'samples/echo-server/main.ts'),
-    config: { NUM_HANDLERS: '4', DTLS: 'n', IPV6: 'n', UDP: 'n' } }, ['tcp:0-:4243']);
+    config: { NUM_HANDLERS: '4', DTLS: 'n', IPV6: 'n', UDP: 'n' } }, ['tcp:0-:4243'], engine);
   const port = s.forwards[0].port;
   await idleClients(port);
   const ms = await honestClient(port);

@@ -10,10 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sim } from '../../sim/sim.js';
+import { Sim, type Engine } from '../../sim/sim.js';
 import { ROOT } from '../helpers/pki.js';
 import { Peer, freePort } from '../helpers/net.js';
 import { within } from '../helpers/zs.js';
+import { ENGINES, assertEngine, engineName } from '../helpers/engines.js';
 
 const R = suite('sample READMEs');
 const dir = mkdtempSync(join(tmpdir(), 'zsock-readme-'));
@@ -35,17 +36,19 @@ R('zsock certs OUTDIR writes the PEM files, keys private', () => {
   assert.is(spawnSync(process.execPath, [join(ROOT, 'bin/zsock.mjs'), 'certs'], { encoding: 'utf8' }).status, 2);
 });
 
-for (const board of ['native-sim', 'moddable-esp32', 'espruino-esp32']) {
-  R(`http-get on ${board} with its default HOST, from the README's openssl s_server line`, async () => {
+const runs: [string, Engine][] = [['native-sim', 'v8'], ...ENGINES.map((e): [string, Engine] => ['moddable-esp32', e]), ['espruino-esp32', 'v8']];
+for (const [board, engine] of runs) {
+  R(`http-get on ${board}${board === 'moddable-esp32' ? ` (${engineName(engine)})` : ''} with its default HOST, from the README's openssl s_server line`, async () => {
     writeFileSync(join(dir, 'index.html'), 'hello\n');
     const port = await freePort();
     const s = new Peer('sh', ['-c', `cd '${dir}' && exec openssl s_server -WWW -accept ${port} -cert cert.pem -key key.pem -max_send_frag 4096`], 'ACCEPT');
     peers.push(s);
     await s.ready;
     const lines: string[] = [];
-    const sim = new Sim({ boards: [{ board, name: 'get', config: { PORT: String(port), PATH: '/index.html' } }], firmware: 'http-get', log: (l) => { lines.push(l); } });
+    const sim = new Sim({ boards: [{ board, name: 'get', config: { PORT: String(port), PATH: '/index.html' } }], firmware: 'http-get', engine, log: (l) => { lines.push(l); } });
     sims.push(sim);
     await sim.start();
+    if (board === 'moddable-esp32') assertEngine(lines, 'get', engine);
     assert.equal(await within(sim.done(), 20000, `http-get (output:\n${lines.join('\n')})`), { name: 'get', status: 0 }, lines.join('\n'));
     assert.ok(lines.includes('[get] Body: 6 bytes'), lines.join('\n'));
   });

@@ -11,13 +11,14 @@ import { createServer, connect as tcpConnect, type Server } from 'node:net';
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Sim, type BoardSpec } from '../../sim/sim.js';
+import { Sim, type BoardSpec, type Engine } from '../../sim/sim.js';
 import * as Z from '../../src/api/index.js';
 import { EC_CERT, EC_KEY } from '../../samples/common/credentials.js';
 import { ROOT } from '../helpers/pki.js';
 import { freePort } from '../helpers/net.js';
 import { closeAll, lo4, within, until } from '../helpers/zs.js';
 import { ioctl, req } from '../helpers/ttls.js';
+import { ENGINES, assertEngine, engineName } from '../helpers/engines.js';
 
 const sample = join(ROOT, 'samples', 'starttls', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'zsock-starttls-'));
@@ -38,19 +39,20 @@ test.after.each(() => {
   sims = []; procs = []; servers = []; lines = [];
 });
 
-async function boot(boards: BoardSpec[]): Promise<Sim> {
-  const sim = new Sim({ boards, seed: 7, log: (l) => { lines.push(l); } });
+async function boot(boards: BoardSpec[], engine: Engine = 'v8'): Promise<Sim> {
+  const sim = new Sim({ boards, engine, seed: 7, log: (l) => { lines.push(l); } });
   sims.push(sim);
   await sim.start();
+  for (const b of boards) if (b.board === 'moddable-esp32') assertEngine(lines, b.name!, engine);
   return sim;
 }
 
-test('the sample: two clients (espruino-esp32, moddable-esp32) upgrade, rekey, take a ticket and stop TLS with one server draining one completion port', async () => {
+for (const engine of ENGINES) test(`the sample (moddable-esp32 on ${engineName(engine)}): two clients (espruino-esp32, moddable-esp32) upgrade, rekey, take a ticket and stop TLS with one server draining one completion port`, async () => {
   await boot([
     { board: 'moddable-esp32', name: 'server', firmware: sample, config: { ROLE: 'server' } },
     { board: 'espruino-esp32', name: 'client', firmware: sample, config: { ROLE: 'client', PEER: 'server' } },
     { board: 'moddable-esp32', name: 'client2', firmware: sample, config: { ROLE: 'client', PEER: 'server' } },
-  ]);
+  ], engine);
   await until(() => lines.includes('[client] done') && lines.includes('[client2] done'), 20000, `both clients:\n${lines.join('\n')}`);
   const out = lines.join('\n');
   assert.not.ok(lines.some((l) => l.includes('error:')), out);

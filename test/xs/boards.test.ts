@@ -1,19 +1,22 @@
 /**
- * The board conformance suite (test/boards/conformance.test.ts) by engine: on V8 with the
- * simulator's emulated Moddable natives (the moddable-esp32 environment), and on the XS host
- * with the same adapter over the host's ECMA-419 classes on real loopback sockets and the native
- * core (test/xs/boards_env.ts replaces the environments; nothing in the suite changes). Same
- * tests, same results. The faults suite needs the simulator's virtual network (fault
- * injection), so it stays on V8.
+ * The board suites (test/boards) by engine, for moddable-esp32. Conformance: on V8 with the
+ * simulator's emulated Moddable natives, and on the XS host with the same adapter over the host's
+ * ECMA-419 classes on real loopback sockets and the native core (test/xs/boards_env.ts replaces
+ * the environments). Both, also inside an XS board process (the board's platform, limits, core
+ * and device heap) whose ECMA-419 classes reach the simulator's virtual network through the pipe
+ * bridge, the faults suite driving the network over the same pipe (test/xs/sim_env.ts,
+ * test/xs/sim_suite.ts). Nothing in the suites changes; same tests, same results.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, XS_HOST, bundleSuites, suiteResults } from './bundle.js';
+import { runOnSimBoard } from './sim_suite.js';
 
 const OUT = join(ROOT, 'build/xs/test');
 const SUITE = join(ROOT, 'test/boards/conformance.test.ts');
+const FAULTS = join(ROOT, 'test/boards/faults.test.ts');
 const Boards = suite('board conformance by engine');
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}) {
@@ -21,22 +24,45 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}) {
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
-function counts(r: { status: number | null; out: string; err: string }, engine: string): string {
+function counts(r: { status: number | null; out: string; err: string }, engine: string, file = 'conformance.test.js'): string {
   assert.is(r.status, 0, `${engine}: exit ${r.status}\n${r.out.slice(-3000)}\n${r.err.slice(-2000)}`);
-  const got = suiteResults(r.out).get('conformance.test.js');
+  const got = suiteResults(r.out).get(file);
   assert.ok(got, `${engine}: no report\n${r.out.slice(-3000)}`);
   const [passed, total] = got!.split(' / ');
   assert.is(passed, total, `${engine}: ${got}\n${r.out.slice(-3000)}`);
   return got!;
 }
 
+/** A suite's counts on V8 (emulated natives, wasm core), once per suite. */
+const onV8 = new Map<string, Promise<string>>();
+function countsOnV8(file: string): Promise<string> {
+  const name = file.split('/').pop()!.replace(/\.test\.ts$/, '');
+  if (!onV8.has(file)) onV8.set(file, bundleSuites('v8', [file], join(OUT, `${name}.v8`))
+    .then((b) => counts(run(process.execPath, [b.path], { ZSOCK_BOARDS: 'moddable-esp32' }), 'V8', `${name}.test.js`)));
+  return onV8.get(file)!;
+}
+
 Boards('conformance: moddable-esp32 on XS (real sockets, native core) as on V8 (emulated natives, wasm core)', async () => {
-  const xs = await bundleSuites('xs', [SUITE], join(OUT, 'conformance.xs.mjs'));
-  const v8 = await bundleSuites('v8', [SUITE], join(OUT, 'conformance.v8.mjs'));
-  const onV8 = counts(run(process.execPath, [v8.path], { ZSOCK_BOARDS: 'moddable-esp32' }), 'V8');
+  const xs = await bundleSuites('xs', [SUITE], join(OUT, 'conformance.xs'));
+  const onV8 = await countsOnV8(SUITE);
   const onXS = counts(run(XS_HOST, ['--name', 'conformance', xs.path]), 'XS');
   assert.is(onXS, onV8);
   assert.ok(Number(onXS.split(' / ')[1]) >= 12, onXS);
+});
+
+Boards('conformance: moddable-esp32 on XS in a board process (the simulator\'s virtual network through the pipe bridge, the board\'s platform and limits) as on V8', async () => {
+  const xs = await bundleSuites('xs', [SUITE], join(OUT, 'conformance-sim.xs'), { boards: 'sim' });
+  const onV8 = await countsOnV8(SUITE);
+  const onXS = counts(await runOnSimBoard(xs.path, ['ZSOCK_BOARDS=moddable-esp32']), 'XS');
+  assert.is(onXS, onV8);
+});
+
+Boards('faults: moddable-esp32 on XS (the simulator\'s virtual network through the pipe bridge, native core, device heap) as on V8', async () => {
+  const xs = await bundleSuites('xs', [FAULTS], join(OUT, 'faults.xs'), { boards: 'sim' });
+  const onV8 = await countsOnV8(FAULTS);
+  const onXS = counts(await runOnSimBoard(xs.path, ['ZSOCK_BOARDS=moddable-esp32']), 'XS', 'faults.test.js');
+  assert.is(onXS, onV8);
+  assert.ok(Number(onXS.split(' / ')[1]) >= 5, onXS);
 });
 
 Boards.run();

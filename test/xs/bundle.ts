@@ -1,13 +1,15 @@
 /**
- * Bundles uvu suites into one ES module, for the XS host (xs/) or for Node, so the same suites
- * run on both engines from the same recipe: the suites in order, then uvu's exec(). For XS,
- * src/platform.ts is test/xs/platform.ts (the native zsock:core) and test/xs/env.ts sets up
- * what the suites use; the test PKI (test/helpers/pki.ts reads files) is built in as bytes.
+ * Bundles uvu suites into a folder of ES modules (one per source), for the XS host (xs/) or for
+ * Node, so the same suites run on both engines from the same recipe: the suites in order, then
+ * uvu's exec(). For XS, src/platform.ts is test/xs/platform.ts (the native zsock:core; in a board
+ * process, the board's platform) and test/xs/env.ts sets up what the suites use; the test PKI
+ * (test/helpers/pki.ts reads files) is built in as bytes. bundleProgram writes one file.
  */
-import { build, type Plugin } from 'esbuild';
-import { readdirSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { readdirSync, readFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { boardNamed } from '../../boards/boards.js';
 
 /** The checkout: the folder above this file that holds package.json. */
 export const ROOT = (() => {
@@ -16,7 +18,7 @@ export const ROOT = (() => {
   return dir;
 })();
 export const XS_HOST = join(ROOT, 'build/xs/zsock-xs');
-const NATIVES = ['zsock:*', 'text/*', 'timer', 'embedded:*'];
+const NATIVES = ['zsock:*', 'zsock-xs:*', 'text/*', 'timer', 'embedded:*', 'net'];
 
 /** test/helpers/pki.ts with the files of build/certs inside it. */
 function pkiModule(): string {
@@ -63,8 +65,14 @@ export async function bundleProgram(entry: string, out: string, engine: 'xs' | '
   return Object.values(r.metafile!.outputs)[0].bytes;
 }
 
+/** Where the board suites' environment (test/helpers/boards.ts) comes from on XS: the XS host's
+ *  ECMA-419 classes on real loopback sockets, or the simulator's virtual network (the suite runs
+ *  in a board process: test/xs/sim_suite.ts). */
+export type BoardsOnXs = 'sockets' | 'sim';
+const BOARDS_ENV: Record<BoardsOnXs, string> = { sockets: 'test/xs/boards_env.ts', sim: 'test/xs/sim_env.ts' };
+
 /** The test PKI built in, and src/platform.ts replaced by `platform` (when given). */
-function seam(platform: string | null): Plugin {
+function seam(platform: string | null, boards: BoardsOnXs = 'sockets'): Plugin {
   return {
     name: 'zsock-xs-seam',
     setup(b) {
@@ -76,10 +84,13 @@ function seam(platform: string | null): Plugin {
           a.importer !== platform && resolve(a.resolveDir, a.path) === join(ROOT, 'src/platform.js') ? { path: platform } : undefined);
         // The board suites' environments: the XS board over real sockets, no Node host driver.
         const swap: Record<string, string> = {
-          [join(ROOT, 'test/helpers/boards.js')]: join(ROOT, 'test/xs/boards_env.ts'),
+          [join(ROOT, 'test/helpers/boards.js')]: join(ROOT, BOARDS_ENV[boards]),
           [join(ROOT, 'src/net/host.js')]: join(ROOT, 'test/xs/no_host_driver.ts'),
+          // A board's platform takes its timers from the engine's setTimeout unless told (as in a
+          // device build) to use Moddable's timer module.
+          [join(ROOT, 'boards/common/timers.js')]: join(ROOT, 'boards/moddable-esp32/timers.ts'),
         };
-        b.onResolve({ filter: /(boards|host)\.js$/ }, (a) => {
+        b.onResolve({ filter: /(boards|host|timers)\.js$/ }, (a) => {
           const to = swap[resolve(a.resolveDir, a.path)];
           return to ? { path: to } : undefined;
         });
@@ -90,13 +101,54 @@ function seam(platform: string | null): Plugin {
 
 export interface SuiteBundle { path: string; bytes: number; suites: string[] }
 
-/** Writes `out` with `files` (test sources) for `engine`. */
-export async function bundleSuites(engine: 'xs' | 'v8', files: string[], out: string): Promise<SuiteBundle> {
+export interface SuiteOptions {
+  /** On XS: where the board suites' environment is. 'sim' runs in a board process with the
+   *  board's platform, and exits once done (the pipe keeps a board's loop alive). */
+  boards?: BoardsOnXs;
+  /** One file with every module's bindings at its top level (what XS cannot hold under the
+   *  device heap once a program grows: kept to show it). */
+  oneFile?: boolean;
+}
+
+/** Writes the folder `out` with `files` (test sources) for `engine`, one ES module per source:
+ *  XS holds a stack slot for each top-level binding of a module while its body runs, and the
+ *  bindings of a one-file bundle of suites and zsock outgrew the device stack. Its main is `path`. */
+export async function bundleSuites(engine: 'xs' | 'v8', files: string[], out: string, opts: SuiteOptions = {}): Promise<SuiteBundle> {
   const xs = engine === 'xs';
-  const platform = join(ROOT, 'test/xs/platform.ts');
-  const plugin: Plugin = {
+  const boards = opts.boards ?? 'sockets';
+  // In a board process, the board's own platform (its limits, arena, timers, driver) as in its
+  // firmware; else the test programs' (the host's region, no driver).
+  const sim = xs && boards === 'sim';
+  const platform = join(ROOT, sim ? 'boards/moddable-esp32/platform.ts' : 'test/xs/platform.ts');
+  const suites = files.map((f) => basename(f).replace(/\.ts$/, '.js'));
+  const options: BuildOptions & { plugins: Plugin[] } = {
+    bundle: true, format: 'esm', platform: xs ? 'neutral' : 'node', target: xs ? 'es2022' : 'node20',
+    mainFields: ['module', 'main'], conditions: ['import'], external: xs ? NATIVES : [],
+    plugins: [suitesMain(xs, sim, files, suites), seam(xs ? platform : null, boards)],
+    logLevel: 'error', metafile: true, legalComments: 'none', define: sim ? boardLimits('moddable-esp32') : {},
+    outdir: out, outExtension: { '.js': '.mjs' }, absWorkingDir: ROOT,
+  };
+  rmSync(out, { recursive: true, force: true });
+  const r = opts.oneFile ? await build({ ...options, entryPoints: { main: 'zsock-suites:main' } }) : await modulePerSource(options);
+  const bytes = Object.values(r.metafile!.outputs).reduce((n, o) => n + o.bytes, 0);
+  return { path: join(out, 'main.mjs'), bytes, suites };
+}
+
+/** The program's main (`zsock-suites:main`) and uvu's groups: each module after the one before
+ *  has run (static imports would be hoisted, and esbuild does not keep the order of side effects
+ *  across its chunks): the environment before uvu, each suite's group before the suite. */
+function suitesMain(xs: boolean, sim: boolean, files: string[], suites: string[]): Plugin {
+  const lines = [`await import(${JSON.stringify(xs ? join(ROOT, 'test/xs/env.ts') : 'uvu-group:env')});`];
+  if (sim) lines.push(`import sys from 'zsock:sys';`);
+  lines.push(`const { exec } = await import('uvu');`);
+  files.forEach((f, i) => lines.push(`await import('uvu-group:${i}:${suites[i]}');`, `await import(${JSON.stringify(resolve(f))});`));
+  lines.push('await exec();');
+  if (sim) lines.push('sys.exit(0);');
+  return {
     name: 'zsock-xs-suites',
     setup(b) {
+      b.onResolve({ filter: /^zsock-suites:main$/ }, () => ({ path: 'main', namespace: 'zsock-suites' }));
+      b.onLoad({ filter: /.*/, namespace: 'zsock-suites' }, () => ({ contents: lines.join('\n'), resolveDir: ROOT, loader: 'js' }));
       b.onResolve({ filter: /^uvu-group:/ }, (a) => ({ path: a.path, namespace: 'uvu-group' }));
       b.onLoad({ filter: /.*/, namespace: 'uvu-group' }, (a) => {
         if (a.path === 'uvu-group:env') return { contents: 'globalThis.UVU_DEFER = 1; globalThis.UVU_QUEUE = [];', loader: 'js' };
@@ -105,21 +157,38 @@ export async function bundleSuites(engine: 'xs' | 'v8', files: string[], out: st
       });
     },
   };
-  const suites = files.map((f) => basename(f).replace(/\.ts$/, '.js'));
-  // First, before uvu is evaluated: imports are hoisted, so the environment is a module too.
-  const lines = [`import ${JSON.stringify(xs ? join(ROOT, 'test/xs/env.ts') : 'uvu-group:env')};`];
-  lines.push(`import { exec } from 'uvu';`);
-  files.forEach((f, i) => lines.push(`import 'uvu-group:${i}:${suites[i]}';`, `import ${JSON.stringify(resolve(f))};`));
-  lines.push('await exec();');
-  mkdirSync(dirname(out), { recursive: true });
-  const r = await build({
-    stdin: { contents: lines.join('\n'), resolveDir: ROOT, loader: 'js', sourcefile: 'suites.js' },
-    bundle: true, outfile: out, format: 'esm', platform: xs ? 'neutral' : 'node', target: xs ? 'es2022' : 'node20',
-    mainFields: ['module', 'main'], conditions: ['import'], external: xs ? NATIVES : [], plugins: [plugin, seam(xs ? platform : null)],
-    logLevel: 'error', metafile: true, legalComments: 'none',
-  });
-  return { path: out, bytes: Object.values(r.metafile!.outputs)[0].bytes, suites };
 }
+
+/** What the program is made of (a first pass), then each of those modules an entry point, so
+ *  that each becomes an ES module of its own (esbuild makes one chunk per set of entries that
+ *  reach a file, and every file is reached by itself). */
+async function modulePerSource(options: BuildOptions & { plugins: Plugin[] }) {
+  const scan = await build({ ...options, entryPoints: ['zsock-suites:main'], write: false });
+  const entries: Record<string, string> = { main: 'zsock-suites:main' };
+  for (const input of Object.keys(scan.metafile!.inputs)) {
+    if (input === 'zsock-suites:main' || input.startsWith('<')) continue; // the main; esbuild's own (a define's value)
+    const virtual = /^[\w-]+:/.test(input);
+    entries[virtual ? `virtual/${input.replace(/[^\w.-]/g, '_')}` : input.replace(/\.[mc]?[jt]s$/, '')] = virtual ? `zsock-entry:${input}` : join(ROOT, input);
+  }
+  return build({ ...options, plugins: [reentry, ...options.plugins], entryPoints: entries, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+}
+
+/** boards/build.ts's define of a board's limits. */
+function boardLimits(name: string): Record<string, string> {
+  const { fds, tlsContexts, arenaBytes } = boardNamed(name).limits;
+  return { ZSOCK_BOARD_LIMITS: JSON.stringify({ fds, tlsContexts, arenaBytes }) };
+}
+
+/** An entry point for a module of a plugin's namespace: `zsock-entry:NAMESPACE:PATH`. */
+const reentry: Plugin = {
+  name: 'zsock-reentry',
+  setup(b) {
+    b.onResolve({ filter: /^zsock-entry:/ }, (a) => {
+      const [, namespace, path] = /^zsock-entry:([\w-]+):(.*)$/.exec(a.path)!;
+      return { path, namespace };
+    });
+  },
+};
 
 /** Per suite, "passed / total" from uvu's report (colours stripped), in order. */
 export function suiteResults(output: string): Map<string, string> {

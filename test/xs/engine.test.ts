@@ -10,12 +10,16 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, XS_HOST, bundleSuites, bundleProgram, suiteResults } from './bundle.js';
+import { writeWideSuite } from './wide.js';
 
 const OUT = join(ROOT, 'build/xs/test');
 // Every in-memory suite; not those that need the host: real peers (interop, x25519 against
 // openssl) or node:crypto (the host profile's AES-GCM).
 const HOST_ONLY = ['interop.test.ts', 'x25519.test.ts', 'host_gcm.test.ts'];
-const SUITES = readdirSync(join(ROOT, 'test/tls')).filter((f) => f.endsWith('.test.ts') && !HOST_ONLY.includes(f)).map((f) => join(ROOT, 'test/tls', f));
+const TLS = readdirSync(join(ROOT, 'test/tls')).filter((f) => f.endsWith('.test.ts') && !HOST_ONLY.includes(f)).map((f) => join(ROOT, 'test/tls', f));
+// With them, a program wider than the device stack (test/xs/wide.ts): room for more suites.
+const WIDE = writeWideSuite(join(OUT, 'wide-src'));
+const SUITES = [...TLS, WIDE];
 const Engine = suite('TLS engine on XS');
 const bundles: { xs?: string; v8?: string } = {};
 let v8Results: Map<string, string> | null = null;
@@ -40,8 +44,8 @@ function results(r: { status: number | null; out: string; err: string }, engine:
 }
 
 Engine.before(async () => {
-  bundles.xs = (await bundleSuites('xs', SUITES, join(OUT, 'tls-suites.xs.mjs'))).path;
-  bundles.v8 = (await bundleSuites('v8', SUITES, join(OUT, 'tls-suites.v8.mjs'))).path;
+  bundles.xs = (await bundleSuites('xs', SUITES, join(OUT, 'tls-suites.xs'))).path;
+  bundles.v8 = (await bundleSuites('v8', SUITES, join(OUT, 'tls-suites.v8'))).path;
 });
 
 Engine('the same results on XS + native core as on V8 + wasm', () => {
@@ -56,8 +60,16 @@ Engine('the same under a device-sized XS heap (fewer fuzz cases: the collector r
   assert.equal([...xs], [...v8]);
 });
 
+Engine('a program with more top-level bindings than the device stack has slots runs there as one module per source, not as one file (regression: test/tls\'s one-file bundle sat at the limit)', async () => {
+  const split = await bundleSuites('xs', [WIDE], join(OUT, 'wide.xs'));
+  const one = await bundleSuites('xs', [WIDE], join(OUT, 'wide-one-file.xs'), { oneFile: true });
+  results(run(XS_HOST, ['--name', 'xs-wide', '--heap', 'device', split.path]), 'XS wide', 1);
+  const r = run(XS_HOST, ['--name', 'xs-wide', '--heap', 'device', one.path]);
+  assert.match(r.err, /XS abort: stack overflow/, `one file:\n${r.out.slice(-1000)}\n${r.err.slice(-1000)}`);
+});
+
 Engine('the native core refuses bad handles, pointers and lengths (XS only)', async () => {
-  const b = await bundleSuites('xs', [join(ROOT, 'test/xs/on-xs/core_checks.xs.ts')], join(OUT, 'core-checks.xs.mjs'));
+  const b = await bundleSuites('xs', [join(ROOT, 'test/xs/on-xs/core_checks.xs.ts')], join(OUT, 'core-checks.xs'));
   const r = run(XS_HOST, ['--name', 'xs-core', '--heap', 'device', b.path]);
   results(r, 'XS core checks', 1);
 });

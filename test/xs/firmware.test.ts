@@ -103,6 +103,31 @@ Fw('the device bundle imports its natives (regression: require() in a device bun
   for (const m of ['embedded:io/socket/tcp', 'zsock:core', 'zsock:sys', 'timer', 'text/encoder']) assert.match(src, `from "${m}"`);
 });
 
+// The calls whose timers once had .unref() called on them: a close of a connected TCP socket
+// (its FIN_WAIT bound) and of a DTLS socket while it retransmits (to a port nobody answers).
+const CLOSE_FW = `import * as Z from 'zsock';
+const at = { family: Z.AF_INET, addr: '127.0.0.1', port: 0 };
+const l = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+Z.zsock_bind(l, at); Z.zsock_listen(l, 1); Z.zsock_getsockname(l, at);
+const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+const [r, s] = await Promise.all([Z.zsock_connect(c, at), Z.zsock_accept(l)]);
+Z.zsock_send(c, new Uint8Array(3), 0);
+const d = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, Z.IPPROTO_DTLS_1_2);
+Z.zsock_setsockopt(d, Z.SOL_TLS, Z.TLS_PEER_VERIFY, Z.TLS_PEER_VERIFY_NONE);
+Z.zsock_fcntl(d, Z.F_SETFL, Z.O_NONBLOCK);
+const dc = await Z.zsock_connect(d, { family: Z.AF_INET, addr: '127.0.0.1', port: 9 });
+console.log('closed', r, s > 0, dc, Z.zsock_close(s), Z.zsock_close(c), Z.zsock_close(d), Z.zsock_close(l));
+Z.sys_exit(0);
+`;
+
+Fw('zsock_close of a connected TCP socket with unread data, and of a DTLS socket retransmitting its handshake, returns 0 on XS (regression: .unref() on their timers threw TypeError); a firmware with top-level await starts after the module body (regression: it ran inside it and overflowed the device stack)', async () => {
+  writeFileSync(join(dir, 'close.ts'), CLOSE_FW);
+  const b = await buildBundle('moddable-esp32', join(dir, 'close.ts'), join(dir, 'close-fw'), {}, { device: true });
+  const r = spawnSync(XS_BOARD, ['--name', 'close', '--heap', 'device', b.path], { encoding: 'utf8', timeout: 20000 });
+  assert.is(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^closed 0 true -68 0 0 0 0$/m); // the DTLS connect: -EINPROGRESS (non-blocking)
+});
+
 Fw('echo-server: TCP, UDP, TLS 1.3, TLS 1.2 from Node and DTLS 1.2 from openssl', async () => {
   const port = await freePort(), tlsPort = await freePort();
   const b = await buildBundle('moddable-esp32', sample('echo-server'), join(dir, 'echo'), { PORT: String(port), TLS_PORT: String(tlsPort), VERBOSE: 'y' }, { device: true });

@@ -13,3 +13,8 @@ declare module 'zsock:host' {
   };
   export default host;
 }
+/** The ECMA-419 classes' module in a board process of the simulator (xs/io419_sim.js): its
+ *  Control reaches a harness on the simulator's side (test/xs/sim_suite.ts). */
+declare module 'zsock-xs:io419' {
+  export const Control: { call(m: string, ...a: unknown[]): unknown };
+}

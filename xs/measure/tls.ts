@@ -3,7 +3,8 @@
  * wasm and on XS + the native core): TLS 1.3 ECDSA handshakes (client and server in memory),
  * then the core's memory with two TLS 1.3 connections open. Prints one JSON line.
  */
-import { TlsSession, TLS1_3, getCore, loadCore } from '../../src/tls/index.js';
+import { TlsSession, TLS1_3, loadCore } from '../../src/tls/index.js';
+import { getCore } from '../../src/tls/wasm.js';
 import { Staging } from '../../src/tls/io.js';
 import { pki } from '../../test/helpers/pki.js';
 import { handshake, flush } from '../../test/helpers/pump.js';
