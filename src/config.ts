@@ -37,6 +37,8 @@ const defaults: ZsockConfig = {
   NET_SOCKETS_TLS_CONTEXTS_RESERVED_OUTBOUND: 1,
   NET_SOCKETS_DTLS_TIMEOUT: 5000,
   NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: 16,
+  ZSOCK_TLS_RECORD_BUF: 16384,
+  ZSOCK_TLS_RECORD_POOL: 32,
   // Above Linux's default ip_local_port_range (32768-60999): the host hands those out to its own
   // connections, and a port the stack picked could then be taken after getsockname() told it.
   EPHEMERAL_PORT_MIN: 61000,
@@ -47,8 +49,15 @@ const defaults: ZsockConfig = {
 /** The configuration in force (read it; change it with configure()). */
 export const config: Readonly<ZsockConfig> = { ...defaults };
 
+/** Options whose numbers have a narrower range than 0..2^31-1. */
+const RANGES: Partial<Record<keyof ZsockConfig, [number, number]>> = {
+  // The smallest record a peer may be asked for (RFC 6066's max_fragment_length) up to 64 KB.
+  ZSOCK_TLS_RECORD_BUF: [512, 65536],
+};
+
 /** Overrides configuration values, all or none: 0, or -EINVAL (and nothing changed) for an
- *  unknown option, a value of another type, or a number that is not an integer in 0..2^31-1. */
+ *  unknown option, a value of another type, or a number that is not an integer in 0..2^31-1
+ *  (or in the option's own range, where it has one). */
 export function configure(values: Partial<ZsockConfig>): number {
   let entries: [string, unknown][];
   try {
@@ -61,7 +70,8 @@ export function configure(values: Partial<ZsockConfig>): number {
     if (!Object.prototype.hasOwnProperty.call(defaults, k)) return -EINVAL;
     const want = typeof defaults[k as keyof ZsockConfig];
     if (typeof v !== want) return -EINVAL;
-    if (want === 'number' && !(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0x7fffffff)) return -EINVAL;
+    const [lo, hi] = RANGES[k as keyof ZsockConfig] ?? [0, 0x7fffffff];
+    if (want === 'number' && !(Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi)) return -EINVAL;
   }
   for (const [k, v] of entries) (config as Record<string, unknown>)[k] = v;
   return 0;

@@ -64,6 +64,13 @@ export interface ZsockConfig {
    *  not take: kept for the application's own outgoing TLS, so remote half-open connections
    *  cannot starve it (-ENOMEM for them instead). */
   NET_SOCKETS_TLS_CONTEXTS_RESERVED_OUTBOUND: number;
+  /** zsock's own: bytes of one buffer on the TLS record path (a read of ciphertext, a record's
+   *  decrypted plaintext). 16384 holds the largest TLS record; a board sets its profile's
+   *  record size (4096): a larger record is then read in parts. */
+  ZSOCK_TLS_RECORD_BUF: number;
+  /** zsock's own: record-path buffers kept free for reuse, shared by all TLS sockets (each
+   *  ZSOCK_TLS_RECORD_BUF bytes of the engine's heap while unused; 0 keeps none). */
+  ZSOCK_TLS_RECORD_POOL: number;
   /** Ephemeral ports the stack picks for bind(port 0) and listen on an unbound socket. */
   EPHEMERAL_PORT_MIN: number;
   EPHEMERAL_PORT_MAX: number;

@@ -52,6 +52,10 @@ export const boardConfig: Partial<ZsockConfig> = {
   NET_CONTEXT_SNDBUF: 5744,
   NET_CONTEXT_RCVBUF: 5744,
   EPHEMERAL_PORT_MIN: 49152,
+  // The embedded profile's records (4 KB in): a pooled 16 KB buffer would be three quarters
+  // unused, and each one kept is engine heap (XS chunks) a device does not have to spare.
+  ZSOCK_TLS_RECORD_BUF: 4096,
+  ZSOCK_TLS_RECORD_POOL: limits.tlsContexts,
 };
 
 /** Timers for src/: the engine's setTimeout in the simulator; Moddable's `timer` module in a

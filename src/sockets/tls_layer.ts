@@ -60,9 +60,10 @@ export interface LayerOptions {
   onDetach?: () => void;
 }
 
-/** A read or a decrypted chunk below this stays in its pooled buffer; a smaller one is copied
- *  out (an idle connection with a few bytes queued holds a few bytes, not 16 KB). */
-const SMALL = recordPool.size >> 2;
+/** A read or a decrypted chunk of a quarter of a pooled buffer or more stays in it; a smaller
+ *  one is copied out (an idle connection with a few bytes queued holds a few bytes, not a
+ *  whole record buffer). */
+const small = (n: number, buf: Uint8Array) => n < buf.length >> 2;
 
 /** One TLS session driving one connection; created in state handshaking. Calls on a failed
  *  layer report its sticky errno; on a detached one the owner has already dropped it. */
@@ -223,8 +224,9 @@ export class TlsLayer {
     const buf = recordPool.take();
     const r = this.t.read(buf);
     if (r > 0) {
-      s.feed(r < SMALL ? buf.slice(0, r) : buf.subarray(0, r)); // the session gives it back
-      if (r < SMALL) recordPool.give(buf);
+      const copy = small(r, buf);
+      s.feed(copy ? buf.slice(0, r) : buf.subarray(0, r)); // the session gives it back
+      if (copy) recordPool.give(buf);
       this.inBytes += r;
       return r;
     }
@@ -254,7 +256,7 @@ export class TlsLayer {
     while (this.plain.length < this.host.rcvbuf && !this.peerClosed && this.session) {
       const buf = recordPool.take();
       const st = s.read(buf, Date.now());
-      if (st.state === 'done' && st.n >= SMALL) {
+      if (st.state === 'done' && !small(st.n, buf)) {
         this.plain.push(buf.subarray(0, st.n)); // the queue gives it back once read
         continue;
       }

@@ -7,27 +7,42 @@
  * Ownership is strict: `take()` hands a buffer to one holder, which gives it back once with
  * `give()` when no view of it is kept anywhere. A buffer given back twice, or one the pool did
  * not make, is ignored (never handed out twice). The pool keeps at most `max` free buffers;
- * the rest go to the garbage collector.
+ * the rest go to the garbage collector. Size and count are read at each call, so a board's
+ * configure() applies to the next buffer: one of another size is not kept.
  */
+import { config } from '../config.js';
+
 /** Marks on a pooled buffer's ArrayBuffer: its pool, and whether it is free now. */
 const POOL = Symbol('zsock.pool');
 const FREE = Symbol('zsock.pool.free');
 type Marked = ArrayBuffer & { [POOL]?: BufferPool; [FREE]?: boolean };
 
+export interface PoolShape {
+  /** Bytes per buffer. */
+  size: number;
+  /** Free buffers kept at most. */
+  max: number;
+}
+
 export class BufferPool {
   private readonly free: Uint8Array[] = [];
 
-  /** `size` bytes per buffer; at most `max` kept free. */
-  constructor(readonly size: number, private readonly max = 16) {}
+  constructor(private readonly shape: () => PoolShape) {}
+
+  /** Bytes per buffer now. */
+  get size(): number {
+    return this.shape().size;
+  }
 
   /** A buffer of `size` bytes (its contents are whatever its last holder left). */
   take(): Uint8Array {
-    const b = this.free.pop();
-    if (b) {
+    const { size } = this.shape();
+    for (let b = this.free.pop(); b; b = this.free.pop()) {
+      if (b.length !== size) continue; // made before the size changed: left to the collector
       (b.buffer as Marked)[FREE] = false;
       return b;
     }
-    const fresh = new Uint8Array(this.size);
+    const fresh = new Uint8Array(size);
     (fresh.buffer as Marked)[POOL] = this;
     return fresh;
   }
@@ -36,7 +51,8 @@ export class BufferPool {
    *  keep no view of it. Anything else is ignored. */
   give(view: Uint8Array): void {
     const ab = view.buffer as Marked;
-    if (ab[POOL] !== this || ab[FREE] || this.free.length >= this.max) return;
+    const { size, max } = this.shape();
+    if (ab[POOL] !== this || ab[FREE] || ab.byteLength !== size || this.free.length >= max) return;
     ab[FREE] = true;
     this.free.push(new Uint8Array(ab));
   }
@@ -45,8 +61,13 @@ export class BufferPool {
   owns(view: Uint8Array): boolean {
     return (view.buffer as Marked)[POOL] === this;
   }
+
+  /** Free buffers kept now (tests, measurements). */
+  get kept(): number {
+    return this.free.length;
+  }
 }
 
-/** The record path's pool: buffers of one TLS record's plaintext (16 KB), shared by all
- *  sessions (calls are synchronous; each buffer has one holder at a time). */
-export const recordPool = new BufferPool(16384, 32);
+/** The record path's pool, shared by all sessions (calls are synchronous; each buffer has one
+ *  holder at a time): ZSOCK_TLS_RECORD_BUF bytes a buffer, ZSOCK_TLS_RECORD_POOL kept. */
+export const recordPool = new BufferPool(() => ({ size: config.ZSOCK_TLS_RECORD_BUF, max: config.ZSOCK_TLS_RECORD_POOL }));

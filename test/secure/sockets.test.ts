@@ -98,6 +98,17 @@ test('a WAITALL recv gets what the layer decrypts while it reads (no wake is los
   assert.equal(got, big);
 });
 
+test('record-path buffers smaller than a record (ZSOCK_TLS_RECORD_BUF, a board\'s 4 KB): 16 KB records arrive whole, in parts', async () => {
+  assert.is(configure({ ZSOCK_TLS_RECORD_BUF: 512, ZSOCK_TLS_RECORD_POOL: 2 }), 0);
+  const [l, at] = tlsListener([TAG.EC], Z.IPPROTO_TLS_1_3);
+  const [c, a] = await tlsPair(l, at, tlsClient(Z.IPPROTO_TLS_1_3));
+  const big = new Uint8Array(3 * 16383 + 100).map((_, i) => i * 29);
+  for (let o = 0; o < big.length;) o += await Z.zsock_send(c, big.subarray(o), 0);
+  const got = new Uint8Array(big.length);
+  assert.is(await within(Z.zsock_recv(a, got, Z.ZSOCK_MSG_WAITALL), 5000, 'recv'), big.length);
+  assert.equal(got, big);
+});
+
 async function handshakeFails(client: number, at: Z.SockAddr, listener?: number): Promise<number> {
   const [rc] = await within(Promise.all([Z.zsock_connect(client, at), listener !== undefined ? Z.zsock_accept(listener) : 0]), 8000, 'connect + accept');
   return rc;
