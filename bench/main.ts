@@ -8,7 +8,7 @@
  * build/bench/results.json and chart.svg. `QUICK=1` (BENCH_QUICK): the same rows, fewer rounds.
  * A benchmark, never a test: nothing here is asserted.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { copyFileSync, existsSync } from 'node:fs';
 import { loadCore } from '../src/tls/index.js';
@@ -133,9 +133,29 @@ function hostRows(): void {
 
 interface ScaleRun { openMs: number; cpuMs: number; rssPer: number; arenaPer: number; arenaFill: number }
 
+/** The scale test's server (`--hold-server`): a Node TLS 1.3 server in its own process that holds
+ *  every connection, so that neither side's RSS or CPU time counts the server's side. Prints its
+ *  port; ends with its parent. */
+async function holdServer(): Promise<void> {
+  const srv = await holdingServer();
+  console.log(srv.port);
+  process.stdin.on('end', () => process.exit(0)).resume();
+}
+
+/** Starts --hold-server: its port and a way to stop it. */
+async function serverProcess(): Promise<{ port: number; stop(): void }> {
+  const p = spawn(process.execPath, [process.argv[1], '--hold-server'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    p.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    p.once('exit', (code) => reject(new Error(`--hold-server exited (${code})`)));
+  });
+  return { port, stop: () => p.kill() };
+}
+
 /** One side of the scale test in a fresh process (`--scale-child zsock|node`, with --expose-gc),
- *  so RSS counts only these connections: prints a ScaleRun. Both sides include the in-process
- *  Node server's side of every connection. */
+ *  so RSS counts only these client connections: prints a ScaleRun. The server runs in a third
+ *  process (its side of each connection is the same Node code for both, and counting it in both
+ *  only pulled the ratios toward 1). */
 async function scaleChild(who: string): Promise<void> {
   let arenaFill = 0;
   if (who === 'zsock') {
@@ -144,7 +164,7 @@ async function scaleChild(who: string): Promise<void> {
     arenaFill = process.memoryUsage().rss - r0; // what loading the core makes resident
     configure({ NET_SOCKETS_TLS_MAX_CONTEXTS: IDLE + 10, ZVFS_OPEN_MAX: IDLE + 20 });
   }
-  const srv = await holdingServer();
+  const srv = await serverProcess();
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   gc();
   const rss0 = process.memoryUsage().rss, c0 = process.cpuUsage(), t0 = performance.now();
@@ -162,6 +182,7 @@ async function scaleChild(who: string): Promise<void> {
   // Loading no longer zero-fills the arena (issue 19 item 4): the arena pages the connections
   // use become resident as they use them, so RSS growth counts the TLS contexts by itself.
   const rssPer = (process.memoryUsage().rss - rss0) / IDLE;
+  srv.stop();
   console.log(JSON.stringify({ openMs, cpuMs: (c.user + c.system) / 1000, rssPer, arenaPer, arenaFill } satisfies ScaleRun));
   process.exit(0);
 }
@@ -206,6 +227,7 @@ function profiles(): { profiles: Record<string, unknown>; sizes: Record<string, 
 async function main(): Promise<void> {
   if (process.argv[2] === '--profile-child') return profileChild();
   if (process.argv[2] === '--scale-child') return scaleChild(process.argv[3]);
+  if (process.argv[2] === '--hold-server') return holdServer();
   if (process.argv[2] === '--host-child') return hostChild();
   // The pure-C full core (the host driver's default is the host profile's: its rows come from
   // --host-child), unless $ZSOCK_WASM says otherwise.

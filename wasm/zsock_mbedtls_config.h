@@ -26,6 +26,14 @@
 #endif
 #define MBEDTLS_SSL_IN_CONTENT_LEN  ZSOCK_TLS_IN_CONTENT_LEN
 #define MBEDTLS_SSL_OUT_CONTENT_LEN ZSOCK_TLS_OUT_CONTENT_LEN
+/* Bytes each record buffer keeps while a TLS connection is idle (wasm/zs_bufs.c): they take
+ * their full size back before mbedTLS reads or writes a record. 0 keeps them full. */
+#ifndef ZSOCK_TLS_IDLE_BUF_LEN
+#define ZSOCK_TLS_IDLE_BUF_LEN 16
+#endif
+#if ZSOCK_TLS_IDLE_BUF_LEN > 0
+#define MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH
+#endif
 
 /* ---- Platform: no OS. Memory from one arena; time and entropy from the host ------------- */
 #define MBEDTLS_PLATFORM_C
