@@ -60,6 +60,11 @@ EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
 # Per-file flags (CF_<file stem>), for wasm and native alike. PSA's X25519 public keys go through
 # zs_ecp_mul (wasm/zs_x25519.c) instead of mbedtls_ecp_mul: a rename in this one file, no patch.
 CF_psa_crypto_ecp := $(if $(HACL_DEF),-Dmbedtls_ecp_mul=zs_ecp_mul)
+# The host profile's fixed-base multiplications by the host (wasm/zs_host_ecc.c): ECDSA signing's
+# k * G and the key-pair check of a server's key.
+HOST_ONLY = $(if $(filter host,$(PROFILE)),$(1))
+CF_ecdsa := $(call HOST_ONLY,-Dmbedtls_ecp_mul_restartable=zs_ecp_mul_restartable)
+CF_pk_wrap := $(call HOST_ONLY,-Dmbedtls_ecp_check_pub_priv=zs_ecp_check_pub_priv)
 # The arena is not zero-filled at load (its pages stay untouched until used): the allocator's
 # memset goes through zs_arena_memset (wasm/zs_platform.c), which skips that one fill.
 CF_memory_buffer_alloc := -Dmemset=zs_arena_memset
@@ -123,7 +128,7 @@ test: build test-deps test-native
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
 	@echo "==> the host driver's suites again on the pure-C full core (the host driver loads the host profile's by default)"
-	@for d in tls sockets secure cli; do ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/zsock-core.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done
+	@for d in tls sockets secure cli accel; do ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/zsock-core.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done
 
 # The shim natively under AddressSanitizer + UBSan, mbedTLS on the C library's allocator
 # (ZS_SYSTEM_ALLOC) so every block is checked: the C-level lifetime tests (test/native).
