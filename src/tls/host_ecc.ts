@@ -2,14 +2,15 @@
  * The host side of the host profile's P-256 and P-384 (wasm/zs_host_ecc.c): the core's import
  * `zs_host_ecc`, done with node:crypto. Only a core built with PROFILE=host imports it.
  */
-import { createECDH } from 'node:crypto';
+import { createECDH, createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 const BASE = 1, SHARED = 2;
 /** IANA NamedGroup -> node:crypto curve and field bytes. */
-const NIST: Record<number, { curve: string; bytes: number }> = {
-  23: { curve: 'prime256v1', bytes: 32 },
-  24: { curve: 'secp384r1', bytes: 48 },
+const NIST: Record<number, { curve: string; jwk: string; bytes: number }> = {
+  23: { curve: 'prime256v1', jwk: 'P-256', bytes: 32 },
+  24: { curve: 'secp384r1', jwk: 'P-384', bytes: 48 },
 };
+const HASH: Record<number, string> = { 1: 'sha256', 2: 'sha384', 3: 'sha512' };
 
 /** On by default. Off, every call answers "not served" and the core runs its C path (for
  *  comparing the two paths in one process); `served` and `refused` count the calls. */
@@ -63,4 +64,45 @@ function serve(memory: () => { readonly buffer: ArrayBufferLike }, op: number, g
   } finally {
     key.fill(0);
   }
+}
+
+/** Public keys already imported (a peer's certificate key is verified with again and again). */
+const keys = new Map<string, KeyObject>();
+const KEYS_MAX = 32;
+
+function publicKey(group: number, point: Uint8Array): KeyObject {
+  const id = `${group}:${Buffer.from(point).toString('base64')}`;
+  let k = keys.get(id);
+  if (!k) {
+    const n = NIST[group].bytes, b64 = (a: Uint8Array) => Buffer.from(a).toString('base64url');
+    k = createPublicKey({ key: { kty: 'EC', crv: NIST[group].jwk, x: b64(point.subarray(1, 1 + n)), y: b64(point.subarray(1 + n)) }, format: 'jwk' });
+    if (keys.size >= KEYS_MAX) keys.delete(keys.keys().next().value!);
+    keys.set(id, k);
+  }
+  return k;
+}
+
+/** zs_host_ecdsa_verify(group, hash, msg, msglen, point, plen, sig, siglen) over the core's
+ *  memory (wasm/zs_host_ecdsa.c): 1 when the DER signature over msg verifies with the
+ *  uncompressed point; 0 otherwise, also for anything it does not serve (the core then asks
+ *  mbedTLS, whose answer stands). It never throws into the core. */
+export function hostEcdsaVerify(memory: () => { readonly buffer: ArrayBufferLike }) {
+  return (group: number, hash: number, msg: number, mlen: number, p: number, plen: number, sig: number, slen: number): number => {
+    [msg, mlen, p, plen, sig, slen] = [msg, mlen, p, plen, sig, slen].map((v) => v >>> 0);
+    const c = NIST[group], alg = HASH[hash];
+    const m = new Uint8Array(memory().buffer);
+    if (!hostEccControl.enabled || !c || !alg || plen !== 1 + 2 * c.bytes || m[p] !== 4 ||
+      msg + mlen > m.length || p + plen > m.length || sig + slen > m.length) {
+      hostEccControl.refused++;
+      return 0;
+    }
+    try {
+      const ok = verify(alg, m.subarray(msg, msg + mlen), { key: publicKey(group, m.subarray(p, p + plen)), dsaEncoding: 'der' }, m.subarray(sig, sig + slen));
+      hostEccControl.served++;
+      return ok ? 1 : 0;
+    } catch {
+      hostEccControl.refused++;
+      return 0;
+    }
+  };
 }

@@ -4,9 +4,9 @@
  *  host core and again on the pure-C core (which never calls the import); V8 only. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createECDH } from 'node:crypto';
+import { createECDH, generateKeyPairSync, sign } from 'node:crypto';
 import { TLS1_2, TLS1_3, type TlsSession } from '../../src/tls/index.js';
-import { hostEcc, hostEccControl } from '../../src/tls/host_ecc.js';
+import { hostEcc, hostEcdsaVerify, hostEccControl } from '../../src/tls/host_ecc.js';
 import { pki } from '../helpers/pki.js';
 import { handshake } from '../helpers/pump.js';
 import { session, freeAll } from '../helpers/sessions.js';
@@ -20,7 +20,7 @@ const HOST_CORE = !process.env.ZSOCK_WASM || /core-host\.wasm$/.test(process.env
 function mem() {
   const memory = { buffer: new ArrayBuffer(4096) };
   const m = new Uint8Array(memory.buffer);
-  return { m, ecc: hostEcc(() => memory) };
+  return { m, ecc: hostEcc(() => memory), verify: hostEcdsaVerify(() => memory) };
 }
 
 const I = suite('host ECDH import');
@@ -61,6 +61,24 @@ I('refuses (0) what it does not serve, and never throws into the core', () => {
   assert.is(ecc(BASE, 23, 0, 32, 0, 0, 1024, 65), 0);
 });
 
+I('ECDSA: 1 for a DER signature that verifies, 0 for a wrong one and for what it does not serve', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  const msg = Buffer.from('the signed content'), sig = sign('sha256', msg, privateKey);
+  const { m, verify } = mem();
+  m.set(msg, 0); m.set(point, 256); m.set(sig, 512);
+  assert.is(verify(23, 1, 0, msg.length, 256, 65, 512, sig.length), 1);
+  assert.is(verify(23, 2, 0, msg.length, 256, 65, 512, sig.length), 0, 'another hash');
+  assert.is(verify(24, 1, 0, msg.length, 256, 65, 512, sig.length), 0, 'another curve');
+  assert.is(verify(23, 1, 0, msg.length, 256, 64, 512, sig.length), 0, 'a point of the wrong length');
+  assert.is(verify(23, 1, 0, msg.length, 256, 65, 512, sig.length - 1), 0, 'a cut signature');
+  assert.is(verify(23, 1, 0, msg.length, 256, 65, 4090, 64), 0, 'a signature beyond memory');
+  assert.is(verify(23, 7, 0, msg.length, 256, 65, 512, sig.length), 0, 'no such hash');
+  m[0] ^= 1;
+  assert.is(verify(23, 1, 0, msg.length, 256, 65, 512, sig.length), 0, 'another message');
+});
+
 const H = suite('handshakes on the host ECDH and on its C fallback');
 H.after.each(() => { hostEccControl.enabled = true; freeAll(); });
 
@@ -68,11 +86,12 @@ H.after.each(() => { hostEccControl.enabled = true; freeAll(); });
  *  server's P-256 certificate (RFC 8422 section 5.1). */
 type Kind = { name: string; version: number; groups: number[]; ciphersuites?: number[]; calls: number };
 const KINDS: Kind[] = [
-  // calls: the server's key-pair check and its ECDSA signature (P-256 certificate), then a key
-  // generation and a shared secret on each end for a NIST group (X25519 stays on HACL*)
-  { name: 'TLS 1.3 P-256', version: TLS1_3, groups: [23], calls: 6 },
-  { name: 'TLS 1.3 P-384', version: TLS1_3, groups: [24], calls: 6 },
-  { name: 'TLS 1.3 x25519', version: TLS1_3, groups: [29], calls: 2 },
+  // calls: the server's key-pair check and its ECDSA signature (P-256 certificate), in TLS 1.3
+  // the client's verification of that signature (CertificateVerify), then a key generation and a
+  // shared secret on each end for a NIST group (X25519 stays on HACL*)
+  { name: 'TLS 1.3 P-256', version: TLS1_3, groups: [23], calls: 7 },
+  { name: 'TLS 1.3 P-384', version: TLS1_3, groups: [24], calls: 7 },
+  { name: 'TLS 1.3 x25519', version: TLS1_3, groups: [29], calls: 3 },
   { name: 'TLS 1.2 P-256', version: TLS1_2, groups: [23], ciphersuites: [0xc02b], calls: 6 },
   { name: 'TLS 1.2 x25519', version: TLS1_2, groups: [29], ciphersuites: [0xc02b], calls: 2 },
 ];
