@@ -53,16 +53,20 @@ async function handshakesInMemory(): Promise<void> {
   }
 }
 
-async function handshakesLoopback(): Promise<void> {
+/** Loopback handshake rows on this process's core; `host` marks the host profile's rows. */
+async function handshakesLoopback(host = false): Promise<Row[]> {
+  const out: Row[] = [];
   for (const kind of ['tls13-x25519', 'tls13-p256', 'tls12-p256', 'resumed']) {
-    log(`handshake loopback ${kind}`);
+    log(`handshake loopback ${kind}${host ? ', host profile' : ''}`);
     const z = await zsockSockets(kind), node = await nodeTls(kind);
     const ab = await abRounds(R, () => perHandshake(K, z.handshake), () => perHandshake(K, node.handshake));
     z.close();
     node.close();
-    rows.push(abRow({ id: `hs-${kind}-loop-node`, section: 'handshake (loopback sockets)', metric: `${kind}, connect + accept`, unit: 'ms',
-      peerName: 'Node tls', better: 'lower', target: '<= 1.2' }, ab));
+    out.push(abRow({ id: `hs-${kind}-loop-node${host ? '-host' : ''}`, section: 'handshake (loopback sockets)',
+      metric: `${kind}, connect + accept${host ? ', host profile (P-256, ECDSA, AES-GCM by the host)' : ''}`, unit: 'ms',
+      peerName: 'Node tls', better: 'lower', target: host && kind.startsWith('tls13') ? '<= 1.2' : undefined }, ab));
   }
+  return out;
 }
 
 /** Mean CPU and wall ms of `k` handshakes (each timed inside, closing excluded). */
@@ -107,10 +111,15 @@ async function forge(): Promise<void> {
     peerName: 'node-forge', better: 'higher' }, await abRounds(Math.min(R, 5), () => engineBulk('aes128gcm', fmb), async () => rate(fmb << 20, await cpuOf(() => forgeBulk(fmb))))));
 }
 
-/** The host profile's core (AES-GCM by node:crypto) in a child process (one core per process):
- *  its AES-GCM rows, printed as JSON. */
+/** The host profile's core (AES-GCM, P-256 and ECDSA by node:crypto) in a child process (one
+ *  core per process): its AES-GCM rows, and its loopback handshakes with BENCH_ONLY's hs-loop,
+ *  printed as JSON. */
 async function hostChild(): Promise<void> {
   loadCore({ arenaSize: 32 * 1024 * 1024 });
+  if (on('hs-loop')) {
+    console.log(JSON.stringify(await handshakesLoopback(true)));
+    process.exit(0);
+  }
   const meta = { metric: 'aes128gcm, client to server, host profile (AES-GCM by the host)', unit: 'MB/s', better: 'higher' as const };
   const out: Row[] = [abRow({ ...meta, id: 'bulk-aesgcm-mem-native-aesni-hostgcm', section: 'bulk (in memory)', peerName: 'native mbedTLS with AES-NI' },
     await abRounds(R, () => engineBulk('aes128gcm', MB), () => nativeBulk('aes128gcm', MB, 'aesni')))];
@@ -125,10 +134,13 @@ async function hostChild(): Promise<void> {
 
 function hostRows(): void {
   if (!existsSync(WASM.host) || !nativeAvailable('aesni')) return;
-  log('host profile: AES-GCM by the host');
-  const r = spawnSync(process.execPath, [process.argv[1], '--host-child'], { env: { ...process.env, ZSOCK_WASM: WASM.host }, encoding: 'utf8', timeout: 600000 });
-  if (r.status !== 0) throw new Error(`--host-child: ${r.stderr}`);
-  rows.push(...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]));
+  for (const only of ['host', ...(on('hs-loop') ? ['hs-loop'] : [])]) {
+    log(`host profile: ${only === 'host' ? 'AES-GCM' : 'loopback handshakes'}`);
+    const r = spawnSync(process.execPath, [process.argv[1], '--host-child'],
+      { env: { ...process.env, ZSOCK_WASM: WASM.host, BENCH_ONLY: only }, encoding: 'utf8', timeout: 600000 });
+    if (r.status !== 0) throw new Error(`--host-child: ${r.stderr}`);
+    rows.push(...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]));
+  }
 }
 
 interface ScaleRun { openMs: number; cpuMs: number; rssPer: number; arenaPer: number; arenaFill: number }
@@ -235,7 +247,7 @@ async function main(): Promise<void> {
   if (!nativeAvailable()) throw new Error('native harness missing: make native-harness');
   log(`${QUICK ? 'QUICK: ' : ''}${R} A/B rounds, ${K} handshakes or ${MB} MB per side per round`);
   if (on('hs-mem')) await handshakesInMemory();
-  if (on('hs-loop')) await handshakesLoopback();
+  if (on('hs-loop')) rows.push(...await handshakesLoopback());
   if (on('bulk-mem')) await bulkInMemory();
   if (on('bulk-loop')) await bulkLoopback();
   if (on('host')) hostRows();

@@ -2,19 +2,19 @@
  * The host side of the host profile's P-256 and P-384 (wasm/zs_host_ecc.c): the core's import
  * `zs_host_ecc`, done with node:crypto. Only a core built with PROFILE=host imports it.
  */
-import { createECDH, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createECDH } from 'node:crypto';
 
 const BASE = 1, SHARED = 2;
 /** IANA NamedGroup -> node:crypto curve and field bytes. */
-const NIST: Record<number, { curve: string; jwk: string; bytes: number }> = {
+export const NIST: Record<number, { curve: string; jwk: string; bytes: number }> = {
   23: { curve: 'prime256v1', jwk: 'P-256', bytes: 32 },
   24: { curve: 'secp384r1', jwk: 'P-384', bytes: 48 },
 };
-const HASH: Record<number, string> = { 1: 'sha256', 2: 'sha384', 3: 'sha512' };
 
-/** On by default. Off, every call answers "not served" and the core runs its C path (for
- *  comparing the two paths in one process); `served` and `refused` count the calls. */
-export const hostEccControl = { enabled: true, served: 0, refused: 0 };
+/** The host profile's public-key imports (this file and host_sig.ts): on by default. Off, every
+ *  call answers "not served" and the core runs its C path (for comparing the two paths in one
+ *  process); `served` and `refused` count the calls. */
+export const hostAccel = { enabled: true, served: 0, refused: 0 };
 
 /** What one call computes: k * G (uncompressed), or x(k * peer). node:crypto throws for a scalar
  *  out of range or a point off the curve. */
@@ -40,7 +40,7 @@ function shape(op: number, group: number): { k: number; p: number; out: number }
 export function hostEcc(memory: () => { readonly buffer: ArrayBufferLike }) {
   return (op: number, group: number, k: number, klen: number, p: number, plen: number, out: number, outcap: number): number => {
     const n = serve(memory, op, group, k, klen, p, plen, out, outcap);
-    if (n) hostEccControl.served++; else hostEccControl.refused++;
+    if (n) hostAccel.served++; else hostAccel.refused++;
     return n;
   };
 }
@@ -49,7 +49,7 @@ function serve(memory: () => { readonly buffer: ArrayBufferLike }, op: number, g
   p: number, plen: number, out: number, outcap: number): number {
   const s = shape(op, group);
   [k, klen, p, plen, out, outcap] = [k, klen, p, plen, out, outcap].map((v) => v >>> 0);
-  if (!hostEccControl.enabled || !s || klen !== s.k || plen !== s.p || outcap < s.out) return 0;
+  if (!hostAccel.enabled || !s || klen !== s.k || plen !== s.p || outcap < s.out) return 0;
   const m = new Uint8Array(memory().buffer);
   if (k + klen > m.length || p + plen > m.length || out + s.out > m.length) return 0;
   const key = Buffer.from(m.subarray(k, k + klen)); // a copy, wiped below
@@ -64,45 +64,4 @@ function serve(memory: () => { readonly buffer: ArrayBufferLike }, op: number, g
   } finally {
     key.fill(0);
   }
-}
-
-/** Public keys already imported (a peer's certificate key is verified with again and again). */
-const keys = new Map<string, KeyObject>();
-const KEYS_MAX = 32;
-
-function publicKey(group: number, point: Uint8Array): KeyObject {
-  const id = `${group}:${Buffer.from(point).toString('base64')}`;
-  let k = keys.get(id);
-  if (!k) {
-    const n = NIST[group].bytes, b64 = (a: Uint8Array) => Buffer.from(a).toString('base64url');
-    k = createPublicKey({ key: { kty: 'EC', crv: NIST[group].jwk, x: b64(point.subarray(1, 1 + n)), y: b64(point.subarray(1 + n)) }, format: 'jwk' });
-    if (keys.size >= KEYS_MAX) keys.delete(keys.keys().next().value!);
-    keys.set(id, k);
-  }
-  return k;
-}
-
-/** zs_host_ecdsa_verify(group, hash, msg, msglen, point, plen, sig, siglen) over the core's
- *  memory (wasm/zs_host_ecdsa.c): 1 when the DER signature over msg verifies with the
- *  uncompressed point; 0 otherwise, also for anything it does not serve (the core then asks
- *  mbedTLS, whose answer stands). It never throws into the core. */
-export function hostEcdsaVerify(memory: () => { readonly buffer: ArrayBufferLike }) {
-  return (group: number, hash: number, msg: number, mlen: number, p: number, plen: number, sig: number, slen: number): number => {
-    [msg, mlen, p, plen, sig, slen] = [msg, mlen, p, plen, sig, slen].map((v) => v >>> 0);
-    const c = NIST[group], alg = HASH[hash];
-    const m = new Uint8Array(memory().buffer);
-    if (!hostEccControl.enabled || !c || !alg || plen !== 1 + 2 * c.bytes || m[p] !== 4 ||
-      msg + mlen > m.length || p + plen > m.length || sig + slen > m.length) {
-      hostEccControl.refused++;
-      return 0;
-    }
-    try {
-      const ok = verify(alg, m.subarray(msg, msg + mlen), { key: publicKey(group, m.subarray(p, p + plen)), dsaEncoding: 'der' }, m.subarray(sig, sig + slen));
-      hostEccControl.served++;
-      return ok ? 1 : 0;
-    } catch {
-      hostEccControl.refused++;
-      return 0;
-    }
-  };
 }

@@ -1,12 +1,13 @@
-/** The host profile's P-256/P-384 (src/tls/host_ecc.ts, wasm/zs_host_ecc.c): the import against
- *  node:crypto, its refusals, and handshakes on it and on the C path it
+/** The host profile's public-key crypto (src/tls/host_ecc.ts, host_sig.ts; wasm/zs_host_ecc.c,
+ *  zs_host_sig.c): the imports against node:crypto, their refusals, and handshakes on it and on the C path it
  *  falls back to, with the same mbedTLS error for an invalid peer point on both. Runs on the
  *  host core and again on the pure-C core (which never calls the import); V8 only. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createECDH, generateKeyPairSync, sign } from 'node:crypto';
+import { createECDH, generateKeyPairSync, sign, constants } from 'node:crypto';
 import { TLS1_2, TLS1_3, type TlsSession } from '../../src/tls/index.js';
-import { hostEcc, hostEcdsaVerify, hostEccControl } from '../../src/tls/host_ecc.js';
+import { hostEcc, hostAccel } from '../../src/tls/host_ecc.js';
+import { hostEcdsaVerify, hostRsaVerify } from '../../src/tls/host_sig.js';
 import { pki } from '../helpers/pki.js';
 import { handshake } from '../helpers/pump.js';
 import { session, freeAll } from '../helpers/sessions.js';
@@ -20,7 +21,7 @@ const HOST_CORE = !process.env.ZSOCK_WASM || /core-host\.wasm$/.test(process.env
 function mem() {
   const memory = { buffer: new ArrayBuffer(4096) };
   const m = new Uint8Array(memory.buffer);
-  return { m, ecc: hostEcc(() => memory), verify: hostEcdsaVerify(() => memory) };
+  return { m, ecc: hostEcc(() => memory), verify: hostEcdsaVerify(() => memory), rsa: hostRsaVerify(() => memory) };
 }
 
 const I = suite('host ECDH import');
@@ -79,21 +80,40 @@ I('ECDSA: 1 for a DER signature that verifies, 0 for a wrong one and for what it
   assert.is(verify(23, 1, 0, msg.length, 256, 65, 512, sig.length), 0, 'another message');
 });
 
+I('RSA: 1 for a PKCS#1 v1.5 signature that verifies, 0 otherwise', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const n = Buffer.from(jwk.n!, 'base64url'), e = Buffer.concat([Buffer.alloc(1), Buffer.from(jwk.e!, 'base64url')]);
+  const msg = Buffer.from('to be signed'), sig = sign('sha256', msg, privateKey);
+  const pss = sign('sha256', msg, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING });
+  const { m, rsa } = mem();
+  m.set(msg, 0); m.set(n, 256); m.set(e, 768); m.set(sig, 1024); m.set(pss, 2048);
+  assert.is(rsa(1, 0, msg.length, 256, 256, 768, 4, 1024), 1, 'e with a leading zero byte');
+  assert.is(rsa(2, 0, msg.length, 256, 256, 768, 4, 1024), 0, 'another hash');
+  assert.is(rsa(1, 0, msg.length, 256, 256, 768, 4, 2048), 0, 'a PSS signature');
+  assert.is(rsa(1, 0, msg.length, 256, 64, 768, 4, 1024), 0, 'a modulus too short');
+  assert.is(rsa(1, 0, msg.length, 256, 256, 768, 9, 1024), 0, 'an exponent too long');
+  assert.is(rsa(1, 0, msg.length, 256, 256, 768, 4, 3900), 0, 'a signature beyond memory');
+  m[1030] ^= 1;
+  assert.is(rsa(1, 0, msg.length, 256, 256, 768, 4, 1024), 0, 'a flipped bit');
+});
+
 const H = suite('handshakes on the host ECDH and on its C fallback');
-H.after.each(() => { hostEccControl.enabled = true; freeAll(); });
+H.after.each(() => { hostAccel.enabled = true; freeAll(); });
 
 /** `groups`: the server's; the client offers P-256 after them, which TLS 1.2 needs for the
  *  server's P-256 certificate (RFC 8422 section 5.1). */
 type Kind = { name: string; version: number; groups: number[]; ciphersuites?: number[]; calls: number };
 const KINDS: Kind[] = [
-  // calls: the server's key-pair check and its ECDSA signature (P-256 certificate), in TLS 1.3
-  // the client's verification of that signature (CertificateVerify), then a key generation and a
-  // shared secret on each end for a NIST group (X25519 stays on HACL*)
-  { name: 'TLS 1.3 P-256', version: TLS1_3, groups: [23], calls: 7 },
-  { name: 'TLS 1.3 P-384', version: TLS1_3, groups: [24], calls: 7 },
-  { name: 'TLS 1.3 x25519', version: TLS1_3, groups: [29], calls: 3 },
-  { name: 'TLS 1.2 P-256', version: TLS1_2, groups: [23], ciphersuites: [0xc02b], calls: 6 },
-  { name: 'TLS 1.2 x25519', version: TLS1_2, groups: [29], ciphersuites: [0xc02b], calls: 2 },
+  // calls: the server's key-pair check and its ECDSA signature (P-256 certificate), the client's
+  // check of the certificate's RSA signature (the CA), in TLS 1.3 its check of the server's
+  // signature (CertificateVerify), then a key generation and a shared secret on each end for a
+  // NIST group (X25519 stays on HACL*)
+  { name: 'TLS 1.3 P-256', version: TLS1_3, groups: [23], calls: 8 },
+  { name: 'TLS 1.3 P-384', version: TLS1_3, groups: [24], calls: 8 },
+  { name: 'TLS 1.3 x25519', version: TLS1_3, groups: [29], calls: 4 },
+  { name: 'TLS 1.2 P-256', version: TLS1_2, groups: [23], ciphersuites: [0xc02b], calls: 7 },
+  { name: 'TLS 1.2 x25519', version: TLS1_2, groups: [29], ciphersuites: [0xc02b], calls: 3 },
 ];
 
 function pair(k: Kind): [TlsSession, TlsSession] {
@@ -104,15 +124,15 @@ function pair(k: Kind): [TlsSession, TlsSession] {
 for (const k of KINDS) {
   H(`${k.name}: the host serves the NIST curves; with it refused, the C path does`, () => {
     for (const on of [true, false]) {
-      hostEccControl.enabled = on;
-      const served = hostEccControl.served, refused = hostEccControl.refused;
+      hostAccel.enabled = on;
+      const served = hostAccel.served, refused = hostAccel.refused;
       const [c, s] = pair(k);
       const r = handshake(c, s);
       assert.is(r.client.state, 'done', `${k.name} ${on}: ${JSON.stringify(r.client)}`);
       assert.is(r.server.state, 'done');
       assert.is(c.group, k.groups[0]);
-      assert.is(hostEccControl.served - served, HOST_CORE && on ? k.calls : 0, 'calls served');
-      assert.is(hostEccControl.refused - refused, HOST_CORE && !on ? k.calls : 0, 'calls refused');
+      assert.is(hostAccel.served - served, HOST_CORE && on ? k.calls : 0, 'calls served');
+      assert.is(hostAccel.refused - refused, HOST_CORE && !on ? k.calls : 0, 'calls refused');
       freeAll();
     }
   });
@@ -134,14 +154,14 @@ function badClientKeyExchange(bytes: Uint8Array): Uint8Array {
 H('an invalid peer point fails with the same error on both paths, the host never asked', () => {
   const codes: number[] = [];
   for (const on of [true, false]) {
-    hostEccControl.enabled = on;
-    const served = hostEccControl.served;
+    hostAccel.enabled = on;
+    const served = hostAccel.served;
     const [c, s] = pair(KINDS[3]);
     const r = handshake(c, s, { tamper: (from, b) => (from === 'client' ? badClientKeyExchange(b) : b) });
     assert.is(r.server.state, 'fatal');
     codes.push(r.server.state === 'fatal' ? r.server.error.code : 0);
     // all but the server's shared secret: the invalid point never reaches the host
-    assert.is(hostEccControl.served - served, HOST_CORE && on ? 5 : 0);
+    assert.is(hostAccel.served - served, HOST_CORE && on ? 6 : 0);
     freeAll();
   }
   assert.is(codes[0], codes[1]);
