@@ -73,6 +73,12 @@ CF_x509_crt := $(call HOST_ONLY,-Dmbedtls_md=zs_memo_md)
 # memset goes through zs_arena_memset (wasm/zs_platform.c), which skips that one fill.
 CF_memory_buffer_alloc := -Dmemset=zs_arena_memset
 
+# ChaCha20 four blocks at a time in wasm SIMD128 (wasm/zs_chacha20_simd.c, the only file built
+# with -msimd128): chachapoly.c's keystream calls, renamed in wasm builds. CHACHA_SIMD=0 keeps
+# mbedTLS's own for every call.
+CHACHA_SIMD ?= 1
+WCF_chachapoly := $(if $(filter 1,$(CHACHA_SIMD)),-Dmbedtls_chacha20_update=zs_chacha20_update)
+
 # Per-file optimisation: the crypto that handshakes and records spend their time in stays at
 # WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
 # is built with SIZE_OPT. About -14 KB at the same handshake and bulk speed (docs/bench.md).
@@ -82,7 +88,7 @@ OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),,$(SIZE_OPT))
 
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) $(WCF_$*) -c $< -o $@
 
 # HACL*'s portable 128-bit arithmetic (-U__SIZEOF_INT128__) is faster in wasm than clang's
 # __int128 (compiler-rt __multi3 calls), and smaller.
@@ -90,10 +96,11 @@ $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
 
-# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write).
+# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write) and
+# the SIMD ChaCha20.
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine,$*),,$(SIZE_OPT)) -Wall -Wextra -Werror -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine zs_chacha20_simd,$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
 
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
