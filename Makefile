@@ -62,12 +62,13 @@ EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
 CF_psa_crypto_ecp := $(if $(HACL_DEF),-Dmbedtls_ecp_mul=zs_ecp_mul)
 # The host profile's fixed-base multiplications by the host (wasm/zs_host_ecc.c): ECDSA signing's
 # k * G and the key-pair check of a server's key; and its signature verification (wasm/zs_host_sig.c):
-# the two hashes of signed content remember their message, and pk_wrap.c's verifications ask the host.
+# the three hashes of signed content remember their message, and pk_wrap.c's verifications ask the host.
 HOST_ONLY = $(if $(filter host,$(PROFILE)),$(1))
 CF_ecdsa := $(call HOST_ONLY,-Dmbedtls_ecp_mul_restartable=zs_ecp_mul_restartable)
 CF_pk_wrap := $(call HOST_ONLY,-Dmbedtls_ecp_check_pub_priv=zs_ecp_check_pub_priv -Dmbedtls_ecdsa_read_signature=zs_ecdsa_read_signature \
   -Dmbedtls_rsa_pkcs1_verify=zs_rsa_pkcs1_verify)
 CF_ssl_tls13_generic := $(call HOST_ONLY,-Dpsa_hash_compute=zs_memo_hash_compute)
+CF_ssl_tls12_client := $(call HOST_ONLY,-Dmbedtls_ssl_get_key_exchange_md_tls1_2=zs_memo_ske_md)
 CF_x509_crt := $(call HOST_ONLY,-Dmbedtls_md=zs_memo_md)
 # The arena is not zero-filled at load (its pages stay untouched until used): the allocator's
 # memset goes through zs_arena_memset (wasm/zs_platform.c), which skips that one fill.

@@ -4,14 +4,16 @@
  * (docs/bench.md).
  *
  * node:crypto verifies a message, never a digest (it hashes again), while mbedTLS hands
- * mbedtls_ecdsa_read_signature and mbedtls_rsa_pkcs1_verify a digest. So the two places that hash what they then verify
- * remember their last message beside its digest: TLS 1.3's CertificateVerify
- * (ssl_tls13_generic.c's psa_hash_compute) and X.509's certificate signatures (x509_crt.c's
- * mbedtls_md). The Makefile renames those calls, and pk_wrap.c's mbedtls_ecdsa_read_signature and
- * mbedtls_rsa_pkcs1_verify (PKCS#1 v1.5), in those files only; no mbedTLS source is patched. When the digest to verify is the remembered
- * one, the host verifies the message; when it says yes, the answer is 0. Any other case, and any
- * "no" (a bad signature, a key it cannot import, a non-canonical encoding), goes to mbedTLS's own
- * function, whose answer and error stand. The host can only turn a C "yes" into a faster "yes".
+ * mbedtls_ecdsa_read_signature and mbedtls_rsa_pkcs1_verify a digest. So the places that hash
+ * content they then verify remember their last message beside its digest: TLS 1.3's
+ * CertificateVerify (ssl_tls13_generic.c's psa_hash_compute), TLS 1.2's ServerKeyExchange
+ * (ssl_tls12_client.c's mbedtls_ssl_get_key_exchange_md_tls1_2) and X.509's certificate
+ * signatures (x509_crt.c's mbedtls_md). The Makefile renames those calls, and pk_wrap.c's
+ * mbedtls_ecdsa_read_signature and mbedtls_rsa_pkcs1_verify (PKCS#1 v1.5), in those files only;
+ * no mbedTLS source is patched. When the digest to verify is the remembered one, the host
+ * verifies the message; when it says yes, the answer is 0. Any other case, and any "no" (a bad
+ * signature, a key it cannot import, a non-canonical encoding), goes to mbedTLS's own function,
+ * whose answer and error stand. The host can only turn a C "yes" into a faster "yes".
  *
  * Two imports, each 1 when the signature over msg (hash: 1 SHA-256, 2 SHA-384, 3 SHA-512)
  * verifies, else 0:
@@ -30,6 +32,7 @@
 #include "mbedtls/md.h"
 #include "mbedtls/rsa.h"
 #include "psa/crypto.h"
+#include "ssl_misc.h"
 #include "zs.h"
 
 #define MEMO_MAX 2048 /* a certificate's TBS part; larger ones are verified in C */
@@ -54,16 +57,20 @@ static struct {
     unsigned char msg[MEMO_MAX];
 } memo;
 
-static void remember(int hash, const unsigned char *msg, size_t msg_len, const unsigned char *digest,
-                     size_t digest_len)
+/* Remembers the message `a` then `b` (b may be empty) with its digest. */
+static void remember(int hash, const unsigned char *a, size_t a_len, const unsigned char *b,
+                     size_t b_len, const unsigned char *digest, size_t digest_len)
 {
     memo.hash = 0;
-    if (hash == 0 || msg_len > MEMO_MAX || digest_len > sizeof(memo.digest)) {
+    if (hash == 0 || a_len > MEMO_MAX || b_len > MEMO_MAX - a_len || digest_len > sizeof(memo.digest)) {
         return;
     }
-    memcpy(memo.msg, msg, msg_len);
+    memcpy(memo.msg, a, a_len);
+    if (b_len != 0) {
+        memcpy(memo.msg + a_len, b, b_len);
+    }
     memcpy(memo.digest, digest, digest_len);
-    memo.msg_len = msg_len;
+    memo.msg_len = a_len + b_len;
     memo.digest_len = digest_len;
     memo.hash = hash;
 }
@@ -77,7 +84,7 @@ psa_status_t zs_memo_hash_compute(psa_algorithm_t alg, const uint8_t *input, siz
     psa_status_t st = psa_hash_compute(alg, input, input_length, hash, hash_size, hash_length);
     if (st == PSA_SUCCESS) {
         int id = alg == PSA_ALG_SHA_256 ? 1 : alg == PSA_ALG_SHA_384 ? 2 : alg == PSA_ALG_SHA_512 ? 3 : 0;
-        remember(id, input, input_length, hash, *hash_length);
+        remember(id, input, input_length, NULL, 0, hash, *hash_length);
     }
     return st;
 }
@@ -95,10 +102,29 @@ int zs_memo_md(const mbedtls_md_info_t *md_info, const unsigned char *input, siz
 {
     int ret = mbedtls_md(md_info, input, ilen, output);
     if (ret == 0) {
-        remember(hash_id(mbedtls_md_get_type(md_info)), input, ilen, output, mbedtls_md_get_size(md_info));
+        remember(hash_id(mbedtls_md_get_type(md_info)), input, ilen, NULL, 0, output,
+                 mbedtls_md_get_size(md_info));
     }
     return ret;
 }
+
+#if defined(MBEDTLS_SSL_PROTO_TLS1_2) && defined(MBEDTLS_SSL_CLI_C)
+/** mbedtls_ssl_get_key_exchange_md_tls1_2 for ssl_tls12_client.c: the same, and the signed
+ *  ServerKeyExchange content (both randoms, then the parameters) remembered. */
+int zs_memo_ske_md(mbedtls_ssl_context *ssl, unsigned char *hash, size_t *hashlen,
+                   unsigned char *data, size_t data_len, mbedtls_md_type_t md_alg);
+int zs_memo_ske_md(mbedtls_ssl_context *ssl, unsigned char *hash, size_t *hashlen,
+                   unsigned char *data, size_t data_len, mbedtls_md_type_t md_alg)
+{
+    int ret = mbedtls_ssl_get_key_exchange_md_tls1_2(ssl, hash, hashlen, data, data_len, md_alg);
+    memo.hash = 0;
+    if (ret == 0) {
+        remember(hash_id(md_alg), ssl->handshake->randbytes, sizeof(ssl->handshake->randbytes),
+                 data, data_len, hash, *hashlen);
+    }
+    return ret;
+}
+#endif
 
 /* Whether the remembered message is the one whose digest is `hash` (then forgotten: it is used
  * once, whatever the host answers). */
