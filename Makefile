@@ -60,9 +60,25 @@ EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
 # Per-file flags (CF_<file stem>), for wasm and native alike. PSA's X25519 public keys go through
 # zs_ecp_mul (wasm/zs_x25519.c) instead of mbedtls_ecp_mul: a rename in this one file, no patch.
 CF_psa_crypto_ecp := $(if $(HACL_DEF),-Dmbedtls_ecp_mul=zs_ecp_mul)
+# The host profile's fixed-base multiplications by the host (wasm/zs_host_ecc.c): ECDSA signing's
+# k * G and the key-pair check of a server's key; and its signature verification (wasm/zs_host_sig.c):
+# the three hashes of signed content remember their message, and pk_wrap.c's verifications ask the host.
+HOST_ONLY = $(if $(filter host,$(PROFILE)),$(1))
+CF_ecdsa := $(call HOST_ONLY,-Dmbedtls_ecp_mul_restartable=zs_ecp_mul_restartable)
+CF_pk_wrap := $(call HOST_ONLY,-Dmbedtls_ecp_check_pub_priv=zs_ecp_check_pub_priv -Dmbedtls_ecdsa_read_signature=zs_ecdsa_read_signature \
+  -Dmbedtls_rsa_pkcs1_verify=zs_rsa_pkcs1_verify)
+CF_ssl_tls13_generic := $(call HOST_ONLY,-Dpsa_hash_compute=zs_memo_hash_compute)
+CF_ssl_tls12_client := $(call HOST_ONLY,-Dmbedtls_ssl_get_key_exchange_md_tls1_2=zs_memo_ske_md)
+CF_x509_crt := $(call HOST_ONLY,-Dmbedtls_md=zs_memo_md)
 # The arena is not zero-filled at load (its pages stay untouched until used): the allocator's
 # memset goes through zs_arena_memset (wasm/zs_platform.c), which skips that one fill.
 CF_memory_buffer_alloc := -Dmemset=zs_arena_memset
+
+# ChaCha20 four blocks at a time in wasm SIMD128 (wasm/zs_chacha20_simd.c, the only file built
+# with -msimd128): chachapoly.c's keystream calls, renamed in wasm builds. CHACHA_SIMD=0 keeps
+# mbedTLS's own for every call.
+CHACHA_SIMD ?= 1
+WCF_chachapoly := $(if $(filter 1,$(CHACHA_SIMD)),-Dmbedtls_chacha20_update=zs_chacha20_update)
 
 # Per-file optimisation: the crypto that handshakes and records spend their time in stays at
 # WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
@@ -73,7 +89,7 @@ OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),,$(SIZE_OPT))
 
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) $(WCF_$*) -c $< -o $@
 
 # HACL*'s portable 128-bit arithmetic (-U__SIZEOF_INT128__) is faster in wasm than clang's
 # __int128 (compiler-rt __multi3 calls), and smaller.
@@ -81,10 +97,11 @@ $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
 
-# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write).
+# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write) and
+# the SIMD ChaCha20.
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine,$*),,$(SIZE_OPT)) -Wall -Wextra -Werror -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine zs_chacha20_simd,$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
 
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
@@ -123,7 +140,7 @@ test: build test-deps test-native
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
 	@echo "==> the host driver's suites again on the pure-C full core (the host driver loads the host profile's by default)"
-	@for d in tls sockets secure cli; do ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/zsock-core.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done
+	@for d in tls sockets secure cli accel; do ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/zsock-core.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done
 
 # The shim natively under AddressSanitizer + UBSan, mbedTLS on the C library's allocator
 # (ZS_SYSTEM_ALLOC) so every block is checked: the C-level lifetime tests (test/native).

@@ -8,7 +8,7 @@
  * build/bench/results.json and chart.svg. `QUICK=1` (BENCH_QUICK): the same rows, fewer rounds.
  * A benchmark, never a test: nothing here is asserted.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { copyFileSync, existsSync } from 'node:fs';
 import { loadCore } from '../src/tls/index.js';
@@ -53,16 +53,20 @@ async function handshakesInMemory(): Promise<void> {
   }
 }
 
-async function handshakesLoopback(): Promise<void> {
+/** Loopback handshake rows on this process's core; `host` marks the host profile's rows. */
+async function handshakesLoopback(host = false): Promise<Row[]> {
+  const out: Row[] = [];
   for (const kind of ['tls13-x25519', 'tls13-p256', 'tls12-p256', 'resumed']) {
-    log(`handshake loopback ${kind}`);
+    log(`handshake loopback ${kind}${host ? ', host profile' : ''}`);
     const z = await zsockSockets(kind), node = await nodeTls(kind);
     const ab = await abRounds(R, () => perHandshake(K, z.handshake), () => perHandshake(K, node.handshake));
     z.close();
     node.close();
-    rows.push(abRow({ id: `hs-${kind}-loop-node`, section: 'handshake (loopback sockets)', metric: `${kind}, connect + accept`, unit: 'ms',
-      peerName: 'Node tls', better: 'lower', target: '<= 1.2' }, ab));
+    out.push(abRow({ id: `hs-${kind}-loop-node${host ? '-host' : ''}`, section: 'handshake (loopback sockets)',
+      metric: `${kind}, connect + accept${host ? ', host profile (P-256, ECDSA, AES-GCM by the host)' : ''}`, unit: 'ms',
+      peerName: 'Node tls', better: 'lower', target: host && kind.startsWith('tls13') ? '<= 1.2' : undefined }, ab));
   }
+  return out;
 }
 
 /** Mean CPU and wall ms of `k` handshakes (each timed inside, closing excluded). */
@@ -107,10 +111,15 @@ async function forge(): Promise<void> {
     peerName: 'node-forge', better: 'higher' }, await abRounds(Math.min(R, 5), () => engineBulk('aes128gcm', fmb), async () => rate(fmb << 20, await cpuOf(() => forgeBulk(fmb))))));
 }
 
-/** The host profile's core (AES-GCM by node:crypto) in a child process (one core per process):
- *  its AES-GCM rows, printed as JSON. */
+/** The host profile's core (AES-GCM, P-256 and ECDSA by node:crypto) in a child process (one
+ *  core per process): its AES-GCM rows, and its loopback handshakes with BENCH_ONLY's hs-loop,
+ *  printed as JSON. */
 async function hostChild(): Promise<void> {
   loadCore({ arenaSize: 32 * 1024 * 1024 });
+  if (on('hs-loop')) {
+    console.log(JSON.stringify(await handshakesLoopback(true)));
+    process.exit(0);
+  }
   const meta = { metric: 'aes128gcm, client to server, host profile (AES-GCM by the host)', unit: 'MB/s', better: 'higher' as const };
   const out: Row[] = [abRow({ ...meta, id: 'bulk-aesgcm-mem-native-aesni-hostgcm', section: 'bulk (in memory)', peerName: 'native mbedTLS with AES-NI' },
     await abRounds(R, () => engineBulk('aes128gcm', MB), () => nativeBulk('aes128gcm', MB, 'aesni')))];
@@ -125,17 +134,40 @@ async function hostChild(): Promise<void> {
 
 function hostRows(): void {
   if (!existsSync(WASM.host) || !nativeAvailable('aesni')) return;
-  log('host profile: AES-GCM by the host');
-  const r = spawnSync(process.execPath, [process.argv[1], '--host-child'], { env: { ...process.env, ZSOCK_WASM: WASM.host }, encoding: 'utf8', timeout: 600000 });
-  if (r.status !== 0) throw new Error(`--host-child: ${r.stderr}`);
-  rows.push(...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]));
+  for (const only of ['host', ...(on('hs-loop') ? ['hs-loop'] : [])]) {
+    log(`host profile: ${only === 'host' ? 'AES-GCM' : 'loopback handshakes'}`);
+    const r = spawnSync(process.execPath, [process.argv[1], '--host-child'],
+      { env: { ...process.env, ZSOCK_WASM: WASM.host, BENCH_ONLY: only }, encoding: 'utf8', timeout: 600000 });
+    if (r.status !== 0) throw new Error(`--host-child: ${r.stderr}`);
+    rows.push(...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[]));
+  }
 }
 
 interface ScaleRun { openMs: number; cpuMs: number; rssPer: number; arenaPer: number; arenaFill: number }
 
+/** The scale test's server (`--hold-server`): a Node TLS 1.3 server in its own process that holds
+ *  every connection, so that neither side's RSS or CPU time counts the server's side. Prints its
+ *  port; ends with its parent. */
+async function holdServer(): Promise<void> {
+  const srv = await holdingServer();
+  console.log(srv.port);
+  process.stdin.on('end', () => process.exit(0)).resume();
+}
+
+/** Starts --hold-server: its port and a way to stop it. */
+async function serverProcess(): Promise<{ port: number; stop(): void }> {
+  const p = spawn(process.execPath, [process.argv[1], '--hold-server'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    p.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    p.once('exit', (code) => reject(new Error(`--hold-server exited (${code})`)));
+  });
+  return { port, stop: () => p.kill() };
+}
+
 /** One side of the scale test in a fresh process (`--scale-child zsock|node`, with --expose-gc),
- *  so RSS counts only these connections: prints a ScaleRun. Both sides include the in-process
- *  Node server's side of every connection. */
+ *  so RSS counts only these client connections: prints a ScaleRun. The server runs in a third
+ *  process (its side of each connection is the same Node code for both, and counting it in both
+ *  only pulled the ratios toward 1). */
 async function scaleChild(who: string): Promise<void> {
   let arenaFill = 0;
   if (who === 'zsock') {
@@ -144,7 +176,7 @@ async function scaleChild(who: string): Promise<void> {
     arenaFill = process.memoryUsage().rss - r0; // what loading the core makes resident
     configure({ NET_SOCKETS_TLS_MAX_CONTEXTS: IDLE + 10, ZVFS_OPEN_MAX: IDLE + 20 });
   }
-  const srv = await holdingServer();
+  const srv = await serverProcess();
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   gc();
   const rss0 = process.memoryUsage().rss, c0 = process.cpuUsage(), t0 = performance.now();
@@ -162,6 +194,7 @@ async function scaleChild(who: string): Promise<void> {
   // Loading no longer zero-fills the arena (issue 19 item 4): the arena pages the connections
   // use become resident as they use them, so RSS growth counts the TLS contexts by itself.
   const rssPer = (process.memoryUsage().rss - rss0) / IDLE;
+  srv.stop();
   console.log(JSON.stringify({ openMs, cpuMs: (c.user + c.system) / 1000, rssPer, arenaPer, arenaFill } satisfies ScaleRun));
   process.exit(0);
 }
@@ -206,6 +239,7 @@ function profiles(): { profiles: Record<string, unknown>; sizes: Record<string, 
 async function main(): Promise<void> {
   if (process.argv[2] === '--profile-child') return profileChild();
   if (process.argv[2] === '--scale-child') return scaleChild(process.argv[3]);
+  if (process.argv[2] === '--hold-server') return holdServer();
   if (process.argv[2] === '--host-child') return hostChild();
   // The pure-C full core (the host driver's default is the host profile's: its rows come from
   // --host-child), unless $ZSOCK_WASM says otherwise.
@@ -213,7 +247,7 @@ async function main(): Promise<void> {
   if (!nativeAvailable()) throw new Error('native harness missing: make native-harness');
   log(`${QUICK ? 'QUICK: ' : ''}${R} A/B rounds, ${K} handshakes or ${MB} MB per side per round`);
   if (on('hs-mem')) await handshakesInMemory();
-  if (on('hs-loop')) await handshakesLoopback();
+  if (on('hs-loop')) rows.push(...await handshakesLoopback());
   if (on('bulk-mem')) await bulkInMemory();
   if (on('bulk-loop')) await bulkLoopback();
   if (on('host')) hostRows();

@@ -5,10 +5,14 @@
 // From the repository root after `make build native-harness` (from perf-2's tools/abx.mjs):
 //   node scripts/ab-cores.mjs hs   tls12-p256|tls13-p256|tls13-x25519|resumed ROUNDS K name=core.wasm ... name=native[:harness]
 //   node scripts/ab-cores.mjs bulk aes128gcm|chacha20 ROUNDS MB name=core.wasm ...
+// A host-profile core gets node:crypto's ECDH (build/js/src/tls/host_ecc.js); name=core.wasm:noecc
+// refuses every ECDH and signature call instead, so the same core runs its C path.
 // Native figures are the harness's CPU times (after its own warm-up).
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { randomFillSync, createCipheriv, createDecipheriv } from 'node:crypto';
+import { hostEcc } from '../build/js/src/tls/host_ecc.js';
+import { hostEcdsaVerify, hostRsaVerify } from '../build/js/src/tls/host_sig.js';
 const [mode, what, roundsS, kS, ...specs] = process.argv.slice(2);
 const ROUNDS = Number(roundsS), K = Number(kS);
 const ROOT = process.env.ZSOCK_ROOT || process.cwd();
@@ -30,11 +34,15 @@ function hostGcm(getMem) {
     return 0;
   };
 }
-function load(path) {
+function load(spec) {
+  const [path, opt] = spec.split(':');
   const mod = new WebAssembly.Module(readFileSync(path));
   let x;
   const env = { zs_host_random: (p, n) => { randomFillSync(new Uint8Array(x.memory.buffer, p, n)); return 0; }, zs_host_verify: () => 0,
-    emscripten_notify_memory_growth: () => {}, zs_host_gcm: hostGcm(() => x.memory) };
+    emscripten_notify_memory_growth: () => {}, zs_host_gcm: hostGcm(() => x.memory),
+    zs_host_ecc: opt === 'noecc' ? () => 0 : hostEcc(() => x.memory),
+    zs_host_ecdsa_verify: opt === 'noecc' ? () => 0 : hostEcdsaVerify(() => x.memory),
+    zs_host_rsa_verify: opt === 'noecc' ? () => 0 : hostRsaVerify(() => x.memory) };
   const wasi = new Proxy({}, { get: (_, n) => (n === 'proc_exit' ? (c) => { throw new Error('exit ' + c); } : () => 52) });
   x = new WebAssembly.Instance(mod, { env, wasi_snapshot_preview1: wasi }).exports;
   x._initialize?.();

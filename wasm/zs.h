@@ -116,6 +116,10 @@ void zs_post_free(zs_ctx *c);
 /* zs_keylog.c */
 void zs_keylog_free(zs_ctx *c);
 
+/* zs_bufs.c: full-size record buffers before a driving call; small ones while idle after it */
+int zs_bufs_full(zs_ctx *c);
+void zs_bufs_idle(zs_ctx *c);
+
 /* Host imports (the board provides them). */
 ZS_IMPORT(zs_host_random) int zs_host_random(unsigned char *out, size_t len);
 ZS_IMPORT(zs_host_verify) int zs_host_verify(int id, int depth, const unsigned char *der,

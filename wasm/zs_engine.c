@@ -53,7 +53,10 @@ ZS_API int zs_handshake(zs_ctx *c)
         return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
     }
     ACCT_BEGIN;
-    int ret = zs_post_run_handshake(c);
+    int ret = zs_bufs_full(c);
+    if (ret == 0) {
+        ret = zs_post_run_handshake(c);
+    }
     zs_version_forget(c);
     if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) {
         ret = mbedtls_ssl_session_reset(&c->ssl);
@@ -65,6 +68,9 @@ ZS_API int zs_handshake(zs_ctx *c)
             ret = MBEDTLS_ERR_SSL_WANT_READ;
         }
     }
+    if (ret == 0) {
+        zs_bufs_idle(c);
+    }
     ACCT_END(c);
     return ret;
 }
@@ -75,16 +81,16 @@ ZS_API int zs_handshake(zs_ctx *c)
 ZS_API int zs_read(zs_ctx *c, unsigned char *buf, size_t len)
 {
     ACCT_BEGIN;
-    int ret;
-    for (;;) {
+    int ret = zs_bufs_full(c);
+    while (ret == 0) {
         ret = mbedtls_ssl_read(&c->ssl, buf, len);
         if (ret != MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE) {
             break;
         }
         ret = zs_post_key_update_received(c); /* mbedTLS 3.6 has no KeyUpdate; the shim does */
-        if (ret != 0) {
-            break;
-        }
+    }
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
+        zs_bufs_idle(c); /* waiting for the peer: the record buffers shrink (zs_bufs.c) */
     }
     ACCT_END(c);
     return ret;
@@ -94,7 +100,10 @@ ZS_API int zs_read(zs_ctx *c, unsigned char *buf, size_t len)
 ZS_API int zs_write(zs_ctx *c, const unsigned char *buf, size_t len)
 {
     ACCT_BEGIN;
-    int ret = mbedtls_ssl_write(&c->ssl, buf, len);
+    int ret = zs_bufs_full(c);
+    if (ret == 0) {
+        ret = mbedtls_ssl_write(&c->ssl, buf, len);
+    }
     ACCT_END(c);
     return ret;
 }
@@ -102,7 +111,10 @@ ZS_API int zs_write(zs_ctx *c, const unsigned char *buf, size_t len)
 ZS_API int zs_close_notify(zs_ctx *c)
 {
     ACCT_BEGIN;
-    int ret = mbedtls_ssl_close_notify(&c->ssl);
+    int ret = zs_bufs_full(c);
+    if (ret == 0) {
+        ret = mbedtls_ssl_close_notify(&c->ssl);
+    }
     ACCT_END(c);
     return ret;
 }
@@ -111,7 +123,10 @@ ZS_API int zs_close_notify(zs_ctx *c)
 ZS_API int zs_renegotiate(zs_ctx *c)
 {
     ACCT_BEGIN;
-    int ret = mbedtls_ssl_renegotiate(&c->ssl);
+    int ret = zs_bufs_full(c);
+    if (ret == 0) {
+        ret = mbedtls_ssl_renegotiate(&c->ssl);
+    }
     ACCT_END(c);
     return ret;
 }

@@ -168,7 +168,10 @@ ZS_API int zs_key_update(zs_ctx *c, int request_update)
         return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
     }
     ACCT_BEGIN;
-    int ret = send_key_update(c, request_update);
+    int ret = zs_bufs_full(c);
+    if (ret == 0) {
+        ret = send_key_update(c, request_update);
+    }
     ACCT_END(c);
     return ret;
 }
@@ -185,7 +188,10 @@ ZS_API int zs_send_ticket(zs_ctx *c)
         return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
     }
     ACCT_BEGIN;
-    int ret = mbedtls_ssl_flush_output(ssl);
+    int ret = zs_bufs_full(c);
+    if (ret == 0) {
+        ret = mbedtls_ssl_flush_output(ssl);
+    }
     if (ret == 0) {
         ssl->handshake->resume = 0; /* one ticket now, whatever the handshake was */
         ssl->handshake->new_session_tickets_count = 1;

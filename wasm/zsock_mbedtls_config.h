@@ -3,7 +3,7 @@
  *
  * Selected with -DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h". A profile is chosen with
  * -DZSOCK_PROFILE_EMBEDDED (small records, smaller ECC tables) or -DZSOCK_PROFILE_HOST (the full
- * profile with AES-GCM done by the host); the full profile is the default.
+ * profile with AES-GCM and ECDH done by the host); the full profile is the default.
  * Every knob that a board may want to change is a ZSOCK_* macro with a default below, Kconfig style.
  */
 #ifndef ZSOCK_MBEDTLS_CONFIG_H
@@ -26,6 +26,14 @@
 #endif
 #define MBEDTLS_SSL_IN_CONTENT_LEN  ZSOCK_TLS_IN_CONTENT_LEN
 #define MBEDTLS_SSL_OUT_CONTENT_LEN ZSOCK_TLS_OUT_CONTENT_LEN
+/* Bytes each record buffer keeps while a TLS connection is idle (wasm/zs_bufs.c): they take
+ * their full size back before mbedTLS reads or writes a record. 0 keeps them full. */
+#ifndef ZSOCK_TLS_IDLE_BUF_LEN
+#define ZSOCK_TLS_IDLE_BUF_LEN 16
+#endif
+#if ZSOCK_TLS_IDLE_BUF_LEN > 0
+#define MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH
+#endif
 
 /* ---- Platform: no OS. Memory from one arena; time and entropy from the host ------------- */
 #define MBEDTLS_PLATFORM_C
@@ -95,6 +103,12 @@ long long zs_time(long long *t);
  * operation in wasm. mbedTLS's own switch for shared secrets; public keys via zs_x25519.c. */
 #ifdef ZSOCK_X25519_HACL
 #define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
+#endif
+#ifdef ZSOCK_PROFILE_HOST
+/* ECDH key generation and shared secrets by the host (wasm/zs_host_ecc.c, one import), with the
+ * C path as the fallback. */
+#define MBEDTLS_ECDH_GEN_PUBLIC_ALT
+#define MBEDTLS_ECDH_COMPUTE_SHARED_ALT
 #endif
 #ifdef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_ECP_WINDOW_SIZE 2

@@ -1,12 +1,15 @@
 /**
  * The host's CoreBinding: the standalone .wasm (-sSTANDALONE_WASM, no emscripten JS glue).
- * Its imports are exactly entropy and the certificate-verify hook (env), AES-GCM for a core of
- * the host profile (env.zs_host_gcm), a memory-growth notice, and WASI calls that libc links but zsock never uses for real (they answer ENOSYS).
+ * Its imports are exactly entropy and the certificate-verify hook (env), AES-GCM, ECDH and
+ * signature checks for a core of the host profile (env.zs_host_gcm, env.zs_host_ecc,
+ * env.zs_host_ecdsa_verify, env.zs_host_rsa_verify), a memory-growth notice, and WASI calls that libc links but zsock never uses for real (they answer ENOSYS).
  * Any other import is a build error and fails the load loudly.
  */
 import type { CoreExports } from './abi.js';
 import type { CoreBinding, CoreHooks } from './binding.js';
 import { hostGcm } from './host_gcm.js';
+import { hostEcc } from './host_ecc.js';
+import { hostEcdsaVerify, hostRsaVerify } from './host_sig.js';
 
 const ENOSYS = 52; // WASI errno
 
@@ -22,6 +25,9 @@ export function wasmBinding(bytes: Uint8Array): CoreBinding {
         zs_host_verify: hooks.verify,
         emscripten_notify_memory_growth: hooks.grown,
         zs_host_gcm: hostGcm(() => x!.memory), // the host profile's AES-GCM (PROFILE=host)
+        zs_host_ecc: hostEcc(() => x!.memory), // its P-256/P-384
+        zs_host_ecdsa_verify: hostEcdsaVerify(() => x!.memory), // and its signature checks
+        zs_host_rsa_verify: hostRsaVerify(() => x!.memory),
       };
       const wasi: Record<string, Function> = {
         fd_write: (fd: number, iov: number, iovcnt: number, nwritten: number) => {

@@ -45,6 +45,34 @@ test('footprint per context is within the full profile budget', () => {
   }
 });
 
+test('an idle connection gives its record buffers back; a full record takes them again, no more', () => {
+  for (const v of [TLS1_2, TLS1_3]) {
+    const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: v });
+    const s = session({ role: 'server', certs: [pki.serverEc()] });
+    const created = c.memory().current; // both record buffers at their full size
+    handshake(c, s);
+    flush(c, s);
+    const rd = new Uint8Array(20000);
+    assert.is(c.read(rd, Date.now()).state, 'want-read');
+    const idle = c.memory().current, peak = c.memory().peak;
+    assert.ok(idle < created, `TLS ${v.toString(16)} idle ${idle} < created ${created}`);
+    // The largest record the peer may send (and our largest to send) both need the full buffers.
+    const big = new Uint8Array(16384).map((_, i) => i * 7);
+    for (let sent = 0; sent < big.length;) sent += (s.write(big.subarray(sent), Date.now()) as { n: number }).n;
+    flush(s, c);
+    let got = 0;
+    for (let r = c.read(rd, Date.now()); r.state === 'done'; r = c.read(rd.subarray(got), Date.now())) got += r.n;
+    assert.is(got, big.length);
+    assert.equal(rd.subarray(0, got), big);
+    assert.is(c.memory().current, idle, 'idle again after the records are read');
+    assert.ok(c.memory().peak <= Math.max(peak, created + 64), 'regrowing holds no more than a full context');
+    assert.is((c.write(big, Date.now()) as { n: number }).n > 0, true);
+    flush(c, s);
+    assert.ok(c.memory().current >= created - 64, 'full buffers while a write may be pending');
+    freeAll();
+  }
+});
+
 test('server state (tickets, cache, cookies) is freed with its owner', () => {
   const before = getCore().arena().used;
   const st = new TlsServerState();

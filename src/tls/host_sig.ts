@@ -1,0 +1,90 @@
+/**
+ * The host side of the host profile's signature verification (wasm/zs_host_sig.c): the core's
+ * imports `zs_host_ecdsa_verify` and `zs_host_rsa_verify`, done with node:crypto. The core asks
+ * only with the message it hashed; a 0 sends it to mbedTLS, whose answer stands.
+ */
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { NIST, hostAccel } from './host_ecc.js';
+
+const HASH: Record<number, string> = { 1: 'sha256', 2: 'sha384', 3: 'sha512' };
+type Memory = () => { readonly buffer: ArrayBufferLike };
+
+/** Public keys already imported (a CA's or a peer's key is verified with again and again). */
+const keys = new Map<string, KeyObject>();
+const KEYS_MAX = 32;
+const b64 = (a: Uint8Array) => Buffer.from(a).toString('base64url');
+
+function cached(id: string, make: () => KeyObject): KeyObject {
+  let k = keys.get(id);
+  if (!k) {
+    k = make();
+    if (keys.size >= KEYS_MAX) keys.delete(keys.keys().next().value!);
+    keys.set(id, k);
+  }
+  return k;
+}
+
+function ecKey(group: number, point: Uint8Array): KeyObject {
+  const n = NIST[group].bytes;
+  return cached(`${group}:${b64(point)}`, () => createPublicKey({ key: { kty: 'EC', crv: NIST[group].jwk,
+    x: b64(point.subarray(1, 1 + n)), y: b64(point.subarray(1 + n)) }, format: 'jwk' }));
+}
+
+function rsaKey(n: Uint8Array, e: Uint8Array): KeyObject {
+  let i = 0;
+  while (i < e.length - 1 && e[i] === 0) i++; // JWK integers are minimal
+  const ex = e.subarray(i);
+  return cached(`rsa:${b64(n)}:${b64(ex)}`, () => createPublicKey({ key: { kty: 'RSA', n: b64(n), e: b64(ex) }, format: 'jwk' }));
+}
+
+/** The verification itself, counted: 1 or 0, and 0 when node:crypto throws. */
+function counted(f: () => boolean): number {
+  try {
+    const ok = f();
+    hostAccel.served++;
+    return ok ? 1 : 0;
+  } catch {
+    hostAccel.refused++;
+    return 0;
+  }
+}
+
+function refuse(): number {
+  hostAccel.refused++;
+  return 0;
+}
+
+/** Whether [ptr, ptr + len) lies in `m` (both u32 from the core). */
+const inside = (m: Uint8Array, ptr: number, len: number) => ptr + len <= m.length;
+
+/** zs_host_ecdsa_verify(group, hash, msg, msglen, point, plen, sig, siglen) over the core's
+ *  memory (wasm/zs_host_ecdsa.c): 1 when the DER signature over msg verifies with the
+ *  uncompressed point; 0 otherwise, also for anything it does not serve (the core then asks
+ *  mbedTLS, whose answer stands). It never throws into the core. */
+export function hostEcdsaVerify(memory: Memory) {
+  return (group: number, hash: number, msg: number, mlen: number, p: number, plen: number, sig: number, slen: number): number => {
+    [msg, mlen, p, plen, sig, slen] = [msg, mlen, p, plen, sig, slen].map((v) => v >>> 0);
+    const c = NIST[group], alg = HASH[hash];
+    const m = new Uint8Array(memory().buffer);
+    if (!hostAccel.enabled || !c || !alg || plen !== 1 + 2 * c.bytes || !inside(m, msg, mlen) ||
+      !inside(m, p, plen) || !inside(m, sig, slen) || m[p] !== 4) return refuse();
+    return counted(() => verify(alg, m.subarray(msg, msg + mlen),
+      { key: ecKey(group, m.subarray(p, p + plen)), dsaEncoding: 'der' }, m.subarray(sig, sig + slen)));
+  };
+}
+
+/** zs_host_rsa_verify(hash, msg, msglen, n, nlen, e, elen, sig) over the core's memory
+ *  (wasm/zs_host_sig.c): 1 when the PKCS#1 v1.5 signature of nlen bytes over msg verifies with
+ *  the key (n, e); 0 otherwise, also for anything it does not serve. It never throws into the
+ *  core. */
+export function hostRsaVerify(memory: Memory) {
+  return (hash: number, msg: number, mlen: number, n: number, nlen: number, e: number, elen: number, sig: number): number => {
+    [msg, mlen, n, nlen, e, elen, sig] = [msg, mlen, n, nlen, e, elen, sig].map((v) => v >>> 0);
+    const alg = HASH[hash];
+    const m = new Uint8Array(memory().buffer);
+    if (!hostAccel.enabled || !alg || nlen < 128 || nlen > 512 || elen < 1 || elen > 8 || !inside(m, msg, mlen) ||
+      !inside(m, n, nlen) || !inside(m, e, elen) || !inside(m, sig, nlen)) return refuse();
+    return counted(() => verify(alg, m.subarray(msg, msg + mlen), rsaKey(m.subarray(n, n + nlen), m.subarray(e, e + elen)),
+      m.subarray(sig, sig + nlen)));
+  };
+}
