@@ -27,9 +27,17 @@
 #define MBEDTLS_SSL_IN_CONTENT_LEN  ZSOCK_TLS_IN_CONTENT_LEN
 #define MBEDTLS_SSL_OUT_CONTENT_LEN ZSOCK_TLS_OUT_CONTENT_LEN
 /* Bytes each record buffer keeps while a TLS connection is idle (wasm/zs_bufs.c): they take
- * their full size back before mbedTLS reads or writes a record. 0 keeps them full. */
+ * their full size back before mbedTLS reads or writes a record. 0 keeps them full. On by
+ * default where memory is the process's (host, full profiles: idle connections leave arena
+ * pages untouched); off in the embedded profile, whose fixed arena is sized for every context
+ * at full size: there shrinking saves nothing, and a regrowth that a fragmented arena cannot
+ * serve would fail an established connection with ENOMEM. */
 #ifndef ZSOCK_TLS_IDLE_BUF_LEN
+#ifdef ZSOCK_PROFILE_EMBEDDED
+#define ZSOCK_TLS_IDLE_BUF_LEN 0
+#else
 #define ZSOCK_TLS_IDLE_BUF_LEN 16
+#endif
 #endif
 #if ZSOCK_TLS_IDLE_BUF_LEN > 0
 #define MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH
