@@ -30,8 +30,9 @@ export const ZSOCK_MSG_PEEK = 0x02, ZSOCK_MSG_CTRUNC = 0x08, ZSOCK_MSG_TRUNC = 0
 
 /** zsock_poll's PollFd events and revents bits. POLLIN: readable (data, EOF, or a connection
  *  to accept); POLLOUT: writable (or a non-blocking connect settled); POLLPRI: select's except
- *  set. POLLERR (a pending SO_ERROR), POLLHUP (peer closed) and POLLNVAL (fd not open) are
- *  reported even when not asked for. */
+ *  set. POLLERR (a pending SO_ERROR), POLLHUP (the peer closed: TCP EOF, with POLLIN; a TLS
+ *  close_notify; a DTLS session ended) and POLLNVAL (fd not open) are reported even when
+ *  not asked for. */
 export const ZSOCK_POLLIN = 1, ZSOCK_POLLPRI = 2, ZSOCK_POLLOUT = 4, ZSOCK_POLLERR = 8,
   ZSOCK_POLLHUP = 0x10, ZSOCK_POLLNVAL = 0x20;
 
