@@ -78,10 +78,19 @@ export interface UdpEndpoint {
   events: UdpEvents;
 }
 
+/** A network the sockets run on (file comment): the host's, a board's, or the simulator's.
+ *  Calls never throw and never call back synchronously; failures arrive as errno events. */
 export interface NetDriver {
+  /** For diagnostics: which driver this is. */
   readonly name: string;
+  /** Starts a TCP connection to `to`, from `from` when bound; the outcome arrives as onConnect
+   *  or onError (ECONNREFUSED, ETIMEDOUT, ...). */
   tcpConnect(to: NetAddr, from: NetAddr | null, events: TcpEvents): TcpConn;
+  /** Listens at `at` (port 0: an ephemeral one, reported by onListening); `backlog` bounds the
+   *  connections the platform holds, `v6only` keeps an IPv6 listener off IPv4. */
   tcpListen(at: NetAddr, backlog: number, v6only: boolean, events: ListenEvents): TcpListener;
+  /** Opens a UDP endpoint at `at` (`reuse`: SO_REUSEADDR/PORT, `v6only` as for tcpListen);
+   *  onReady gives 0 and the bound address, or an errno. */
   udpOpen(at: NetAddr, opts: { v6only: boolean; reuse: boolean }, events: UdpEvents, onReady: (err: number, local: NetAddr | null) => void): UdpEndpoint;
   /** Interface names (SO_BINDTODEVICE). */
   interfaces(): string[];

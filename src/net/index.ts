@@ -4,6 +4,8 @@ import { defaultDriver } from '../platform.js';
 
 let current: NetDriver | null = null;
 
+/** The NetDriver in use: the one setDriver installed, else the platform's default (created on
+ *  first use). */
 export function driver(): NetDriver {
   return (current ??= defaultDriver());
 }

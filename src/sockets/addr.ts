@@ -7,9 +7,16 @@ import { AF_INET, AF_INET6 } from '../constants.js';
 import { EAFNOSUPPORT, EINVAL } from '../errno.js';
 import type { NetAddr } from '../net/driver.js';
 
+/** struct sockaddr_in / sockaddr_in6 as a plain object: what bind, connect and sendto take,
+ *  and what accept, recvfrom, getsockname and getpeername fill in. A malformed one (another
+ *  family than the socket's, a text address that does not parse, a port outside 0..65535) is
+ *  -EINVAL or -EAFNOSUPPORT, per call. */
 export interface SockAddr {
+  /** AF_INET or AF_INET6. */
   family: number;
+  /** The address as text, '192.0.2.1' or '2001:db8::1'; filled in canonical (inet_ntop). */
   addr: string;
+  /** The port, host order (0 in bind: an ephemeral one). */
   port: number;
 }
 

@@ -10,17 +10,30 @@ import { timers, type Timer } from '../platform.js';
 import { canonical, inet_ntop, inet_pton, type SockAddr } from './addr.js';
 import type { Out } from './socket.js';
 
+/** struct zsock_addrinfo: one result of zsock_getaddrinfo, a list linked by ai_next (one entry
+ *  per address, IPv6 first unless CONFIG_NET_SOCKETS_DNS_PREFER_IPV4). */
 export interface AddrInfo {
+  /** The hints' AI_* flags. */
   ai_flags: number;
+  /** AF_INET or AF_INET6, as ai_addr. */
   ai_family: number;
+  /** The hints' SOCK_STREAM or SOCK_DGRAM; SOCK_STREAM when they left it 0. */
   ai_socktype: number;
+  /** The hints' protocol, else IPPROTO_TCP or IPPROTO_UDP for the type. */
   ai_protocol: number;
+  /** The address, with the service's port: ready for zsock_connect or zsock_bind. */
   ai_addr: SockAddr;
+  /** sizeof the C sockaddr (8 for IPv4, 24 for IPv6), for ported code. */
   ai_addrlen: number;
+  /** The host name on the first entry with AI_CANONNAME; otherwise null. */
   ai_canonname: string | null;
+  /** The next result, or null. */
   ai_next: AddrInfo | null;
 }
 
+/** zsock_getaddrinfo's hints: ai_flags (AI_*), ai_family (AF_UNSPEC, AF_INET, AF_INET6, else
+ *  EAI_FAMILY), ai_socktype (0, SOCK_STREAM, SOCK_DGRAM, else EAI_SOCKTYPE), ai_protocol; an
+ *  absent field counts as 0. */
 export type AddrInfoHints = Partial<Pick<AddrInfo, 'ai_flags' | 'ai_family' | 'ai_socktype' | 'ai_protocol'>>;
 
 const KNOWN_FLAGS = C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_V4MAPPED | C.AI_ALL

@@ -11,6 +11,9 @@ import type { Sock, Timeval } from './socket.js';
 import { deadline } from './wait.js';
 import { timers, type Timer } from '../platform.js';
 
+/** struct zsock_pollfd: `fd` to watch (a negative one is skipped, its revents 0), `events` the
+ *  ZSOCK_POLL* bits asked for, `revents` what zsock_poll found (POLLERR, POLLHUP, POLLNVAL even
+ *  unasked). */
 export interface PollFd { fd: number; events: number; revents: number }
 
 const ALWAYS = C.ZSOCK_POLLERR | C.ZSOCK_POLLHUP | C.ZSOCK_POLLNVAL;

@@ -8,23 +8,34 @@ import { MBEDTLS, TlsError, tlsError } from './errors.js';
 import { EINVAL } from '../errno.js';
 import { utf8Encode } from '../utf8.js';
 
-export const TLS1_2 = 0x0303;
-export const TLS1_3 = 0x0304;
+/** Protocol versions as on the wire, for TlsConfig's minVersion/maxVersion: TLS1_2 (also
+ *  DTLS 1.2, the only DTLS version) and TLS1_3; any other is EINVAL. */
+export const TLS1_2 = 0x0303, TLS1_3 = 0x0304;
 /** A protocol version number: TLS1_2 (0x0303, also DTLS 1.2) or TLS1_3 (0x0304). */
 export type TlsVersion = number;
 
 /** Peer verification, as TLS_PEER_VERIFY: none 0, optional 1, required 2. */
 export type VerifyMode = 'none' | 'optional' | 'required';
 
+/** A TlsSession's configuration (what the SOL_TLS options of a socket become). Anything the
+ *  engine cannot use (a certificate or key that does not parse, a value out of range) makes the
+ *  TlsSession constructor throw a TlsError with errno EINVAL; no memory left, ENOMEM. */
 export interface TlsConfig {
+  /** Which side of the handshake the session takes. */
   role: 'client' | 'server';
+  /** TLS over a stream (the default), or DTLS over datagrams. */
   transport?: 'stream' | 'datagram';
+  /** Lowest version offered or accepted (default TLS1_2); a ciphersuite list of only TLS 1.3
+   *  suites raises it to TLS1_3. */
   minVersion?: TlsVersion;
+  /** Highest version (default TLS1_3, DTLS: TLS1_2; DTLS 1.3 is ENOTSUP); a list of only
+   *  TLS 1.2 suites lowers it to TLS1_2. Below minVersion: EINVAL. */
   maxVersion?: TlsVersion;
   /** Trusted CA certificates, DER or PEM (a PEM buffer may hold several). */
   ca?: Uint8Array[];
   /** Own certificate chains with their private keys (DER or PEM); at most two (e.g. RSA + EC). */
   certs?: { cert: Uint8Array; key: Uint8Array }[];
+  /** A pre-shared key and the identity it goes by (TLS_CREDENTIAL_PSK and PSK_ID). */
   psk?: { key: Uint8Array; identity: Uint8Array };
   /** Client: SNI and the name the server's certificate must carry. `null` disables the name
    *  check; left undefined, verification fails (mbedTLS and Zephyr refuse to verify blind). */
@@ -36,6 +47,7 @@ export interface TlsConfig {
   /** Key-exchange groups, IANA NamedGroup ids in order of preference (23 P-256, 24 P-384,
    *  29 x25519); default: mbedTLS's list. */
   groups?: number[];
+  /** ALPN protocol names in order of preference: 1..8 names of 1..255 bytes, else EINVAL. */
   alpn?: string[];
   /** DTLS handshake retransmission timeouts in ms (default 1000 / 60000). */
   dtlsTimeouts?: { min: number; max: number };
@@ -51,6 +63,7 @@ export interface TlsConfig {
   session?: Uint8Array;
   /** DTLS connection ID to offer (RFC 9146); an empty array asks the peer for one only. */
   cid?: Uint8Array;
+  /** Allow TLS 1.2 renegotiation (default off; AT-TLS's RESET_CIPHER uses it). */
   renegotiation?: boolean;
   /** Called for each certificate of the peer's chain, leaf at depth 0, with mbedTLS's flags.
    *  Return new flags (0 accepts), nothing to keep them, or a negative number to abort. */

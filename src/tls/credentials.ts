@@ -8,16 +8,21 @@ import { EEXIST, EFAULT, EFBIG, EINVAL, ENOENT, ENOMEM } from '../errno.js';
 import { config } from '../config.js';
 import { Sha256 } from './sha256.js';
 
-export const TLS_CREDENTIAL_NONE = 0;
-export const TLS_CREDENTIAL_CA_CERTIFICATE = 1;
-export const TLS_CREDENTIAL_PUBLIC_CERTIFICATE = 2;
+/** Credential types (Zephyr's enum tls_credential_type): tls_credential_add/get/delete's `type`,
+ *  and Credential's. A tag named in TLS_SEC_TAG_LIST contributes its CA certificates to the
+ *  chain of trust, its PUBLIC_CERTIFICATE with its PRIVATE_KEY as the socket's own (both on the
+ *  same tag), and a PSK with its PSK_ID (on the same tag, else TLS_SEC_TAG_LIST is -EINVAL).
+ *  NONE is not a type the store takes (-EINVAL). */
+export const TLS_CREDENTIAL_NONE = 0, TLS_CREDENTIAL_CA_CERTIFICATE = 1, TLS_CREDENTIAL_PUBLIC_CERTIFICATE = 2,
+  TLS_CREDENTIAL_PRIVATE_KEY = 3, TLS_CREDENTIAL_PSK = 4, TLS_CREDENTIAL_PSK_ID = 5;
 /** Deprecated alias of TLS_CREDENTIAL_PUBLIC_CERTIFICATE, as in Zephyr. */
 export const TLS_CREDENTIAL_SERVER_CERTIFICATE = 2;
-export const TLS_CREDENTIAL_PRIVATE_KEY = 3;
-export const TLS_CREDENTIAL_PSK = 4;
-export const TLS_CREDENTIAL_PSK_ID = 5;
+/** Zephyr's "no tag" (sec_tag_t is int; negative tags are reserved): the store refuses it
+ *  (-EINVAL), as every tag outside 0..0x7fffffff. */
 export const SEC_TAG_TLS_INVALID = -1;
 
+/** One stored credential: its security tag, its type (TLS_CREDENTIAL_*), and the store's own
+ *  copy of its bytes (DER, or PEM recognised by its header; wiped on delete). */
 export interface Credential {
   readonly tag: number;
   readonly type: number;

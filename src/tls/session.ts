@@ -21,6 +21,7 @@ import { MBEDTLS, TlsError, engineError, tlsError } from './errors.js';
 import { EINVAL, ENOMEM } from '../errno.js';
 import { applyConfig, type TlsConfig, TLS1_2, TLS1_3 } from './config.js';
 
+/** What a driving call of TlsSession answers, the socket layer's next action (file comment). */
 export type TlsStep =
   | { readonly state: 'done'; readonly n: number; /** DTLS read: the record's length before truncation */ readonly full?: number }
   | { readonly state: 'want-read' }
@@ -42,6 +43,8 @@ const isTls13Suite = (id: number) => id >= 0x1301 && id <= 0x1305;
 let nextId = 1;
 const byId = new Map<number, TlsSession>();
 
+/** One TLS or DTLS session, sans-IO (file comment): configured by a TlsConfig, driven with the
+ *  time; its errors are TlsError (mbedTLS code, errno, reason), sticky once fatal. */
 export class TlsSession extends SessionInfo {
   readonly role: 'client' | 'server';
   readonly datagram: boolean;

@@ -20,6 +20,7 @@ export type { CoreExports } from './abi.js';
 /** Called by the core while it verifies a peer certificate (see TlsSession's verifyCallback). */
 export type VerifyHook = (id: number, depth: number, der: Uint8Array, flagsPtr: number) => number;
 
+/** How loadCore loads the TLS core (mbedTLS): which binary or binding, and its arena. */
 export interface CoreOptions {
   /** Path of the .wasm file (host); default: $ZSOCK_WASM, else build/wasm/zsock-core-host.wasm
    *  (the host profile), else build/wasm/zsock-core.wasm. */
