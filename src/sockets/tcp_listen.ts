@@ -29,6 +29,7 @@ export class ListenQueue<T> {
   private readonly q: T[] = [];
   private listener: TcpListener | null = null;
   private closed = false;
+  private paused = false;
 
   constructor(private backlog: number, private readonly hooks: ListenHooks<T>) {}
 
@@ -81,8 +82,14 @@ export class ListenQueue<T> {
     for (const c of this.q.splice(0)) this.hooks.drop(c);
   }
 
+  /** Pauses the listener at a full queue and resumes it below that: only on a change, since a
+   *  driver's resume() may hand over a connection at once (a paused Listener's queue), and one
+   *  handed over while accept() found the queue empty would wake nobody. */
   private admit(): void {
-    if (this.q.length >= this.backlog) this.listener?.pause();
+    const full = this.q.length >= this.backlog;
+    if (full === this.paused) return;
+    this.paused = full;
+    if (full) this.listener?.pause();
     else this.listener?.resume();
   }
 
