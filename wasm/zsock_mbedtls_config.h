@@ -139,6 +139,9 @@ long long zs_time(long long *t);
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT
+/* No mbedtls_x509_*_info() text and no OID descriptions: the shim hands out certificates as DER
+ * and verification results as flags, and names nothing. */
+#define MBEDTLS_X509_REMOVE_INFO
 
 /* ---- PSA (TLS 1.3 runs on it) ------------------------------------------------------------ */
 #define MBEDTLS_PSA_CRYPTO_C
