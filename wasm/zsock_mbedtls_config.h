@@ -98,6 +98,7 @@ long long zs_time(long long *t);
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_SHA512_SMALLER
 #define MBEDTLS_SHA1_C                  /* still signs many deployed CA roots */
+#define MBEDTLS_SHA1_PROCESS_ALT        /* one loop, not 80 unrolled rounds (wasm/zs_sha1.c) */
 #define MBEDTLS_HKDF_C
 
 /* ---- Public key -------------------------------------------------------------------------- */
