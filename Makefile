@@ -79,6 +79,10 @@ CF_memory_buffer_alloc := -Dmemset=zs_arena_memset
 # mbedTLS's own for every call.
 CHACHA_SIMD ?= 1
 WCF_chachapoly := $(if $(filter 1,$(CHACHA_SIMD)),-Dmbedtls_chacha20_update=zs_chacha20_update)
+# Smaller stand-ins for what the wasm core does not need in full (wasm/zs_trim.c): strstr for
+# the PEM and certificate parsers.
+WCF_pem := -Dstrstr=zs_strstr
+WCF_x509_crt := -Dstrstr=zs_strstr
 
 # Per-file optimisation: the crypto that handshakes and records spend their time in stays at
 # WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
