@@ -79,6 +79,12 @@ CF_memory_buffer_alloc := -Dmemset=zs_arena_memset
 # mbedTLS's own for every call.
 CHACHA_SIMD ?= 1
 WCF_chachapoly := $(if $(filter 1,$(CHACHA_SIMD)),-Dmbedtls_chacha20_update=zs_chacha20_update)
+# Smaller stand-ins for what the wasm core does not need in full (wasm/zs_trim.c): strstr for
+# the PEM and certificate parsers; RSA encryption and decryption refused in pk_wrap.c (only the
+# RSA key exchanges use them, and none is built).
+WCF_pem := -Dstrstr=zs_strstr
+WCF_x509_crt := -Dstrstr=zs_strstr
+WCF_pk_wrap := -Dmbedtls_rsa_pkcs1_encrypt=zs_rsa_no_encrypt -Dmbedtls_rsa_pkcs1_decrypt=zs_rsa_no_decrypt
 
 # Per-file optimisation: the crypto that handshakes and records spend their time in stays at
 # WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,

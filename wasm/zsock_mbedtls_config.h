@@ -86,6 +86,9 @@ long long zs_time(long long *t);
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_CHACHAPOLY_C
 #define MBEDTLS_CIPHER_C
+/* AES encrypts only: GCM and the ticket keys run the block cipher forwards, and no CBC, ECB
+ * or key-wrap mode is built. Drops AES decryption and its key schedule. */
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
 #define MBEDTLS_MD_C
 #define MBEDTLS_SHA224_C
 #define MBEDTLS_SHA256_C
@@ -95,6 +98,7 @@ long long zs_time(long long *t);
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_SHA512_SMALLER
 #define MBEDTLS_SHA1_C                  /* still signs many deployed CA roots */
+#define MBEDTLS_SHA1_PROCESS_ALT        /* one loop, not 80 unrolled rounds (wasm/zs_sha1.c) */
 #define MBEDTLS_HKDF_C
 
 /* ---- Public key -------------------------------------------------------------------------- */
@@ -136,6 +140,9 @@ long long zs_time(long long *t);
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT
+/* No mbedtls_x509_*_info() text and no OID descriptions: the shim hands out certificates as DER
+ * and verification results as flags, and names nothing. */
+#define MBEDTLS_X509_REMOVE_INFO
 
 /* ---- PSA (TLS 1.3 runs on it) ------------------------------------------------------------ */
 #define MBEDTLS_PSA_CRYPTO_C
