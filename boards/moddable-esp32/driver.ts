@@ -211,6 +211,7 @@ export function moddableDriver(io: IO419, opts: ModdableOptions): NetDriver {
       const ep: UdpEndpoint = {
         events,
         local,
+        dual: true, // ECMA-419's UDP on lwIP: IPv4 and IPv6 on one port
         send(data: Uint8Array, to: NetAddr) {
           try { u?.write(data, to.address, to.port); } catch { ep.events.onError(E.EINVAL); }
         },

@@ -73,6 +73,9 @@ export interface UdpEvents {
 
 export interface UdpEndpoint {
   send(data: Uint8Array, to: NetAddr): void;
+  /** The platform's endpoint carries both families whatever it was bound for (lwIP binds
+   *  IP_ANY_TYPE): a socket of one family receives the other's datagrams, and may answer them. */
+  readonly dual?: boolean;
   readonly local: NetAddr | null;
   close(): void;
   events: UdpEvents;

@@ -115,19 +115,22 @@ export class UdpSock extends Sock {
   override async sendto(buf: Uint8Array, _flags: number, to: SockAddr | null): Promise<number> {
     let target = this.peer;
     if (to) {
-      const text = checkAddr(to, this.family);
+      // On a platform whose endpoint carries both families (Moddable's lwIP), this socket
+      // receives the other family's datagrams (recvfrom names their sender): it may answer them.
+      const family = this.ep?.dual && (to?.family === C.AF_INET || to?.family === C.AF_INET6) ? to.family : this.family;
+      const text = checkAddr(to, family);
       if (typeof text === 'number') return text;
-      target = { family: this.family, addr: text, port: to.port };
+      target = { family, addr: text, port: to.port };
     }
     if (!target) return -E.EDESTADDRREQ;
-    if (buf.length <= MAX_PAYLOAD && buf.length > this.unfragmented()) return -E.ENOMEM; // one packet, as Zephyr without fragmentation
+    if (buf.length <= MAX_PAYLOAD && buf.length > this.unfragmented(target.family)) return -E.ENOMEM; // one packet, as Zephyr without fragmentation
     return this.sendNow(buf, target);
   }
 
-  /** The largest datagram one packet carries when this family does not fragment; Infinity when it
-   *  does (then MAX_PAYLOAD, EMSGSIZE, is the only bound). */
-  private unfragmented(): number {
-    const v6 = this.family === C.AF_INET6;
+  /** The largest datagram one packet of `family` carries when it does not fragment; Infinity
+   *  when it does (then MAX_PAYLOAD, EMSGSIZE, is the only bound). */
+  private unfragmented(family: number): number {
+    const v6 = family === C.AF_INET6;
     if (v6 ? config.NET_IPV6_FRAGMENT : config.NET_IPV4_FRAGMENT) return Infinity;
     return config.NET_LINK_MTU - (v6 ? 40 : 20) - 8; // IP header, UDP header
   }
