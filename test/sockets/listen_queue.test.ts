@@ -25,14 +25,20 @@ function stubDriver() {
   return { driver, calls, held, conn, arrive: (c: TcpConn) => events!.onConnection(c) };
 }
 
-Q.after.each(() => setDriver(hostDriver));
-
-Q('the listener pauses at a full queue and resumes below it, once per change', () => {
+/** A queue of `backlog` listening on the stub driver; changes(): how often it said "changed". */
+function listening(backlog: number) {
   const d = stubDriver();
   setDriver(d.driver);
   let changed = 0;
-  const q = new ListenQueue<TcpConn>(2, { make: (c) => c, ready: () => {}, retry: () => null, drop: () => {}, changed: () => { changed++; } });
+  const q = new ListenQueue<TcpConn>(backlog, { make: (c) => c, ready: () => {}, retry: () => null, drop: () => {}, changed: () => { changed++; } });
   q.start({ family: 4, address: '127.0.0.1', port: 0 }, false);
+  return { d, q, changes: () => changed };
+}
+
+Q.after.each(() => setDriver(hostDriver));
+
+Q('the listener pauses at a full queue and resumes below it, once per change', () => {
+  const { d, q, changes } = listening(2);
   assert.is(q.shift(), undefined);
   assert.equal(d.calls, [], 'an empty queue resumes nothing: the listener was never paused');
   d.arrive(d.conn(1));
@@ -43,25 +49,21 @@ Q('the listener pauses at a full queue and resumes below it, once per change', (
   assert.equal(d.calls, ['pause', 'resume', 'pause'], 'resumed, handed conn 3 over, full again');
   assert.equal([q.shift(), q.shift()].map((c) => (c as unknown as { id: number }).id), [2, 3]);
   assert.equal(d.calls, ['pause', 'resume', 'pause', 'resume']);
-  assert.is(changed, 3);
+  assert.is(changes(), 3);
 });
 
 Q('regression: a connection a driver hands over inside resume() is never taken while accept() finds the queue empty', () => {
   // On the XS board's pipe bridge, resume() on a listener that was never paused read the
   // Listener's queue at once: the connection was queued inside the shift() that had just
   // found nothing, so the accept() waiting after it was never woken.
-  const d = stubDriver();
-  setDriver(d.driver);
-  let changed = 0;
-  const q = new ListenQueue<TcpConn>(4, { make: (c) => c, ready: () => {}, retry: () => null, drop: () => {}, changed: () => { changed++; } });
-  q.start({ family: 4, address: '127.0.0.1', port: 0 }, false);
+  const { d, q, changes } = listening(4);
   d.held.push(d.conn(1));
   assert.is(q.shift(), undefined);
   assert.is(q.length, 0, 'nothing queued behind the caller\'s back');
-  assert.is(changed, 0);
+  assert.is(changes(), 0);
   d.arrive(d.held.shift()!); // the Listener's own onReadable
   assert.is(q.length, 1);
-  assert.is(changed, 1, 'the waiting accept() is woken');
+  assert.is(changes(), 1, 'the waiting accept() is woken');
 });
 
 Q.run();
