@@ -16,6 +16,10 @@ export const NIST: Record<number, { curve: string; jwk: string; bytes: number }>
  *  process); `served` and `refused` count the calls. */
 export const hostAccel = { enabled: true, served: 0, refused: 0 };
 
+/** Whether [ptr, ptr + len) lies in `m` (both u32 from the core): every range an import is
+ *  given is checked with it before it is read or written. */
+export const inside = (m: Uint8Array, ptr: number, len: number): boolean => ptr + len <= m.length;
+
 /** What one call computes: k * G (uncompressed), or x(k * peer). node:crypto throws for a scalar
  *  out of range or a point off the curve. */
 function compute(op: number, group: number, k: Buffer, peer: Buffer | null): Buffer {
@@ -51,7 +55,7 @@ function serve(memory: () => { readonly buffer: ArrayBufferLike }, op: number, g
   [k, klen, p, plen, out, outcap] = [k, klen, p, plen, out, outcap].map((v) => v >>> 0);
   if (!hostAccel.enabled || !s || klen !== s.k || plen !== s.p || outcap < s.out) return 0;
   const m = new Uint8Array(memory().buffer);
-  if (k + klen > m.length || p + plen > m.length || out + s.out > m.length) return 0;
+  if (!inside(m, k, klen) || !inside(m, p, plen) || !inside(m, out, s.out)) return 0;
   const key = Buffer.from(m.subarray(k, k + klen)); // a copy, wiped below
   try {
     const r = compute(op, group, key, plen ? Buffer.from(m.subarray(p, p + plen)) : null);

@@ -4,7 +4,7 @@
  * only with the message it hashed; a 0 sends it to mbedTLS, whose answer stands.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { NIST, hostAccel } from './host_ecc.js';
+import { NIST, hostAccel, inside } from './host_ecc.js';
 
 const HASH: Record<number, string> = { 1: 'sha256', 2: 'sha384', 3: 'sha512' };
 type Memory = () => { readonly buffer: ArrayBufferLike };
@@ -54,11 +54,8 @@ function refuse(): number {
   return 0;
 }
 
-/** Whether [ptr, ptr + len) lies in `m` (both u32 from the core). */
-const inside = (m: Uint8Array, ptr: number, len: number) => ptr + len <= m.length;
-
 /** zs_host_ecdsa_verify(group, hash, msg, msglen, point, plen, sig, siglen) over the core's
- *  memory (wasm/zs_host_ecdsa.c): 1 when the DER signature over msg verifies with the
+ *  memory (wasm/zs_host_sig.c): 1 when the DER signature over msg verifies with the
  *  uncompressed point; 0 otherwise, also for anything it does not serve (the core then asks
  *  mbedTLS, whose answer stands). It never throws into the core. */
 export function hostEcdsaVerify(memory: Memory) {
