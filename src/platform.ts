@@ -13,6 +13,7 @@ import type { ZsockConfig } from './config_schema.js';
 import { hostDriver } from './net/host.js';
 import type { CoreBinding } from './tls/binding.js';
 import { wasmBinding } from './tls/wasm_binding.js';
+import { atLeastTimers } from './timers.js';
 
 /** The board's name, as `zsock info` and logs show it. */
 export const platformName = 'host';
@@ -63,16 +64,12 @@ export type Timer = unknown;
 /** Timers for src/: `start` calls fn once after ms. A `background` timer (a FIN_WAIT bound, a
  *  DTLS retransmission) does not keep the host process alive by itself; a device has no such
  *  notion. */
-export const timers = {
-  start(ms: number, fn: () => void, background = false): Timer {
-    const t = setTimeout(fn, ms);
-    if (background) t.unref();
-    return t;
-  },
-  stop(t: Timer): void {
-    if (t !== undefined && t !== null) clearTimeout(t as ReturnType<typeof setTimeout>);
-  },
-};
+export const timers = atLeastTimers({
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+  unref: (t) => (t as ReturnType<typeof setTimeout>).unref(),
+  now: () => performance.now(),
+});
 
 /** Fills `buf` with random bytes: the host's CSPRNG here, a board's TRNG on a device. Never
  *  fails short: without entropy there is no TLS, and the board would rather stop. */
