@@ -13,6 +13,7 @@ import { config } from '../../src/config.js';
 import { closeAll, within } from '../helpers/zs.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
 import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
+import { boardSelected } from '../helpers/board_select.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -238,5 +239,4 @@ function conformance(env: BoardEnv): void {
   t.run();
 }
 
-const only = process.env.ZSOCK_BOARDS?.split(',');
-for (const env of boardEnvs()) if (!only || only.includes(env.name)) conformance(env);
+for (const env of boardEnvs()) if (boardSelected(env.name)) conformance(env);

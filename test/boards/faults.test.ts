@@ -15,6 +15,7 @@ import type { FaultNet } from '../helpers/faultnet.js';
 import { closeAll, sleep, until, within } from '../helpers/zs.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
 import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
+import { boardSelected } from '../helpers/board_select.js';
 
 const pattern = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
 
@@ -187,5 +188,4 @@ function faults(name: string): void {
   t.run();
 }
 
-const only = process.env.ZSOCK_BOARDS?.split(',');
-for (const name of ['moddable-esp32', 'espruino-esp32']) if (!only || only.includes(name)) faults(name);
+for (const name of ['moddable-esp32', 'espruino-esp32']) if (boardSelected(name)) faults(name);

@@ -17,41 +17,14 @@ import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { setDriver } from '../../src/net/index.js';
 import { hostDriver } from '../../src/net/host.js';
-import { closeAll, sleep, until, within } from '../helpers/zs.js';
-import { rawListen } from '../helpers/vpeer.js';
-import type { TcpEnd } from '../../sim/vnet.js';
-import { SNDBUF as LWIP_SNDBUF } from '../../sim/natives/moddable.js';
+import { closeAll, sleep, within } from '../helpers/zs.js';
+import { TEST_STR_SMALL, fill, pollOut } from '../helpers/flow.js';
 import { TAG, addCredentials, removeCredentials } from '../helpers/tls.js';
-import { boardEnvs, useBoard, vnetOf, type BoardEnv } from '../helpers/boards.js';
+import { boardEnvs, useBoard, type BoardEnv } from '../helpers/boards.js';
+import { boardSelected } from '../helpers/board_select.js';
 
-const TEST_STR_SMALL = new TextEncoder().encode('test');
 /** Zephyr's tls test: mbedTLS's record overhead, so SO_RCVBUF holds one small record. */
 const TLS_RECORD_OVERHEAD = 81;
-/** More than any path here buffers (the host's loopback kernel buffers autotune to a few MB). */
-const FILL_LIMIT = 64 << 20;
-
-const pollOut = async (fd: number, ms: number): Promise<[number, number]> => {
-  const p = [{ fd, events: Z.ZSOCK_POLLOUT, revents: 0 }];
-  const r = await Z.zsock_poll(p, 1, ms);
-  return [r, p[0].revents];
-};
-
-/** Sends without waiting until the path is full: the bytes taken. Full is -EAGAIN with no
- *  POLLOUT for 100 ms (a board's driver hands bytes on to the native socket as room opens there). */
-async function fill(fd: number): Promise<number> {
-  const chunk = new Uint8Array(16384).fill(0x5a);
-  let total = 0;
-  for (;;) {
-    const n = await Z.zsock_send(fd, chunk, Z.ZSOCK_MSG_DONTWAIT);
-    if (n === -E.EAGAIN) {
-      if ((await pollOut(fd, 100))[0] === 0) return total;
-      continue;
-    }
-    assert.ok(n > 0, `send ${n}`);
-    total += n;
-    assert.ok(total < FILL_LIMIT, 'no back-pressure');
-  }
-}
 
 /** Reads `n` bytes (and no more are asked for). */
 async function drain(fd: number, n: number): Promise<void> {
@@ -96,12 +69,18 @@ function flow(env: BoardEnv): void {
     return [c, s];
   }
 
-  /** Zephyr's "fill out the window": a small record (or segment), then the rest of the path. */
+  /** Zephyr's "fill out the window": a small record (or segment), then the rest of the path,
+   *  until after Zephyr's wait for the ACK (empty window) nothing more is taken. On a busy
+   *  machine a board process can stall past fill()'s quiet time with bytes still in transit
+   *  (the XS board reaches the virtual network through a pipe); waiting once more settles it. */
   async function fillWindow(c: number, s: number, buf: number): Promise<number> {
     rcvbuf(s, buf);
     assert.is(await Z.zsock_send(c, TEST_STR_SMALL, 0), TEST_STR_SMALL.length);
-    const n = TEST_STR_SMALL.length + await fill(c);
-    await sleep(150); // Zephyr: "wait for ACK (empty window)"
+    let n = TEST_STR_SMALL.length + await fill(c);
+    for (let more = -1; more !== 0; n += more) {
+      await sleep(150);
+      more = await fill(c);
+    }
     return n;
   }
 
@@ -193,85 +172,4 @@ function flow(env: BoardEnv): void {
   t.run();
 }
 
-/** The virtual TCP's window, to the byte: a Moddable board (lwIP's send buffer under the 419
- *  socket) sending to a peer machine whose receive buffer is given. */
-function windowExact(): void {
-  const t = suite('the virtual TCP window, exactly (moddable-esp32 to a raw peer)');
-  const name = 'moddable-esp32';
-  t.after.each(() => closeAll());
-  t.after(() => setDriver(hostDriver));
-
-  /** A board client connected to a peer that keeps what arrives (consuming only when told). */
-  async function toPeer(rcvBuf: number, sndbuf: number) {
-    const env = boardEnvs().find((e) => e.name === name)!;
-    useBoard(env);
-    const peer = vnetOf(env)!.addHost('peer');
-    const got: number[] = [];
-    let end: TcpEnd | null = null;
-    rawListen(peer, 7100, (e) => { end = e; return { onData: (b) => { got.push(b.length); } }; }, rcvBuf);
-    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
-    assert.is(Z.zsock_setsockopt(c, Z.SOL_SOCKET, Z.SO_SNDBUF, sndbuf), 0);
-    assert.is(await within(Z.zsock_connect(c, { family: Z.AF_INET, addr: peer.v4, port: 7100 }), 5000, 'connect'), 0);
-    const received = () => got.reduce((a, b) => a + b, 0);
-    return { c, peer: () => end!, received };
-  }
-
-  t('a 5-byte window admits 5 bytes; the rest waits in lwIP\'s send buffer and in SO_SNDBUF', async () => {
-    const { c, received } = await toPeer(5, 1000);
-    const taken = await fill(c);
-    assert.is(received(), 5, 'the peer got exactly its window');
-    assert.is(taken, 5 + LWIP_SNDBUF + 1000, 'window + lwIP send buffer + SO_SNDBUF');
-    await sleep(300); // zero-window probes come and go; nothing more is admitted
-    assert.is(received(), 5);
-    assert.is(await Z.zsock_send(c, TEST_STR_SMALL, Z.ZSOCK_MSG_DONTWAIT), -E.EAGAIN);
-  });
-
-  t('a reader taking what it holds reopens the window 5 bytes at a time: everything arrives', async () => {
-    const { c, peer } = await toPeer(5, 1000);
-    const taken = await fill(c);
-    let n = 5;
-    const all = new Promise<void>((resolve) => {
-      peer().events.onData = (b) => { n += b.length; peer().consumed(b.length); if (n === taken) resolve(); };
-    });
-    peer().consumed(5); // 5 > min(MSS, 5 / 2): the window update goes out
-    await within(all, 10000, 'the rest');
-    assert.is(n, taken);
-  });
-
-  t('test_so_sndbuf_win_size: with the link cut (no ACK comes back) the send path fills: lwIP\'s send buffer + SO_SNDBUF', async () => {
-    const env = boardEnvs().find((e) => e.name === name)!;
-    useBoard(env);
-    const vnet = vnetOf(env)!;
-    const board = vnet.hosts.find((h) => h.v4 === env.a4)!;
-    const peer = vnet.addHost('peer');
-    let got = 0;
-    rawListen(peer, 7101, (e) => ({ onData: (b) => { got += b.length; e.consumed(b.length); } }));
-    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
-    assert.is(Z.zsock_setsockopt(c, Z.SOL_SOCKET, Z.SO_SNDBUF, TEST_STR_SMALL.length + 1), 0);
-    assert.is(await within(Z.zsock_connect(c, { family: Z.AF_INET, addr: peer.v4, port: 7101 }), 5000, 'connect'), 0);
-    vnet.partition(board, peer, true);
-    const taken = await fill(c);
-    assert.is(taken, LWIP_SNDBUF + TEST_STR_SMALL.length + 1, "lwIP's send buffer (in flight, unacknowledged) + SO_SNDBUF");
-    assert.is(await Z.zsock_send(c, TEST_STR_SMALL.subarray(0, 1), Z.ZSOCK_MSG_DONTWAIT), -E.EAGAIN);
-    assert.equal(await pollOut(c, 10), [0, 0]);
-    vnet.partition(board, peer, false); // the segments waited: they arrive, the ACKs come back
-    await until(() => got === taken, 5000, 'everything delivered');
-    assert.equal(await pollOut(c, 500), [1, Z.ZSOCK_POLLOUT]);
-  });
-
-  t('a window that reopens by less than an MSS is not advertised; the persist timer finds it', async () => {
-    const { c, peer, received } = await toPeer(4000, 1000);
-    await fill(c);
-    assert.is(received(), 4000);
-    const before = received();
-    peer().consumed(1000); // 1000 <= min(MSS, 4000 / 2): still short, so no window update
-    await sleep(50);
-    assert.is(received(), before, 'silly window avoidance: no update, nothing sent');
-    await until(() => received() === before + 1000, 5000, 'the zero-window probe to find the window');
-  });
-
-  t.run();
-}
-
-for (const env of boardEnvs()) flow(env);
-windowExact();
+for (const env of boardEnvs()) if (boardSelected(env.name)) flow(env);

@@ -17,6 +17,7 @@ import { runOnSimBoard } from './sim_suite.js';
 const OUT = join(ROOT, 'build/xs/test');
 const SUITE = join(ROOT, 'test/boards/conformance.test.ts');
 const FAULTS = join(ROOT, 'test/boards/faults.test.ts');
+const FLOW = join(ROOT, 'test/boards/flow.test.ts');
 const Boards = suite('board conformance by engine');
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}) {
@@ -57,12 +58,21 @@ Boards('conformance: moddable-esp32 on XS in a board process (the simulator\'s v
   assert.is(onXS, onV8);
 });
 
-Boards('faults: moddable-esp32 on XS (the simulator\'s virtual network through the pipe bridge, native core, device heap) as on V8', async () => {
-  const xs = await bundleSuites('xs', [FAULTS], join(OUT, 'faults.xs'), { boards: 'sim' });
-  const onV8 = await countsOnV8(FAULTS);
-  const onXS = counts(await runOnSimBoard(xs.path, ['ZSOCK_BOARDS=moddable-esp32']), 'XS', 'faults.test.js');
+/** A board suite inside an XS board process on the simulator's virtual network: the same
+ *  counts as on V8, and at least `min` tests. */
+async function inBoardProcess(file: string, min: number): Promise<void> {
+  const name = file.split('/').pop()!.replace(/\.test\.ts$/, '');
+  const xs = await bundleSuites('xs', [file], join(OUT, `${name}.xs`), { boards: 'sim' });
+  const onV8 = await countsOnV8(file);
+  const onXS = counts(await runOnSimBoard(xs.path, ['ZSOCK_BOARDS=moddable-esp32']), 'XS', `${name}.test.js`);
   assert.is(onXS, onV8);
-  assert.ok(Number(onXS.split(' / ')[1]) >= 5, onXS);
-});
+  assert.ok(Number(onXS.split(' / ')[1]) >= min, onXS);
+}
+
+Boards('faults: moddable-esp32 on XS (the simulator\'s virtual network through the pipe bridge, native core, device heap) as on V8',
+  () => inBoardProcess(FAULTS, 5));
+
+Boards('flow control: moddable-esp32 on XS in a board process (send windows, SO_SNDTIMEO, POLLOUT, TCP and TLS) as on V8',
+  () => inBoardProcess(FLOW, 8));
 
 Boards.run();

@@ -190,16 +190,19 @@ const reentry: Plugin = {
   },
 };
 
-/** Per suite, "passed / total" from uvu's report (colours stripped), in order. */
+/** Per test file, "passed / total" from uvu's report (colours stripped), summed over the file's
+ *  suites. */
 export function suiteResults(output: string): Map<string, string> {
   const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
-  const out = new Map<string, string>();
+  const sums = new Map<string, [number, number]>();
   let current = '';
   for (const line of clean.split('\n')) {
     const name = /^\s*(\S+\.js)\s*$/.exec(line);
     if (name) current = name[1];
     const counts = /\((\d+) \/ (\d+)\)\s*$/.exec(line);
-    if (counts && current) out.set(current, `${counts[1]} / ${counts[2]}`);
+    if (!counts || !current) continue;
+    const [p, t] = sums.get(current) ?? [0, 0];
+    sums.set(current, [p + Number(counts[1]), t + Number(counts[2])]);
   }
-  return out;
+  return new Map([...sums].map(([f, [p, t]]) => [f, `${p} / ${t}`]));
 }
