@@ -45,12 +45,29 @@ export function fromBin(s: string): Uint8Array {
 const ERRNO: Record<number, number> = { [-3]: E.ETIMEDOUT, [-4]: E.EHOSTUNREACH, [-6]: E.EHOSTUNREACH, [-9]: E.ECONNRESET, [-7]: E.ENOMEM, [-2]: E.ENOMEM };
 const NOOP_EVENTS: TcpEvents = { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} };
 
+/** The events of a connection this adapter holds while the socket layer's queue is full: what
+ *  happens meanwhile (the bytes that waited in its stream buffer when the client closed, the
+ *  end, an error, the close) is kept in order and replayed once the socket layer takes it, as a
+ *  connection in Zephyr's backlog keeps what arrived before accept(). Bounded: a held socket is
+ *  paused, so at most its stream buffer and one chunk. */
+class HeldEvents implements TcpEvents {
+  private kept: ((e: TcpEvents) => void)[] = [];
+  onConnect(): void {}
+  onDrain(): void {}
+  onData(d: Uint8Array): void { this.kept.push((e) => e.onData(d)); }
+  onEnd(): void { this.kept.push((e) => e.onEnd()); }
+  onError(errno: number): void { this.kept.push((e) => e.onError(errno)); }
+  onClose(): void { this.kept.push((e) => e.onClose()); }
+  replay(to: TcpEvents): void {
+    for (const k of this.kept.splice(0)) k(to);
+  }
+}
+
 class EspruinoTcp implements TcpConn {
   events: TcpEvents;
   private sock: EspSocket | null = null;
   private pending = 0;
   private paused = false;
-  private closed = false;
   private failed = false;
 
   constructor(events: TcpEvents, readonly local: NetAddr, readonly remote: NetAddr | null, private connected: boolean) {
@@ -70,7 +87,7 @@ class EspruinoTcp implements TcpConn {
     });
     // 'end' follows 'error' in Espruino's close sequence; after an error it is not an orderly end.
     s.on('end', () => { this.unbuffer(); if (this.connected && !this.failed) this.events.onEnd(); });
-    s.on('close', () => { this.closed = true; this.sock = null; this.events.onClose(); });
+    s.on('close', () => { this.sock = null; this.events.onClose(); });
   }
 
   private readonly data = (d: string): void => this.events.onData(fromBin(d));
@@ -89,9 +106,6 @@ class EspruinoTcp implements TcpConn {
   }
 
   get queued(): number { return this.pending; }
-
-  /** The socket closed (a held connection whose client went away). */
-  get gone(): boolean { return this.closed; }
 
   end(): void { this.sock?.end(); }
 
@@ -141,7 +155,7 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
       let local: NetAddr | null = null;
       // Espruino accepts every connection: while the socket layer's queue is full they wait
       // here, paused (Espruino stops reading them), up to the backlog; past it they are closed.
-      const held: EspruinoTcp[] = [];
+      const held: { conn: EspruinoTcp; kept: HeldEvents }[] = [];
       let paused = false;
       const got = bindPicked(at.port, (port) => {
         const srv = lib.net.createServer((s) => {
@@ -149,8 +163,10 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
           conn.attach(s);
           if (!paused) return events.onConnection(conn);
           if (held.length >= backlog) return conn.destroy();
+          const kept = new HeldEvents();
+          conn.events = kept;
           conn.pause();
-          held.push(conn);
+          held.push({ conn, kept });
         });
         srv.listen(port);
         return srv;
@@ -162,14 +178,15 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
       }
       return {
         get local() { return local; },
-        close: () => { got?.it.close(); for (const c of held.splice(0)) c.destroy(); },
+        close: () => { got?.it.close(); for (const h of held.splice(0)) h.conn.destroy(); },
         pause: () => { paused = true; },
         resume: () => {
           paused = false;
-          for (let c = held.shift(); c; c = paused ? undefined : held.shift()) {
-            if (c.gone) continue; // the client went while it waited
-            events.onConnection(c);
-            c.resume();
+          // A client that went while it waited is handed over too: its bytes and end come first.
+          for (let h = held.shift(); h; h = paused ? undefined : held.shift()) {
+            events.onConnection(h.conn);
+            h.kept.replay(h.conn.events);
+            h.conn.resume();
           }
         },
       };

@@ -12,7 +12,7 @@ import { configure } from '../../src/config.js';
 import { setDriver } from '../../src/net/index.js';
 import { hostDriver } from '../../src/net/host.js';
 import { LISTEN_QUEUE } from '../../sim/natives/moddable.js';
-import { closeAll, within } from '../helpers/zs.js';
+import { closeAll, sleep, within } from '../helpers/zs.js';
 import { boardEnvs, useBoard, vnetOf, type BoardEnv } from '../helpers/boards.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -58,6 +58,30 @@ function connecting(env: BoardEnv): void {
       assert.equal(buf.subarray(0, 4), text(`hi ${i}`));
       assert.is(await Z.zsock_send(s, text('ok'), 0), 2);
       assert.is(await within(Z.zsock_recv(c, buf, 0), 5000, 'reply'), 2, 'the client was not reset');
+    }
+  });
+
+  t('clients that sent and closed while they waited in a full backlog: each accept() still gives their bytes, then end of stream', async () => {
+    const l = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+    assert.is(Z.zsock_bind(l, at()), 0);
+    assert.is(Z.zsock_listen(l, 1), 0);
+    const a = {} as Z.SockAddr;
+    Z.zsock_getsockname(l, a);
+    await Z.zsock_get_context_object(l)!.whenReady();
+    for (let i = 0; i < COMPLETED[env.name]; i++) {
+      const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+      assert.is(await within(Z.zsock_connect(c, a), 5000, 'connect'), 0, `client ${i}`);
+      assert.is(await Z.zsock_send(c, text(`bye ${i}`), 0), 5);
+      assert.is(Z.zsock_close(c), 0);
+    }
+    await sleep(200); // the bytes and the FINs reach the server side while nothing accepts
+    for (let i = 0; i < COMPLETED[env.name]; i++) {
+      const s = await within(Z.zsock_accept(l), 5000, 'accept');
+      assert.ok(s >= 0, `accept ${s}`);
+      const buf = new Uint8Array(16);
+      let got = '';
+      for (let n; (n = await within(Z.zsock_recv(s, buf, 0), 5000, 'recv')) > 0;) got += new TextDecoder().decode(buf.subarray(0, n));
+      assert.is(got, `bye ${i}`, `client ${i}`);
     }
   });
 
