@@ -30,14 +30,20 @@ function connecting(env: BoardEnv): void {
 
   const at = (port = 0): Z.SockAddr => ({ family: Z.AF_INET, addr: env.a4, port });
 
-  t('a full backlog leaves the connections it completed alone: each is accepted and served, none reset', async () => {
-    configure({ NET_TCP_RETRY_COUNT: 2, NET_TCP_INIT_RETRANSMISSION_TIMEOUT: 100 });
+  /** A listener with backlog 1, ready: [fd, its address]. */
+  async function listening(): Promise<[number, Z.SockAddr]> {
     const l = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
     assert.is(Z.zsock_bind(l, at()), 0);
     assert.is(Z.zsock_listen(l, 1), 0);
     const a = {} as Z.SockAddr;
     Z.zsock_getsockname(l, a);
     await Z.zsock_get_context_object(l)!.whenReady();
+    return [l, a];
+  }
+
+  t('a full backlog leaves the connections it completed alone: each is accepted and served, none reset', async () => {
+    configure({ NET_TCP_RETRY_COUNT: 2, NET_TCP_INIT_RETRANSMISSION_TIMEOUT: 100 });
+    const [l, a] = await listening();
     const clients: number[] = [];
     for (let i = 0; i < COMPLETED[env.name]; i++) {
       const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
@@ -62,12 +68,7 @@ function connecting(env: BoardEnv): void {
   });
 
   t('clients that sent and closed while they waited in a full backlog: each accept() still gives their bytes, then end of stream', async () => {
-    const l = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
-    assert.is(Z.zsock_bind(l, at()), 0);
-    assert.is(Z.zsock_listen(l, 1), 0);
-    const a = {} as Z.SockAddr;
-    Z.zsock_getsockname(l, a);
-    await Z.zsock_get_context_object(l)!.whenReady();
+    const [l, a] = await listening();
     for (let i = 0; i < COMPLETED[env.name]; i++) {
       const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
       assert.is(await within(Z.zsock_connect(c, a), 5000, 'connect'), 0, `client ${i}`);
