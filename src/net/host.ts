@@ -28,16 +28,32 @@ function addrOf(address: string | undefined, port: number | undefined, family?: 
 
 const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
+/** The HostTcp a node:net socket serves: its listeners are shared functions (one set for every
+ *  connection, not closures per connection), which find their connection here. */
+const OWNER = Symbol('zsock.hostTcp');
+type Owned = net.Socket & { [OWNER]: HostTcp };
+const ownerOf = (s: net.Socket) => (s as Owned)[OWNER];
+
+function onConnect(this: net.Socket): void { ownerOf(this).events.onConnect(); }
+function onData(this: net.Socket, d: Buffer): void { ownerOf(this).events.onData(bytes(d)); }
+function onEnd(this: net.Socket): void { ownerOf(this).events.onEnd(); }
+function onError(this: net.Socket, e: Error): void { ownerOf(this).events.onError(errnoOf(e)); }
+function onClose(this: net.Socket): void { ownerOf(this).events.onClose(); }
+
+/** An accepted connection's events until the socket layer sets its own (at once). */
+const UNSET: TcpEvents = { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} };
+
 class HostTcp implements TcpConn {
   events: TcpEvents;
 
   constructor(readonly sock: net.Socket, events: TcpEvents, connected: boolean) {
     this.events = events;
-    if (!connected) sock.once('connect', () => this.events.onConnect());
-    sock.on('data', (d: Buffer) => this.events.onData(bytes(d)));
-    sock.on('end', () => this.events.onEnd());
-    sock.on('error', (e) => this.events.onError(errnoOf(e)));
-    sock.on('close', () => this.events.onClose());
+    (sock as Owned)[OWNER] = this;
+    if (!connected) sock.once('connect', onConnect);
+    sock.on('data', onData);
+    sock.on('end', onEnd);
+    sock.on('error', onError);
+    sock.on('close', onClose);
   }
 
   /** Each write's completion is a drain event: room opens in the socket layer's SO_SNDBUF as
@@ -142,7 +158,7 @@ export const hostDriver: NetDriver = {
     let paused = false;
     const hand = (sock: net.Socket) => {
       sock.resume();
-      events.onConnection(new HostTcp(sock, { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} }, true));
+      events.onConnection(new HostTcp(sock, UNSET, true));
     };
     server.on('connection', (sock) => {
       if (!paused) return hand(sock);

@@ -65,6 +65,10 @@ export interface LayerOptions {
  *  whole record buffer). */
 const small = (n: number, buf: Uint8Array) => n < buf.length >> 2;
 
+/** A fed chunk the session is done with goes back to the pool. */
+const giveBack = (chunk: Uint8Array) => recordPool.give(chunk);
+const NO_HOOKS: Omit<LayerOptions, 'config' | 'handshakeTimeout'> = Object.freeze({});
+
 /** One TLS session driving one connection; created in state handshaking. Calls on a failed
  *  layer report its sticky errno; on a detached one the owner has already dropped it. */
 export class TlsLayer {
@@ -91,12 +95,20 @@ export class TlsLayer {
   private processing = false;
   private tickets = 0;
 
+  readonly role: 'client' | 'server';
+  /** What the layer tells its owner (LayerOptions); the configuration itself is not kept once
+   *  the session has it. */
+  private readonly opts: Omit<LayerOptions, 'config' | 'handshakeTimeout'>;
+
   /** Starts a layer; the handshake begins at once. Throws the engine's TlsError when the
    *  configuration cannot make a session (the caller maps it to its errno). */
-  constructor(private readonly t: StreamTransport, private readonly host: LayerHost, private readonly opts: LayerOptions) {
+  constructor(private readonly t: StreamTransport, private readonly host: LayerHost, opts: LayerOptions) {
+    this.role = opts.config.role;
+    const { onSession, onDetach, detachOnSilentTimeout } = opts;
+    this.opts = onSession || onDetach || detachOnSilentTimeout ? { onSession, onDetach, detachOnSilentTimeout } : NO_HOOKS;
     this.session = new TlsSession(opts.config);
-    this.session.onConsumed = (c) => recordPool.give(c); // the reads pull() fed it
-    this.session.onVerifyAnswer = () => this.process();
+    this.session.onConsumed = giveBack; // the reads pull() fed it
+    if (opts.config.verifyCallback) this.session.onVerifyAnswer = () => this.process();
     this.timer = timers.start(opts.handshakeTimeout, () => this.onDeadline());
     this.process();
   }
@@ -104,10 +116,6 @@ export class TlsLayer {
   /** The session (null once failed-and-freed or detached). */
   get engine(): TlsSession | null {
     return this.session;
-  }
-
-  get role(): 'client' | 'server' {
-    return this.opts.config.role;
   }
 
   /** Decrypted bytes not yet read. */
