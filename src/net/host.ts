@@ -74,7 +74,8 @@ class HostTcp implements TcpConn {
   }
 
   destroy(): void {
-    this.sock.resetAndDestroy?.() ?? this.sock.destroy();
+    // Once closed there is nothing to reset, and Node would make (and drop) an ERR_SOCKET_CLOSED.
+    if (!this.sock.destroyed) this.sock.resetAndDestroy?.() ?? this.sock.destroy();
   }
 
   pause(): void {

@@ -26,7 +26,7 @@ import { purgeSessionCaches, type ContextToken } from './tls_state.js';
 import type { TlsOptions } from './tls_options.js';
 import { getStreamTlsOpt } from './tls_sockopt.js';
 import * as tlsIo from './tls_io.js';
-import { ConnEvents, ConnTransport } from './tcp_conn.js';
+import { ConnEvents, ConnTransport, FinWait } from './tcp_conn.js';
 
 type State = 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
 
@@ -492,9 +492,8 @@ export class TcpSock extends Sock {
       conn.destroy(); // unread data: reset, as a host stack does on close
     } else if (conn) {
       conn.end(); // FIN after what is queued; the peer's FIN then closes it
+      conn.events = new FinWait(conn, config.NET_TCP_FIN_TIMEOUT);
       conn.resume();
-      // FIN_WAIT_2 bound: a peer that never closes does not keep the connection forever.
-      timers.start(config.NET_TCP_FIN_TIMEOUT, () => conn.destroy(), true);
     }
     this.listening?.close();
     if (this.local) release('tcp', this.local);

@@ -4,7 +4,8 @@
  * methods are shared by every socket, not a set of closures per socket: a host holding
  * thousands of idle connections pays a few words for each, not a kilobyte.
  */
-import type { TcpEvents } from '../net/driver.js';
+import type { TcpConn, TcpEvents } from '../net/driver.js';
+import { timers } from '../platform.js';
 import type { StreamTransport } from './tls_layer.js';
 
 /** What the events need of their socket (tcp.ts's TcpSock). */
@@ -34,6 +35,28 @@ export class ConnEvents implements TcpEvents {
   onDrain(): void { if (this.mine) this.s.moved(); }
   onError(errno: number): void { if (this.mine) this.s.connFailed(errno); }
   onClose(): void { if (this.mine) this.s.connClosed(); }
+}
+
+/** A closed socket's connection while its FIN goes out (FIN_WAIT): the peer's close ends it,
+ *  and so does the bound `ms` (a peer that never closes does not keep it forever). What still
+ *  arrives is nobody's: the driver keeps reading so that the peer's FIN comes. */
+export class FinWait implements TcpEvents {
+  private timer: unknown;
+
+  constructor(conn: TcpConn, ms: number) {
+    this.timer = timers.start(ms, () => conn.destroy(), true);
+  }
+
+  onClose(): void {
+    timers.stop(this.timer);
+    this.timer = undefined;
+  }
+
+  onConnect(): void {}
+  onData(): void {}
+  onEnd(): void {}
+  onDrain(): void {}
+  onError(): void {}
 }
 
 /** What the transport needs of its socket (tcp.ts's TcpSock). */
