@@ -94,6 +94,13 @@ export class TlsLayer {
   private timer: Timer = undefined;
   private processing = false;
   private tickets = 0;
+  /** The session must be driven at the next process() though no input came (it starts; a
+   *  deferred verify answered; the transport ended). Otherwise an event that brought no
+   *  ciphertext (a write completing) does not step a handshake that can only want to read. */
+  private kick = true;
+  /** The last decrypt stopped at the plaintext bound, not for want of input: records may wait
+   *  in the session for room. */
+  private starved = false;
 
   readonly role: 'client' | 'server';
   /** What the layer tells its owner (LayerOptions); the configuration itself is not kept once
@@ -108,7 +115,7 @@ export class TlsLayer {
     this.opts = onSession || onDetach || detachOnSilentTimeout ? { onSession, onDetach, detachOnSilentTimeout } : NO_HOOKS;
     this.session = new TlsSession(opts.config);
     this.session.onConsumed = giveBack; // the reads pull() fed it
-    if (opts.config.verifyCallback) this.session.onVerifyAnswer = () => this.process();
+    if (opts.config.verifyCallback) this.session.onVerifyAnswer = () => { this.kick = true; this.process(); };
     this.timer = timers.start(opts.handshakeTimeout, () => this.onDeadline());
     this.process();
   }
@@ -145,8 +152,10 @@ export class TlsLayer {
         const s = this.session;
         if (!s) break;
         const fed = this.pull(s);
-        if (this.state === 'handshaking') this.stepHandshake(s);
-        if (this.state === 'open' || this.state === 'closing') this.decrypt(s);
+        const drive = fed > 0 || this.kick;
+        this.kick = false;
+        if (drive && this.state === 'handshaking') this.stepHandshake(s);
+        if ((drive || this.starved) && (this.state === 'open' || this.state === 'closing')) this.decrypt(s);
         this.push();
         if (fed <= 0) break;
       }
@@ -239,8 +248,10 @@ export class TlsLayer {
       return r;
     }
     recordPool.give(buf);
-    if (r === 0) s.feedEof();
-    else if (r !== -E.EAGAIN) this.fail({ kind: 'transport', errno: -r });
+    if (r === 0) {
+      s.feedEof();
+      this.kick = true;
+    } else if (r !== -E.EAGAIN) this.fail({ kind: 'transport', errno: -r });
     return 0;
   }
 
@@ -261,6 +272,7 @@ export class TlsLayer {
   }
 
   private decrypt(s: TlsSession): void {
+    this.starved = true; // unless the session answers that it wants input
     while (this.plain.length < this.host.rcvbuf && !this.peerClosed && this.session) {
       const buf = recordPool.take();
       const st = s.read(buf, Date.now());
@@ -271,6 +283,7 @@ export class TlsLayer {
       if (st.state === 'done') this.plain.push(buf.slice(0, st.n));
       recordPool.give(buf);
       if (st.state === 'done') continue;
+      this.starved = false;
       if (st.state === 'closed') this.peerClosed = true;
       if (st.state === 'fatal') {
         this.errors.push(st.error);
