@@ -36,6 +36,15 @@ const ownerOf = (s: net.Socket) => (s as Owned)[OWNER];
 
 function onConnect(this: net.Socket): void { ownerOf(this).events.onConnect(); }
 function onData(this: net.Socket, d: Buffer): void { ownerOf(this).events.onData(bytes(d)); }
+
+/** Where node:net reads an outbound connection's bytes (its `onread` option): one buffer for
+ *  all of them, since each read is handed over (copied out) before the next one can happen.
+ *  Node then allocates nothing per read and runs no stream machinery for it. */
+const READ_BUF = new Uint8Array(65536);
+function onRead(this: net.Socket, n: number, buf: Uint8Array): boolean {
+  ownerOf(this).events.onData(buf.slice(0, n));
+  return true; // reading pauses only through pause()
+}
 function onEnd(this: net.Socket): void { ownerOf(this).events.onEnd(); }
 function onError(this: net.Socket, e: Error): void { ownerOf(this).events.onError(errnoOf(e)); }
 function onClose(this: net.Socket): void { ownerOf(this).events.onClose(); }
@@ -46,11 +55,12 @@ const UNSET: TcpEvents = { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}
 class HostTcp implements TcpConn {
   events: TcpEvents;
 
-  constructor(readonly sock: net.Socket, events: TcpEvents, connected: boolean) {
+  /** `ownRead`: the socket reads into READ_BUF (an outbound one), else its data events count. */
+  constructor(readonly sock: net.Socket, events: TcpEvents, connected: boolean, ownRead = false) {
     this.events = events;
     (sock as Owned)[OWNER] = this;
     if (!connected) sock.once('connect', onConnect);
-    sock.on('data', onData);
+    if (!ownRead) sock.on('data', onData);
     sock.on('end', onEnd);
     sock.on('error', onError);
     sock.on('close', onClose);
@@ -147,8 +157,9 @@ export const hostDriver: NetDriver = {
     const sock = net.connect({
       host: to.address, port: to.port, family: to.family,
       localAddress: from?.address, localPort: from?.port || undefined,
+      onread: { buffer: READ_BUF, callback: onRead },
     });
-    return new HostTcp(sock, events, false);
+    return new HostTcp(sock, events, false, true);
   },
 
   tcpListen(at: NetAddr, backlog: number, v6only: boolean, events: ListenEvents): TcpListener {
