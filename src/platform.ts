@@ -71,10 +71,28 @@ export const timers = atLeastTimers({
   now: () => performance.now(),
 });
 
+/** Random bytes drawn ahead from the CSPRNG. Each randomFillSync costs a few microseconds
+ *  whatever its length, and a handshake asks dozens of times for 32 bytes or less (nonces,
+ *  keys, randoms); a pool asks once per 4 KB. Each byte handed out is zeroed in the pool, so
+ *  none is given twice or kept once used (Node's randomUUID caches its entropy the same way). */
+const POOL_SIZE = 4096, POOLED_MAX = 256;
+const pool = new Uint8Array(POOL_SIZE);
+let poolAt = POOL_SIZE; // bytes before this index are used (and zero)
+
 /** Fills `buf` with random bytes: the host's CSPRNG here, a board's TRNG on a device. Never
  *  fails short: without entropy there is no TLS, and the board would rather stop. */
 export function randomFill(buf: Uint8Array): void {
-  randomFillSync(buf);
+  const n = buf.length;
+  if (n > POOLED_MAX) return void randomFillSync(buf);
+  if (POOL_SIZE - poolAt < n) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  for (let i = 0; i < n; i++) { // a few dozen bytes: a loop, not a view per call
+    buf[i] = pool[poolAt + i];
+    pool[poolAt + i] = 0;
+  }
+  poolAt += n;
 }
 
 /** A diagnostics line from below the socket layer (the TLS core's allocator reports). */

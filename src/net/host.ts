@@ -28,16 +28,42 @@ function addrOf(address: string | undefined, port: number | undefined, family?: 
 
 const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
+/** The HostTcp a node:net socket serves: its listeners are shared functions (one set for every
+ *  connection, not closures per connection), which find their connection here. */
+const OWNER = Symbol('zsock.hostTcp');
+type Owned = net.Socket & { [OWNER]: HostTcp };
+const ownerOf = (s: net.Socket) => (s as Owned)[OWNER];
+
+function onConnect(this: net.Socket): void { ownerOf(this).events.onConnect(); }
+function onData(this: net.Socket, d: Buffer): void { ownerOf(this).events.onData(bytes(d)); }
+
+/** Where node:net reads an outbound connection's bytes (its `onread` option): one buffer for
+ *  all of them, since each read is handed over (copied out) before the next one can happen.
+ *  Node then allocates nothing per read and runs no stream machinery for it. */
+const READ_BUF = new Uint8Array(65536);
+function onRead(this: net.Socket, n: number, buf: Uint8Array): boolean {
+  ownerOf(this).events.onData(buf.slice(0, n));
+  return true; // reading pauses only through pause()
+}
+function onEnd(this: net.Socket): void { ownerOf(this).events.onEnd(); }
+function onError(this: net.Socket, e: Error): void { ownerOf(this).events.onError(errnoOf(e)); }
+function onClose(this: net.Socket): void { ownerOf(this).events.onClose(); }
+
+/** An accepted connection's events until the socket layer sets its own (at once). */
+const UNSET: TcpEvents = { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} };
+
 class HostTcp implements TcpConn {
   events: TcpEvents;
 
-  constructor(readonly sock: net.Socket, events: TcpEvents, connected: boolean) {
+  /** `ownRead`: the socket reads into READ_BUF (an outbound one), else its data events count. */
+  constructor(readonly sock: net.Socket, events: TcpEvents, connected: boolean, ownRead = false) {
     this.events = events;
-    if (!connected) sock.once('connect', () => this.events.onConnect());
-    sock.on('data', (d: Buffer) => this.events.onData(bytes(d)));
-    sock.on('end', () => this.events.onEnd());
-    sock.on('error', (e) => this.events.onError(errnoOf(e)));
-    sock.on('close', () => this.events.onClose());
+    (sock as Owned)[OWNER] = this;
+    if (!connected) sock.once('connect', onConnect);
+    if (!ownRead) sock.on('data', onData);
+    sock.on('end', onEnd);
+    sock.on('error', onError);
+    sock.on('close', onClose);
   }
 
   /** Each write's completion is a drain event: room opens in the socket layer's SO_SNDBUF as
@@ -58,7 +84,8 @@ class HostTcp implements TcpConn {
   }
 
   destroy(): void {
-    this.sock.resetAndDestroy?.() ?? this.sock.destroy();
+    // Once closed there is nothing to reset, and Node would make (and drop) an ERR_SOCKET_CLOSED.
+    if (!this.sock.destroyed) this.sock.resetAndDestroy?.() ?? this.sock.destroy();
   }
 
   pause(): void {
@@ -130,8 +157,9 @@ export const hostDriver: NetDriver = {
     const sock = net.connect({
       host: to.address, port: to.port, family: to.family,
       localAddress: from?.address, localPort: from?.port || undefined,
+      onread: { buffer: READ_BUF, callback: onRead },
     });
-    return new HostTcp(sock, events, false);
+    return new HostTcp(sock, events, false, true);
   },
 
   tcpListen(at: NetAddr, backlog: number, v6only: boolean, events: ListenEvents): TcpListener {
@@ -142,7 +170,7 @@ export const hostDriver: NetDriver = {
     let paused = false;
     const hand = (sock: net.Socket) => {
       sock.resume();
-      events.onConnection(new HostTcp(sock, { onConnect() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {} }, true));
+      events.onConnection(new HostTcp(sock, UNSET, true));
     };
     server.on('connection', (sock) => {
       if (!paused) return hand(sock);

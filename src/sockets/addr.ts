@@ -95,13 +95,26 @@ export function inet_ntop(family: number, src: Uint8Array): string | null {
   return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
 }
 
+/** Canonical texts already worked out, by family and text: a host talks to few addresses, and
+ *  every connect, accept and name query asks again (bounded: a scan of many addresses only
+ *  refills it). */
+const known = new Map<string, string | null>();
+const KNOWN_MAX = 256;
+
 /** Checks a SockAddr for `family`; returns its canonical text or null. */
 export function canonical(a: SockAddr | null | undefined, family: number): string | null {
   if (!a || typeof a !== 'object' || a.family !== family) return null;
   if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) return null;
-  const bytes = new Uint8Array(16);
-  if (inet_pton(family, a.addr, bytes) !== 1) return null;
-  return inet_ntop(family, bytes);
+  if (typeof a.addr !== 'string') return null;
+  const key = (family === AF_INET ? '4' : '6') + a.addr; // the first character keeps the families apart
+  let text = known.get(key);
+  if (text === undefined) {
+    const bytes = new Uint8Array(16);
+    text = inet_pton(family, a.addr, bytes) === 1 ? inet_ntop(family, bytes) : null;
+    if (known.size >= KNOWN_MAX) known.clear();
+    known.set(key, text);
+  }
+  return text;
 }
 
 /** An address argument for a socket of `family`: its canonical text, or -EAFNOSUPPORT (another

@@ -65,6 +65,8 @@ export class ByteQueue {
         left = 0;
       }
     }
+    // An emptied array keeps its grown store; length 0 gives it back (idle queues hold none).
+    if (this.total === 0) this.chunks.length = 0;
   }
 
   /** Removes every chunk and returns them in order (a closing layer's last records); the caller

@@ -26,6 +26,7 @@ import { purgeSessionCaches, type ContextToken } from './tls_state.js';
 import type { TlsOptions } from './tls_options.js';
 import { getStreamTlsOpt } from './tls_sockopt.js';
 import * as tlsIo from './tls_io.js';
+import { ConnEvents, ConnTransport, FinWait } from './tcp_conn.js';
 
 type State = 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
 
@@ -53,13 +54,7 @@ export class TcpSock extends Sock {
   /** What the TLS policy decided for this connection (ttls.ts), once established. */
   policy: unknown = null;
   /** The connection as a transport for the TLS layer (never waits, never consumes SO_ERROR). */
-  readonly transport: StreamTransport = {
-    read: (dst) => this.recvNow(dst),
-    write: (src) => this.sendNow(src, false), // the layer's records: never reused, so not copied
-    writeAll: (src) => this.sendForce(src),
-    end: () => this.finish(),
-    unread: (bytes) => this.unread(bytes),
-  };
+  readonly transport: StreamTransport = new ConnTransport(this);
   private local: SockAddr | null = null;
   private autoPort = false;
   private conn: TcpConn | null = null;
@@ -72,9 +67,10 @@ export class TcpSock extends Sock {
   private nbConnect = false; // a non-blocking connect whose success was not yet reported
   private tlsErrorTaken = false;
   private synTimer: unknown = undefined;
-  private connGen = 0;
-  private ready: Promise<void> = Promise.resolve();
-  private markReady = () => {};
+  /** Bumped when a connection is dropped (ConnEvents ignores the old one's events). */
+  connGen = 0;
+  private ready: Promise<void> | null = null; // a listener's: bound (whenReady)
+  private markReady: (() => void) | null = null;
 
   constructor(family: number, proto: number = C.IPPROTO_TCP) {
     super(family, C.SOCK_STREAM, proto);
@@ -122,7 +118,7 @@ export class TcpSock extends Sock {
     this.ready = new Promise((r) => (this.markReady = r));
     this.listening = new ListenQueue<TcpSock>(clampBacklog(backlog), {
       make: (conn) => this.child(conn),
-      ready: (errno) => { if (errno) this.error = errno; this.markReady(); },
+      ready: (errno) => { if (errno) this.error = errno; this.markReady?.(); },
       retry: (errno, retries) => {
         const local = this.local!;
         const port = repick('tcp', errno, local, this.autoPort, retries, this.v6only, portRange(this.opts));
@@ -138,7 +134,7 @@ export class TcpSock extends Sock {
   }
 
   override whenReady(): Promise<void> {
-    return this.ready;
+    return this.ready ?? super.whenReady();
   }
 
   /** A connection the listener completed, as the socket accept() will return. */
@@ -229,6 +225,7 @@ export class TcpSock extends Sock {
     const ms = (config.NET_TCP_RETRY_COUNT + 1) * config.NET_TCP_INIT_RETRANSMISSION_TIMEOUT;
     timers.stop(this.synTimer);
     this.synTimer = timers.start(ms, () => {
+      this.synTimer = undefined;
       if (this.state !== 'connecting' || this.conn !== conn || this.closed) return;
       this.abandon();
       this.state = 'failed';
@@ -239,10 +236,16 @@ export class TcpSock extends Sock {
 
   /** Drops a connection that is still connecting; its driver's later events are ignored. */
   private abandon(): void {
-    timers.stop(this.synTimer);
+    this.stopSynTimer();
     this.conn?.destroy();
     this.conn = null;
     this.connGen++;
+  }
+
+  /** The SYN deadline is over (connected, failed or closed): its timer is let go. */
+  private stopSynTimer(): void {
+    timers.stop(this.synTimer);
+    this.synTimer = undefined;
   }
 
   private attach(conn: TcpConn): void {
@@ -251,48 +254,53 @@ export class TcpSock extends Sock {
   }
 
   private events(): TcpEvents {
-    const gen = this.connGen;
-    const mine = () => gen === this.connGen;
-    return {
-      onConnect: () => {
-        if (!mine()) return;
-        timers.stop(this.synTimer);
-        this.state = 'connected';
-        this.applyOptions();
-        this.connected();
-        this.moved();
-      },
-      onData: (d) => {
-        if (!mine()) return;
-        this.rx.push(d);
-        if (this.rx.length >= this.rcvbuf && !this.paused) {
-          this.paused = true;
-          this.conn?.pause();
-        }
-        this.moved();
-      },
-      onEnd: () => { if (mine()) { this.eof = true; this.moved(); } },
-      onDrain: () => { if (mine()) this.moved(); },
-      onError: (errno) => {
-        if (!mine()) return;
-        if (this.state === 'connecting') this.state = 'failed';
-        this.error = errno;
-        this.moved();
-      },
-      onClose: () => {
-        if (!mine()) return;
-        this.gone = true;
-        if (this.state === 'connecting') {
-          this.state = 'failed';
-          this.error ||= E.ECONNREFUSED;
-        }
-        this.moved();
-      },
-    };
+    return new ConnEvents(this, this.connGen);
+  }
+
+  /** The driver's events (ConnEvents, for the current connection only). @internal */
+  connOpened(): void {
+    this.stopSynTimer();
+    this.state = 'connected';
+    this.applyOptions();
+    this.connected();
+    this.moved();
+  }
+
+  /** @internal */
+  connData(d: Uint8Array): void {
+    this.rx.push(d);
+    if (this.rx.length >= this.rcvbuf && !this.paused) {
+      this.paused = true;
+      this.conn?.pause();
+    }
+    this.moved();
+  }
+
+  /** @internal */
+  connEnded(): void {
+    this.eof = true;
+    this.moved();
+  }
+
+  /** @internal */
+  connFailed(errno: number): void {
+    if (this.state === 'connecting') this.state = 'failed';
+    this.error = errno;
+    this.moved();
+  }
+
+  /** @internal */
+  connClosed(): void {
+    this.gone = true;
+    if (this.state === 'connecting') {
+      this.state = 'failed';
+      this.error ||= E.ECONNREFUSED;
+    }
+    this.moved();
   }
 
   /** Something moved on the connection: the TLS layer (if any) runs, then waiters wake. */
-  private moved(): void {
+  moved(): void {
     if (this.layer) this.layer.process(); // wakes waiters itself
     else this.changed();
   }
@@ -473,7 +481,7 @@ export class TcpSock extends Sock {
 
   override close(): void {
     if (this.closed) return;
-    timers.stop(this.synTimer);
+    this.stopSynTimer();
     this.layer?.close(); // close_notify and the last records go out before FIN
     this.layer = null;
     this.ctx?.release();
@@ -484,9 +492,8 @@ export class TcpSock extends Sock {
       conn.destroy(); // unread data: reset, as a host stack does on close
     } else if (conn) {
       conn.end(); // FIN after what is queued; the peer's FIN then closes it
+      conn.events = new FinWait(conn, config.NET_TCP_FIN_TIMEOUT);
       conn.resume();
-      // FIN_WAIT_2 bound: a peer that never closes does not keep the connection forever.
-      timers.start(config.NET_TCP_FIN_TIMEOUT, () => conn.destroy(), true);
     }
     this.listening?.close();
     if (this.local) release('tcp', this.local);

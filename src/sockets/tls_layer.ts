@@ -65,6 +65,10 @@ export interface LayerOptions {
  *  whole record buffer). */
 const small = (n: number, buf: Uint8Array) => n < buf.length >> 2;
 
+/** A fed chunk the session is done with goes back to the pool. */
+const giveBack = (chunk: Uint8Array) => recordPool.give(chunk);
+const NO_HOOKS: Omit<LayerOptions, 'config' | 'handshakeTimeout'> = Object.freeze({});
+
 /** One TLS session driving one connection; created in state handshaking. Calls on a failed
  *  layer report its sticky errno; on a detached one the owner has already dropped it. */
 export class TlsLayer {
@@ -90,13 +94,28 @@ export class TlsLayer {
   private timer: Timer = undefined;
   private processing = false;
   private tickets = 0;
+  /** The session must be driven at the next process() though no input came (it starts; a
+   *  deferred verify answered; the transport ended). Otherwise an event that brought no
+   *  ciphertext (a write completing) does not step a handshake that can only want to read. */
+  private kick = true;
+  /** The last decrypt stopped at the plaintext bound, not for want of input: records may wait
+   *  in the session for room. */
+  private starved = false;
+
+  readonly role: 'client' | 'server';
+  /** What the layer tells its owner (LayerOptions); the configuration itself is not kept once
+   *  the session has it. */
+  private readonly opts: Omit<LayerOptions, 'config' | 'handshakeTimeout'>;
 
   /** Starts a layer; the handshake begins at once. Throws the engine's TlsError when the
    *  configuration cannot make a session (the caller maps it to its errno). */
-  constructor(private readonly t: StreamTransport, private readonly host: LayerHost, private readonly opts: LayerOptions) {
+  constructor(private readonly t: StreamTransport, private readonly host: LayerHost, opts: LayerOptions) {
+    this.role = opts.config.role;
+    const { onSession, onDetach, detachOnSilentTimeout } = opts;
+    this.opts = onSession || onDetach || detachOnSilentTimeout ? { onSession, onDetach, detachOnSilentTimeout } : NO_HOOKS;
     this.session = new TlsSession(opts.config);
-    this.session.onConsumed = (c) => recordPool.give(c); // the reads pull() fed it
-    this.session.onVerifyAnswer = () => this.process();
+    this.session.onConsumed = giveBack; // the reads pull() fed it
+    if (opts.config.verifyCallback) this.session.onVerifyAnswer = () => { this.kick = true; this.process(); };
     this.timer = timers.start(opts.handshakeTimeout, () => this.onDeadline());
     this.process();
   }
@@ -104,10 +123,6 @@ export class TlsLayer {
   /** The session (null once failed-and-freed or detached). */
   get engine(): TlsSession | null {
     return this.session;
-  }
-
-  get role(): 'client' | 'server' {
-    return this.opts.config.role;
   }
 
   /** Decrypted bytes not yet read. */
@@ -137,8 +152,10 @@ export class TlsLayer {
         const s = this.session;
         if (!s) break;
         const fed = this.pull(s);
-        if (this.state === 'handshaking') this.stepHandshake(s);
-        if (this.state === 'open' || this.state === 'closing') this.decrypt(s);
+        const drive = fed > 0 || this.kick;
+        this.kick = false;
+        if (drive && this.state === 'handshaking') this.stepHandshake(s);
+        if ((drive || this.starved) && (this.state === 'open' || this.state === 'closing')) this.decrypt(s);
         this.push();
         if (fed <= 0) break;
       }
@@ -231,8 +248,10 @@ export class TlsLayer {
       return r;
     }
     recordPool.give(buf);
-    if (r === 0) s.feedEof();
-    else if (r !== -E.EAGAIN) this.fail({ kind: 'transport', errno: -r });
+    if (r === 0) {
+      s.feedEof();
+      this.kick = true;
+    } else if (r !== -E.EAGAIN) this.fail({ kind: 'transport', errno: -r });
     return 0;
   }
 
@@ -253,6 +272,7 @@ export class TlsLayer {
   }
 
   private decrypt(s: TlsSession): void {
+    this.starved = true; // unless the session answers that it wants input
     while (this.plain.length < this.host.rcvbuf && !this.peerClosed && this.session) {
       const buf = recordPool.take();
       const st = s.read(buf, Date.now());
@@ -263,6 +283,7 @@ export class TlsLayer {
       if (st.state === 'done') this.plain.push(buf.slice(0, st.n));
       recordPool.give(buf);
       if (st.state === 'done') continue;
+      this.starved = false;
       if (st.state === 'closed') this.peerClosed = true;
       if (st.state === 'fatal') {
         this.errors.push(st.error);

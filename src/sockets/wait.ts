@@ -7,7 +7,8 @@ export type WaitResult = 'woken' | 'timeout' | 'intr';
 
 /** The waiters of one socket: woken by every change, interrupted by close. */
 export class WaitQueue {
-  private waiters = new Set<(r: WaitResult) => void>();
+  /** Made at the first wait: most sockets of a busy host are idle, with nobody waiting. */
+  private waiters: Set<(r: WaitResult) => void> | null = null;
 
   /** Waits for the next wake (or `ms` milliseconds; null waits forever). */
   wait(ms: number | null): Promise<WaitResult> {
@@ -15,28 +16,40 @@ export class WaitQueue {
       let timer: Timer = undefined;
       const done = (r: WaitResult) => {
         timers.stop(timer);
-        this.waiters.delete(done);
+        this.leave(done);
         resolve(r);
       };
       // Longer than setTimeout allows: wake early; the caller's deadline loop waits again.
       if (ms !== null) timer = timers.start(Math.min(Math.max(0, ms), 0x7fffffff), () => done(ms > 0x7fffffff ? 'woken' : 'timeout'));
-      this.waiters.add(done);
+      (this.waiters ??= new Set()).add(done);
     });
   }
 
   /** Lets several queues share one waiter (poll): returns a function that unsubscribes. */
   subscribe(fn: () => void): () => void {
     const w = () => fn();
-    this.waiters.add(w);
-    return () => this.waiters.delete(w);
+    (this.waiters ??= new Set()).add(w);
+    return () => this.leave(w);
+  }
+
+  private leave(w: (r: WaitResult) => void): void {
+    const ws = this.waiters;
+    if (ws?.delete(w) && ws.size === 0) this.waiters = null;
   }
 
   wake(): void {
-    for (const w of [...this.waiters]) w('woken');
+    this.each('woken');
   }
 
   interrupt(): void {
-    for (const w of [...this.waiters]) w('intr');
+    this.each('intr');
+  }
+
+  private each(r: WaitResult): void {
+    const ws = this.waiters;
+    if (!ws?.size) return;
+    if (ws.size === 1) for (const w of ws) return w(r);
+    for (const w of [...ws]) w(r);
   }
 }
 

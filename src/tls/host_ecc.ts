@@ -52,7 +52,7 @@ export function hostEcc(memory: () => { readonly buffer: ArrayBufferLike }) {
 function serve(memory: () => { readonly buffer: ArrayBufferLike }, op: number, group: number, k: number, klen: number,
   p: number, plen: number, out: number, outcap: number): number {
   const s = shape(op, group);
-  [k, klen, p, plen, out, outcap] = [k, klen, p, plen, out, outcap].map((v) => v >>> 0);
+  k >>>= 0; klen >>>= 0; p >>>= 0; plen >>>= 0; out >>>= 0; outcap >>>= 0; // u32 from the core
   if (!hostAccel.enabled || !s || klen !== s.k || plen !== s.p || outcap < s.out) return 0;
   const m = new Uint8Array(memory().buffer);
   if (!inside(m, k, klen) || !inside(m, p, plen) || !inside(m, out, s.out)) return 0;

@@ -60,7 +60,7 @@ function refuse(): number {
  *  mbedTLS, whose answer stands). It never throws into the core. */
 export function hostEcdsaVerify(memory: Memory) {
   return (group: number, hash: number, msg: number, mlen: number, p: number, plen: number, sig: number, slen: number): number => {
-    [msg, mlen, p, plen, sig, slen] = [msg, mlen, p, plen, sig, slen].map((v) => v >>> 0);
+    msg >>>= 0; mlen >>>= 0; p >>>= 0; plen >>>= 0; sig >>>= 0; slen >>>= 0; // u32 from the core
     const c = NIST[group], alg = HASH[hash];
     const m = new Uint8Array(memory().buffer);
     if (!hostAccel.enabled || !c || !alg || plen !== 1 + 2 * c.bytes || !inside(m, msg, mlen) ||
@@ -76,7 +76,7 @@ export function hostEcdsaVerify(memory: Memory) {
  *  core. */
 export function hostRsaVerify(memory: Memory) {
   return (hash: number, msg: number, mlen: number, n: number, nlen: number, e: number, elen: number, sig: number): number => {
-    [msg, mlen, n, nlen, e, elen, sig] = [msg, mlen, n, nlen, e, elen, sig].map((v) => v >>> 0);
+    msg >>>= 0; mlen >>>= 0; n >>>= 0; nlen >>>= 0; e >>>= 0; elen >>>= 0; sig >>>= 0; // u32 from the core
     const alg = HASH[hash];
     const m = new Uint8Array(memory().buffer);
     if (!hostAccel.enabled || !alg || nlen < 128 || nlen > 512 || elen < 1 || elen > 8 || !inside(m, msg, mlen) ||

@@ -40,6 +40,8 @@ const done = (n: number): TlsStep => ({ state: 'done', n });
 /** TLS 1.3 suites are 0x1301..0x1305 (RFC 8446 B.4). */
 const isTls13Suite = (id: number) => id >= 0x1301 && id <= 0x1305;
 
+const NO_SINKS: readonly ((lines: Uint8Array) => void)[] = Object.freeze([]);
+
 let nextId = 1;
 const byId = new Map<number, TlsSession>();
 
@@ -54,7 +56,7 @@ export class TlsSession extends SessionInfo {
   private verifyAnswer: number | null = null; // a deferred verify callback's flags, not yet given
   /** Called when a deferred verify answer arrives: drive the handshake again. */
   onVerifyAnswer: (() => void) | null = null;
-  private readonly keylogSinks: ((lines: Uint8Array) => void)[];
+  private readonly keylogSinks: readonly ((lines: Uint8Array) => void)[];
 
   /** Creates a configured session. Throws TlsError: EINVAL for unusable configuration
    *  (unparsable certificate or key, bad option), ENOMEM when the arena is exhausted. */
@@ -79,7 +81,8 @@ export class TlsSession extends SessionInfo {
     this.pipe = new CipherPipe(this.core, () => this.ctx, this.datagram);
     this.verifyCallback = config.verifyCallback;
     if (this.verifyCallback) byId.set(this.id, this);
-    this.keylogSinks = [config.keylog, this.core.keylog].filter((f): f is (l: Uint8Array) => void => typeof f === 'function');
+    const sinks = [config.keylog, this.core.keylog].filter((f): f is (l: Uint8Array) => void => typeof f === 'function');
+    this.keylogSinks = sinks.length ? sinks : NO_SINKS;
     try {
       applyConfig(this.core, this.ctx, config);
       if (this.keylogSinks.length && this.core.x.zs_keylog(this.ctx, 1) < 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
