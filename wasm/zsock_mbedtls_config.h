@@ -146,6 +146,10 @@ long long zs_time(long long *t);
 
 /* ---- PSA (TLS 1.3 runs on it) ------------------------------------------------------------ */
 #define MBEDTLS_PSA_CRYPTO_C
+/* PSA gets only what TLS 1.3's key schedule and key exchange use (zsock_psa_config.h), not
+ * the PSA twin of every legacy module. */
+#define MBEDTLS_PSA_CRYPTO_CONFIG
+#define MBEDTLS_PSA_CRYPTO_CONFIG_FILE "zsock_psa_config.h"
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC   /* key slots grow with connections, from the arena */
 
 /* ---- TLS / DTLS -------------------------------------------------------------------------- */
