@@ -88,10 +88,12 @@ WCF_pk_wrap := -Dmbedtls_rsa_pkcs1_encrypt=zs_rsa_no_encrypt -Dmbedtls_rsa_pkcs1
 
 # Per-file optimisation: the crypto that handshakes and records spend their time in stays at
 # WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
-# is built with SIZE_OPT. About -14 KB at the same handshake and bulk speed (docs/bench.md).
-# Of those, only AES and GHASH gain from loop unrolling (AES-GCM bulk 0.8x without); in the
-# others V8 runs the rolled loops as fast, and bignum_core alone is about 4.7 KB smaller.
-SPEED_FILES := aes gcm chacha20 poly1305 chachapoly sha256 sha512 bignum bignum_core ecp ecp_curves memory_buffer_alloc
+# is built with SIZE_OPT, and so are the SHA-2 hashes (a few % of a handshake, nothing per
+# record), the allocator and mbedTLS's ChaCha20 (records use wasm/zs_chacha20_simd.c): about
+# -16 KB at the same handshake and bulk speed (docs/bench.md).
+# Of the speed files, only AES and GHASH gain from loop unrolling (AES-GCM bulk 0.8x without);
+# in the others V8 runs the rolled loops as fast, and bignum_core alone is about 4.7 KB smaller.
+SPEED_FILES := aes gcm poly1305 chachapoly bignum bignum_core ecp ecp_curves
 UNROLL_FILES := aes gcm
 SIZE_OPT ?= -Os
 OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),$(if $(filter $(1),$(UNROLL_FILES)),,-fno-unroll-loops),$(SIZE_OPT))
