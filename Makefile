@@ -85,6 +85,8 @@ WCF_chachapoly := $(if $(filter 1,$(CHACHA_SIMD)),-Dmbedtls_chacha20_update=zs_c
 WCF_pem := -Dstrstr=zs_strstr
 WCF_x509_crt := -Dstrstr=zs_strstr
 WCF_pk_wrap := -Dmbedtls_rsa_pkcs1_encrypt=zs_rsa_no_encrypt -Dmbedtls_rsa_pkcs1_decrypt=zs_rsa_no_decrypt
+# RSA keys with zero primes or private exponent refused, not repaired by deduction (rsa.c).
+WCF_rsa := -Dmbedtls_rsa_deduce_primes=zs_rsa_no_deduce_primes -Dmbedtls_rsa_deduce_private_exponent=zs_rsa_no_deduce_d
 
 # Per-file optimisation: the crypto that handshakes and records spend their time in stays at
 # WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
