@@ -85,13 +85,20 @@ WCF_chachapoly := $(if $(filter 1,$(CHACHA_SIMD)),-Dmbedtls_chacha20_update=zs_c
 WCF_pem := -Dstrstr=zs_strstr
 WCF_x509_crt := -Dstrstr=zs_strstr
 WCF_pk_wrap := -Dmbedtls_rsa_pkcs1_encrypt=zs_rsa_no_encrypt -Dmbedtls_rsa_pkcs1_decrypt=zs_rsa_no_decrypt
+# RSA keys with zero primes or private exponent refused, not repaired by deduction (rsa.c).
+WCF_rsa := -Dmbedtls_rsa_deduce_primes=zs_rsa_no_deduce_primes -Dmbedtls_rsa_deduce_private_exponent=zs_rsa_no_deduce_d
 
 # Per-file optimisation: the crypto that handshakes and records spend their time in stays at
 # WASM_OPT (speed); protocol, X.509, PK, PSA and ASN.1 code, which runs a few times per handshake,
-# is built with SIZE_OPT. About -14 KB at the same handshake and bulk speed (docs/bench.md).
-SPEED_FILES := aes gcm chacha20 poly1305 chachapoly sha256 sha512 bignum bignum_core ecp ecp_curves memory_buffer_alloc
+# is built with SIZE_OPT, and so are the SHA-2 hashes (a few % of a handshake, nothing per
+# record), the allocator and mbedTLS's ChaCha20 (records use wasm/zs_chacha20_simd.c): about
+# -16 KB at the same handshake and bulk speed (docs/bench.md).
+# Of the speed files, only AES and GHASH gain from loop unrolling (AES-GCM bulk 0.8x without);
+# in the others V8 runs the rolled loops as fast, and bignum_core alone is about 4.7 KB smaller.
+SPEED_FILES := aes gcm poly1305 chachapoly bignum bignum_core ecp ecp_curves
+UNROLL_FILES := aes gcm
 SIZE_OPT ?= -Os
-OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),,$(SIZE_OPT))
+OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),$(if $(filter $(1),$(UNROLL_FILES)),,-fno-unroll-loops),$(SIZE_OPT))
 
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
@@ -236,6 +243,9 @@ fuzz: build
 
 # The XS host (xs/): Moddable's engine with the native zsock:core.
 include xs/xs.mk
+
+# The mbedTLS config includes the PSA one (wasm/zsock_psa_config.h): mbedTLS's objects depend on both.
+$(MBEDTLS_O) $(EVEREST_O) $(ASAN_MBEDTLS_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O) $(XS_EMB_MBEDTLS_O) $(XS_EMB_EVEREST_O): wasm/zsock_psa_config.h
 
 clean:
 	rm -rf $(BUILD)/js $(BUILD)/wasm $(BUILD)/obj $(BUILD)/xs

@@ -39,3 +39,35 @@ int zs_rsa_no_decrypt(mbedtls_rsa_context *ctx, int (*f_rng)(void *, unsigned ch
     *olen = 0;
     return MBEDTLS_ERR_RSA_BAD_INPUT_DATA;
 }
+
+/* RSA's parameter deduction (rsa.c's mbedtls_rsa_complete): the primes from N, E and D, or D
+ * from the primes. The PKCS#1 and PKCS#8 keys pkparse.c reads carry N, E, D, P and Q, so only a
+ * key whose primes or private exponent are zero gets there: it is refused as invalid instead of
+ * repaired. About 2.4 KB of factoring and inversion code. */
+int zs_rsa_no_deduce_primes(mbedtls_mpi const *N, mbedtls_mpi const *E, mbedtls_mpi const *D,
+                            mbedtls_mpi *P, mbedtls_mpi *Q)
+{
+    (void) N, (void) E, (void) D, (void) P, (void) Q;
+    return MBEDTLS_ERR_MPI_BAD_INPUT_DATA;
+}
+
+int zs_rsa_no_deduce_d(mbedtls_mpi const *P, mbedtls_mpi const *Q, mbedtls_mpi const *E,
+                       mbedtls_mpi *D)
+{
+    (void) P, (void) Q, (void) E, (void) D;
+    return MBEDTLS_ERR_MPI_BAD_INPUT_DATA;
+}
+
+#if defined(__wasm__)
+#include <wasi/api.h>
+
+/* mbedtls_fprintf in the wasm core (wasm/zsock_mbedtls_config.h): only memory_buffer_alloc.c
+ * prints, and only constant FATAL lines on a corrupted arena; the host's fd_write logs them.
+ * musl's fwrite to stderr, its FILE and exit cost about 1 KB. */
+void zs_log_line(const char *text, ...)
+{
+    __wasi_ciovec_t iov = { (const uint8_t *) text, strlen(text) };
+    __wasi_size_t written;
+    (void) __wasi_fd_write(2, &iov, 1, &written);
+}
+#endif

@@ -69,6 +69,13 @@ long long zs_time(long long *t);
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 #define MBEDTLS_PLATFORM_GMTIME_R_ALT   /* pure C, no libc time zone code */
 #define MBEDTLS_DEPRECATED_REMOVED
+#if defined(__wasm__)
+/* The allocator's FATAL lines (a corrupted arena: a bug) reach the host's log through one WASI
+ * write (wasm/zs_trim.c), and the corrupted arena traps: no libc stdio or exit in the core. */
+#define MBEDTLS_PLATFORM_FPRINTF_MACRO(stream, ...) zs_log_line(__VA_ARGS__)
+#define MBEDTLS_PLATFORM_EXIT_MACRO(status) __builtin_trap()
+void zs_log_line(const char *text, ...);
+#endif
 
 /* ---- Symmetric crypto and hashes ---------------------------------------------------------- */
 #define MBEDTLS_AES_C
@@ -146,6 +153,10 @@ long long zs_time(long long *t);
 
 /* ---- PSA (TLS 1.3 runs on it) ------------------------------------------------------------ */
 #define MBEDTLS_PSA_CRYPTO_C
+/* PSA gets only what TLS 1.3's key schedule and key exchange use (zsock_psa_config.h), not
+ * the PSA twin of every legacy module. */
+#define MBEDTLS_PSA_CRYPTO_CONFIG
+#define MBEDTLS_PSA_CRYPTO_CONFIG_FILE "zsock_psa_config.h"
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC   /* key slots grow with connections, from the arena */
 
 /* ---- TLS / DTLS -------------------------------------------------------------------------- */

@@ -2,7 +2,8 @@
  * The host's CoreBinding: the standalone .wasm (-sSTANDALONE_WASM, no emscripten JS glue).
  * Its imports are exactly entropy and the certificate-verify hook (env), AES-GCM, ECDH and
  * signature checks for a core of the host profile (env.zs_host_gcm, env.zs_host_ecc,
- * env.zs_host_ecdsa_verify, env.zs_host_rsa_verify), a memory-growth notice, and WASI calls that libc links but zsock never uses for real (they answer ENOSYS).
+ * env.zs_host_ecdsa_verify, env.zs_host_rsa_verify), a memory-growth notice, and WASI's fd_write,
+ * through which mbedTLS's allocator reports a corrupted arena (just before the core traps).
  * Any other import is a build error and fails the load loudly.
  */
 import type { CoreExports } from './abi.js';
@@ -10,8 +11,6 @@ import type { CoreBinding, CoreHooks } from './binding.js';
 import { hostGcm } from './host_gcm.js';
 import { hostEcc } from './host_ecc.js';
 import { hostEcdsaVerify, hostRsaVerify } from './host_sig.js';
-
-const ENOSYS = 52; // WASI errno
 
 export function wasmBinding(bytes: Uint8Array): CoreBinding {
   const module = new WebAssembly.Module(bytes);
@@ -40,10 +39,6 @@ export function wasmBinding(bytes: Uint8Array): CoreBinding {
           dv().setUint32(nwritten, n, true);
           return 0;
         },
-        proc_exit: (code: number) => { throw new Error(`zsock core: exit(${code})`); },
-        fd_close: () => ENOSYS,
-        fd_seek: () => ENOSYS,
-        clock_time_get: () => ENOSYS, // the core is told the time; it never reads a clock
       };
       const known: Record<string, Record<string, Function>> = { env, wasi_snapshot_preview1: wasi };
       for (const imp of WebAssembly.Module.imports(module)) {

@@ -1,7 +1,8 @@
 /*
  * The wasm core's smaller stand-ins (wasm/zs_sha1.c, wasm/zs_trim.c), natively under
  * AddressSanitizer: SHA-1 as one loop against FIPS 180's examples and a long message fed in odd
- * pieces; the strstr the PEM and certificate parsers get; the refused RSA encryption.
+ * pieces; the strstr the PEM and certificate parsers get; the refused RSA encryption and RSA
+ * parameter deduction.
  * Usage: trim [CERTS_DIR] (unused). Prints one line per case; exit 0 when all pass.
  */
 #include <stdio.h>
@@ -17,6 +18,10 @@ int zs_rsa_no_encrypt(mbedtls_rsa_context *ctx, int (*f_rng)(void *, unsigned ch
 int zs_rsa_no_decrypt(mbedtls_rsa_context *ctx, int (*f_rng)(void *, unsigned char *, size_t),
                       void *p_rng, size_t *olen, const unsigned char *input, unsigned char *output,
                       size_t output_max_len);
+int zs_rsa_no_deduce_primes(mbedtls_mpi const *N, mbedtls_mpi const *E, mbedtls_mpi const *D,
+                            mbedtls_mpi *P, mbedtls_mpi *Q);
+int zs_rsa_no_deduce_d(mbedtls_mpi const *P, mbedtls_mpi const *Q, mbedtls_mpi const *E,
+                       mbedtls_mpi *D);
 
 /* The host's imports, which the shim's other files expect; nothing here asks for them. */
 int zs_host_random(unsigned char *out, size_t len)
@@ -103,7 +108,11 @@ static void test_rsa_refused(void)
     CHECK(zs_rsa_no_decrypt(NULL, NULL, NULL, &olen, in, out, sizeof(out)) ==
           MBEDTLS_ERR_RSA_BAD_INPUT_DATA);
     CHECK(olen == 0);
-    printf("RSA encryption and decryption refused\n");
+    mbedtls_mpi a, b;
+    mbedtls_mpi_init(&a), mbedtls_mpi_init(&b);
+    CHECK(zs_rsa_no_deduce_primes(&a, &a, &a, &a, &b) == MBEDTLS_ERR_MPI_BAD_INPUT_DATA);
+    CHECK(zs_rsa_no_deduce_d(&a, &a, &a, &b) == MBEDTLS_ERR_MPI_BAD_INPUT_DATA);
+    printf("RSA encryption, decryption and parameter deduction refused\n");
 }
 
 int main(void)
