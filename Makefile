@@ -111,11 +111,12 @@ $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
 
-# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write) and
-# the SIMD ChaCha20.
+# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write), the
+# SIMD ChaCha20 and P-256's arithmetic.
+SHIM_SPEED := zs_engine zs_chacha20_simd zs_p256 zs_p256_field
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine zs_chacha20_simd,$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(if $(filter $(SHIM_SPEED),$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
 
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
