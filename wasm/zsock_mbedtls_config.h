@@ -138,6 +138,10 @@ long long zs_time(long long *t);
 #endif
 #ifdef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_ECP_WINDOW_SIZE 2
+#endif
+/* mbedTLS's own generator tables (P-256's and P-384's, 6 KB in wasm): with our P-256 they would
+ * serve P-384 alone, whose key generation and signing then run on the generic comb without them. */
+#if defined(ZSOCK_PROFILE_EMBEDDED) || defined(ZSOCK_P256_FIXED)
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
 #endif
 #define MBEDTLS_RSA_C
