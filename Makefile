@@ -29,7 +29,7 @@ SHIM_SRC := $(wildcard wasm/*.c)
 P256_TABLE := $(BUILD)/gen/zs_p256_table.h
 SHIM_HDR := $(wildcard wasm/*.h) $(P256_TABLE)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench native-harness sim run clean distclean fuzz
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench bench-p256 native-harness sim run clean distclean fuzz
 
 build: deps wasm-all ts certs xs
 
@@ -234,6 +234,21 @@ native-harness: mbedtls
 	@command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null; }
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS) P256=0
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(BUILD)/bench/native-harness-aesni NATIVE_AESNI=1 P256=0
+
+# P-256 per operation (bench/native/p256_ops.c): ours beside mbedTLS's generic ECP in one binary,
+# alternating; in wasm (the full profile's objects, run by node) and natively (gcc -O2).
+P256_OPS_ROUNDS ?= 200
+P256_OPS_CFLAGS := -I wasm -I $(BUILD)/gen $(EVEREST_INC) -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(HACL_DEF)
+bench-p256: wasm native-harness
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
+	@mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/p256-ops-*.a
+	@emar rcs $(BUILD)/bench/p256-ops-wasm.a $(SHIM_O) $(MBEDTLS_O) $(EVEREST_O)
+	@$(EMCC) -O2 -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 $(P256_OPS_CFLAGS) bench/native/p256_ops.c $(BUILD)/bench/p256-ops-wasm.a -o $(BUILD)/bench/p256-ops.js
+	@ar rcs $(BUILD)/bench/p256-ops-native.a $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
+	@gcc -O2 $(P256_OPS_CFLAGS) bench/native/p256_ops.c $(BUILD)/bench/p256-ops-native.a -o $(BUILD)/bench/p256-ops
+	@echo "==> wasm ($(PROFILE) profile's objects)" && node $(BUILD)/bench/p256-ops.js $(P256_OPS_ROUNDS)
+	@echo "==> native" && $(BUILD)/bench/p256-ops $(P256_OPS_ROUNDS)
 
 # QUICK=1: the same rows with fewer rounds (under three minutes).
 bench: build test-deps native-harness

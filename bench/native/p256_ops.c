@@ -1,7 +1,8 @@
 /*
  * P-256 per operation: ours (wasm/zs_ecc.c's seams) beside mbedTLS's generic ECP in the same
- * binary, alternating, wall time (wasm has no CPU clock). Built natively (gcc) or for wasm (emcc, run by node) from the
- * objects of a core: see docs/bench.md. Usage: p256_ops [ROUNDS]. Prints microseconds per op.
+ * binary, alternating, by the wall clock (wasm has no CPU clock). `make bench-p256` builds it
+ * from a core's objects for wasm (run by node) and natively (gcc).
+ * Usage: p256_ops [ROUNDS]. Prints microseconds per operation and mbedTLS / ours.
  */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 #include <stdio.h>
