@@ -154,16 +154,13 @@ static void test_random(void)
     printf("ok random: k * G, k * P, u1 * G + u2 * Q, ECDH against mbedTLS (64 each)\n");
 }
 
-/* Scalars 0, 1, 2, 3, 15, 16, 17, n-1, n, n+1, 2^256 - 1, -1, 2^255 with G, -G and a random point. */
-static void test_edges(void)
+#define EDGES 14
+
+/* Scalars 0, 1, 2, 3, 15, 16, 17, -1, n-1, n, n+1, 2^256 - 1, 2^255, n-2. */
+static void edge_scalars(mbedtls_mpi s[EDGES])
 {
-    mbedtls_mpi s[14], k;
-    mbedtls_ecp_point negG, P;
-    mbedtls_mpi_init(&k);
-    mbedtls_ecp_point_init(&negG);
-    mbedtls_ecp_point_init(&P);
     const int small[] = {0, 1, 2, 3, 15, 16, 17, -1};
-    for (int i = 0; i < 14; i++) {
+    for (int i = 0; i < EDGES; i++) {
         mbedtls_mpi_init(&s[i]);
     }
     for (int i = 0; i < 8; i++) {
@@ -178,33 +175,40 @@ static void test_edges(void)
     OK(mbedtls_mpi_lset(&s[12], 1));
     OK(mbedtls_mpi_shift_l(&s[12], 255));
     OK(mbedtls_mpi_sub_int(&s[13], &grp.N, 2));
+}
+
+/* The edge scalars with G, -G and a random point, alone and in every muladd pair; then sums at
+ * infinity (u2 = n - u1) and doublings (u2 = u1) in muladd. */
+static void test_edges(void)
+{
+    mbedtls_mpi s[EDGES], k, m;
+    mbedtls_ecp_point negG, P;
+    mbedtls_mpi_init(&k), mbedtls_mpi_init(&m);
+    mbedtls_ecp_point_init(&negG), mbedtls_ecp_point_init(&P);
+    edge_scalars(s);
     OK(mbedtls_ecp_copy(&negG, &grp.G));
     OK(mbedtls_mpi_sub_mpi(&negG.Y, &grp.P, &negG.Y));
     random_point(&P);
     const mbedtls_ecp_point *pts[] = {&grp.G, &negG, &P};
-    for (int i = 0; i < 14; i++) {
+    for (int i = 0; i < EDGES; i++) {
         for (int j = 0; j < 3; j++) {
             cross_mul(&s[i], pts[j]);
             cross_ecdh(&s[i], pts[j]);
-            for (int l = 0; l < 14; l++) {
+            for (int l = 0; l < EDGES; l++) {
                 cross_muladd(&s[i], &grp.G, &s[l], pts[j]);
             }
         }
-    }
-    /* Sums at infinity and doublings: u1 * G + u2 * G with u2 = n - u1 and u2 = u1. */
-    for (int i = 0; i < 16; i++) {
-        random_scalar(&k);
-        OK(mbedtls_mpi_sub_mpi(&s[0], &grp.N, &k));
-        cross_muladd(&k, &grp.G, &s[0], &grp.G);
-        cross_muladd(&k, &grp.G, &k, &grp.G);
-        cross_muladd(&k, &grp.G, &s[0], &negG);
-    }
-    for (int i = 0; i < 14; i++) {
         mbedtls_mpi_free(&s[i]);
     }
-    mbedtls_mpi_free(&k);
-    mbedtls_ecp_point_free(&negG);
-    mbedtls_ecp_point_free(&P);
+    for (int i = 0; i < 16; i++) {
+        random_scalar(&k);
+        OK(mbedtls_mpi_sub_mpi(&m, &grp.N, &k));
+        cross_muladd(&k, &grp.G, &m, &grp.G);
+        cross_muladd(&k, &grp.G, &k, &grp.G);
+        cross_muladd(&k, &grp.G, &m, &negG);
+    }
+    mbedtls_mpi_free(&k), mbedtls_mpi_free(&m);
+    mbedtls_ecp_point_free(&negG), mbedtls_ecp_point_free(&P);
     printf("ok edges: scalars 0, 1, 2, n-1, n, n+1, 2^256-1, -1 with G, -G, P; sums at infinity\n");
 }
 
