@@ -244,10 +244,10 @@ bench-p256: wasm native-harness
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
 	@mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/p256-ops-*.a
 	@emar rcs $(BUILD)/bench/p256-ops-wasm.a $(SHIM_O) $(MBEDTLS_O) $(EVEREST_O)
-	@$(EMCC) -O2 -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 $(P256_OPS_CFLAGS) bench/native/p256_ops.c $(BUILD)/bench/p256-ops-wasm.a -o $(BUILD)/bench/p256-ops.js
+	@$(EMCC) -O2 -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 $(P256_OPS_CFLAGS) bench/native/p256_ops.c $(BUILD)/bench/p256-ops-wasm.a -o $(BUILD)/bench/p256-ops.cjs
 	@ar rcs $(BUILD)/bench/p256-ops-native.a $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
 	@gcc -O2 $(P256_OPS_CFLAGS) bench/native/p256_ops.c $(BUILD)/bench/p256-ops-native.a -o $(BUILD)/bench/p256-ops
-	@echo "==> wasm ($(PROFILE) profile's objects)" && node $(BUILD)/bench/p256-ops.js $(P256_OPS_ROUNDS)
+	@echo "==> wasm ($(PROFILE) profile's objects)" && node $(BUILD)/bench/p256-ops.cjs $(P256_OPS_ROUNDS)
 	@echo "==> native" && $(BUILD)/bench/p256-ops $(P256_OPS_ROUNDS)
 
 # QUICK=1: the same rows with fewer rounds (under three minutes).
