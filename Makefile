@@ -19,15 +19,17 @@ OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))$(if $(HACL_DEF),,-nohacl
 PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)$(if $(filter host,$(PROFILE)),-DZSOCK_PROFILE_HOST)
 # CONFIG_SIZE_OPTIMIZATIONS, Kconfig style: WASM_OPT=-Os trades speed for about 30 KB.
 WASM_OPT ?= -O2
-CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
+CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(BUILD)/gen -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
   '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(HACL_DEF) $(ZSOCK_CFLAGS)
 LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc \
   -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0
 
 SHIM_SRC := $(wildcard wasm/*.c)
-SHIM_HDR := $(wildcard wasm/*.h)
+# P-256's generator tables (wasm/zs_p256.c), computed at build time by our own script.
+P256_TABLE := $(BUILD)/gen/zs_p256_table.h
+SHIM_HDR := $(wildcard wasm/*.h) $(P256_TABLE)
 
-.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench native-harness sim run clean distclean fuzz
+.PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench bench-p256 native-harness sim run clean distclean fuzz
 
 build: deps wasm-all ts certs xs
 
@@ -57,15 +59,21 @@ EVEREST_C := $(if $(HACL_DEF),$(addprefix $(EVEREST)/library/,everest.c x25519.c
 EVEREST_INC := -I $(EVEREST)/include -I $(EVEREST)/include/everest -I $(EVEREST)/include/everest/kremlib
 EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
 
-# Per-file flags (CF_<file stem>), for wasm and native alike. PSA's X25519 public keys go through
-# zs_ecp_mul (wasm/zs_x25519.c) instead of mbedtls_ecp_mul: a rename in this one file, no patch.
-CF_psa_crypto_ecp := $(if $(HACL_DEF),-Dmbedtls_ecp_mul=zs_ecp_mul)
-# The host profile's fixed-base multiplications by the host (wasm/zs_host_ecc.c): ECDSA signing's
-# k * G and the key-pair check of a server's key; and its signature verification (wasm/zs_host_sig.c):
-# the three hashes of signed content remember their message, and pk_wrap.c's verifications ask the host.
+$(P256_TABLE): scripts/gen-p256-table.mjs
+	@mkdir -p $(@D)
+	@node scripts/gen-p256-table.mjs $@
+
+# Per-file flags (CF_<file stem>), for wasm and native alike: renames of single calls, no patch.
+# Point multiplications go through wasm/zs_ecc.c, which gives each to the host (host profile),
+# our fixed-limb P-256 or HACL*'s X25519, or mbedTLS's generic code: PSA's public keys
+# (psa_crypto_ecp.c), ECDSA signing's k * G and verification's u1 * G + u2 * Q (ecdsa.c), and
+# a key pair's check (pk_wrap.c).
+CF_psa_crypto_ecp := -Dmbedtls_ecp_mul=zs_ecp_mul
+CF_ecdsa := -Dmbedtls_ecp_mul_restartable=zs_ecp_mul_restartable -Dmbedtls_ecp_muladd_restartable=zs_ecp_muladd_restartable
+# The host profile's signature verification (wasm/zs_host_sig.c): the three hashes of signed
+# content remember their message, and pk_wrap.c's verifications ask the host.
 HOST_ONLY = $(if $(filter host,$(PROFILE)),$(1))
-CF_ecdsa := $(call HOST_ONLY,-Dmbedtls_ecp_mul_restartable=zs_ecp_mul_restartable)
-CF_pk_wrap := $(call HOST_ONLY,-Dmbedtls_ecp_check_pub_priv=zs_ecp_check_pub_priv -Dmbedtls_ecdsa_read_signature=zs_ecdsa_read_signature \
+CF_pk_wrap := -Dmbedtls_ecp_check_pub_priv=zs_ecp_check_pub_priv $(call HOST_ONLY,-Dmbedtls_ecdsa_read_signature=zs_ecdsa_read_signature \
   -Dmbedtls_rsa_pkcs1_verify=zs_rsa_pkcs1_verify)
 CF_ssl_tls13_generic := $(call HOST_ONLY,-Dpsa_hash_compute=zs_memo_hash_compute)
 CF_ssl_tls12_client := $(call HOST_ONLY,-Dmbedtls_ssl_get_key_exchange_md_tls1_2=zs_memo_ske_md)
@@ -110,11 +118,13 @@ $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
 
-# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write) and
-# the SIMD ChaCha20.
+# The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write), the
+# SIMD ChaCha20 and P-256's field arithmetic (at -Os its handshakes take 1.36x the time; its
+# point code at -Os costs nothing measurable and saves 1.3 KB).
+SHIM_SPEED := zs_engine zs_chacha20_simd zs_p256_field
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(if $(filter zs_engine zs_chacha20_simd,$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(if $(filter $(SHIM_SPEED),$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
 
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
@@ -159,7 +169,7 @@ test: build test-deps test-native
 # (ZS_SYSTEM_ALLOC) so every block is checked: the C-level lifetime tests (test/native).
 ASAN_OBJ := $(BUILD)/obj/asan
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -DZS_SYSTEM_ALLOC \
-  -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"'
+  -I wasm -I $(BUILD)/gen -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"'
 ASAN_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(ASAN_OBJ)/mbedtls/%.o,$(MBEDTLS_C))
 ASAN_SHIM_O = $(patsubst wasm/%.c,$(ASAN_OBJ)/shim/%.o,$(SHIM_SRC))
 NATIVE_TESTS := $(patsubst test/native/%.c,$(BUILD)/native-test/%,$(wildcard test/native/*.c))
@@ -167,7 +177,7 @@ NATIVE_TESTS := $(patsubst test/native/%.c,$(BUILD)/native-test/%,$(wildcard tes
 
 $(ASAN_OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@gcc $(ASAN_CFLAGS) -c $< -o $@
+	@gcc $(ASAN_CFLAGS) $(CF_$*) -c $< -o $@
 
 $(ASAN_OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
@@ -197,10 +207,14 @@ run: build test-deps
 
 # The native peers: our same shim and mbedTLS built with gcc -O2 for this machine (bench/native),
 # with the wasm core's configuration (no AES-NI), and NATIVE_AESNI=1 with AES-NI (the limit here).
+# P256=0 leaves P-256 to mbedTLS's generic code (ZSOCK_P256_GENERIC), as a user builds mbedTLS:
+# the bench's peers are built so; the XS host (xs/xs.mk) takes the default, our P-256.
 NATIVE_AESNI ?=
-NATIVE_OBJ := $(BUILD)/obj/native$(if $(NATIVE_AESNI),-aesni)$(if $(HACL_DEF),,-nohacl)
-NATIVE_CFLAGS := -O2 -I wasm -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
-  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(HACL_DEF) $(if $(NATIVE_AESNI),-DZSOCK_NATIVE_AESNI -maes -mpclmul -msse4.1)
+P256 ?= 1
+NATIVE_OBJ := $(BUILD)/obj/native$(if $(NATIVE_AESNI),-aesni)$(if $(HACL_DEF),,-nohacl)$(if $(filter 0,$(P256)),-p256generic)
+NATIVE_CFLAGS := -O2 -I wasm -I $(BUILD)/gen -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(HACL_DEF) $(if $(NATIVE_AESNI),-DZSOCK_NATIVE_AESNI -maes -mpclmul -msse4.1) \
+  $(if $(filter 0,$(P256)),-DZSOCK_P256_GENERIC)
 NATIVE_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(NATIVE_OBJ)/mbedtls/%.o,$(MBEDTLS_C))
 NATIVE_EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(NATIVE_OBJ)/everest/%.o,$(EVEREST_C))
 NATIVE_SHIM_O = $(patsubst wasm/%.c,$(NATIVE_OBJ)/shim/%.o,$(SHIM_SRC))
@@ -225,8 +239,23 @@ $(NATIVE_HARNESS): bench/native/harness.c $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $
 
 native-harness: mbedtls
 	@command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null; }
-	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS)
-	@$(MAKE) --no-print-directory -j$(shell nproc) $(BUILD)/bench/native-harness-aesni NATIVE_AESNI=1
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS) P256=0
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(BUILD)/bench/native-harness-aesni NATIVE_AESNI=1 P256=0
+
+# P-256 per operation (bench/native/p256_ops.c): ours beside mbedTLS's generic ECP in one binary,
+# alternating; in wasm (the full profile's objects, run by node) and natively (gcc -O2).
+P256_OPS_ROUNDS ?= 200
+P256_OPS_CFLAGS := -I wasm -I $(BUILD)/gen $(EVEREST_INC) -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
+  '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(HACL_DEF)
+bench-p256: wasm native-harness
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
+	@mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/p256-ops-*.a
+	@emar rcs $(BUILD)/bench/p256-ops-wasm.a $(SHIM_O) $(MBEDTLS_O) $(EVEREST_O)
+	@$(EMCC) -O2 -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 $(P256_OPS_CFLAGS) bench/native/p256_ops.c $(BUILD)/bench/p256-ops-wasm.a -o $(BUILD)/bench/p256-ops.cjs
+	@ar rcs $(BUILD)/bench/p256-ops-native.a $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $(NATIVE_EVEREST_O)
+	@gcc -O2 $(P256_OPS_CFLAGS) bench/native/p256_ops.c $(BUILD)/bench/p256-ops-native.a -o $(BUILD)/bench/p256-ops
+	@echo "==> wasm ($(PROFILE) profile's objects)" && node $(BUILD)/bench/p256-ops.cjs $(P256_OPS_ROUNDS)
+	@echo "==> native" && $(BUILD)/bench/p256-ops $(P256_OPS_ROUNDS)
 
 # QUICK=1: the same rows with fewer rounds (under three minutes).
 bench: build test-deps native-harness

@@ -6,10 +6,9 @@
  * mbedTLS routes every X25519 shared secret through (legacy ECDH and PSA key agreement alike). Its
  * public keys are another matter: PSA derives the public half of a generated key with
  * mbedtls_ecp_mul(d, G) in psa_crypto_ecp.c, on the generic ladder (about a third of an X25519
- * handshake). The build compiles that one file with -Dmbedtls_ecp_mul=zs_ecp_mul, so the call
- * lands here: Curve25519 goes to HACL*, every other curve to mbedTLS (or, in the host profile,
- * to the host: wasm/zs_host_ecc.c). No mbedTLS source
- * is patched. Plain C: it compiles with gcc for the native peer too.
+ * handshake). The build compiles that one file with -Dmbedtls_ecp_mul=zs_ecp_mul, and
+ * zs_ecp_mul (wasm/zs_ecc.c, which dispatches every curve) sends Curve25519 here. No mbedTLS
+ * source is patched. Plain C: it compiles with gcc for the native peer too.
  */
 /* Curve ids and point coordinates are private fields in 3.x; mbedTLS's own modules read them so. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
@@ -20,15 +19,13 @@
 #if defined(MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED)
 
 void Hacl_Curve25519_crypto_scalarmult(uint8_t *mypublic, uint8_t *secret, uint8_t *basepoint);
-#if defined(ZSOCK_PROFILE_HOST)
-/* zs_host_ecc.c: a NIST curve's fixed-base multiplication by the host (0), else non-zero */
-int zs_host_ecp_mul_base(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
-                         const mbedtls_ecp_point *P);
-#endif
 
-/* HACL*'s ladder for R = m * P on Curve25519 (x-only); the same checks as mbedtls_ecp_mul. */
-static int x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
-                      const mbedtls_ecp_point *P)
+/** R = m * P on Curve25519 (x-only) by HACL*'s ladder, for zs_ecp_mul (wasm/zs_ecc.c): the same
+ *  checks and error codes as mbedtls_ecp_mul. Constant time. */
+int zs_x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
+                  const mbedtls_ecp_point *P);
+int zs_x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
+                  const mbedtls_ecp_point *P)
 {
     unsigned char k[32], u[32], out[32];
     int ret;
@@ -45,27 +42,6 @@ static int x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const 
 cleanup:
     mbedtls_platform_zeroize(k, sizeof(k));
     return ret;
-}
-
-/** mbedtls_ecp_mul for psa_crypto_ecp.c: returns 0 or an MBEDTLS_ERR_ECP_* / MPI code, as
- *  mbedtls_ecp_mul does. Randomization (f_rng) is for the generic ladder; HACL* is constant time. */
-int zs_ecp_mul(mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
-               const mbedtls_ecp_point *P, int (*f_rng)(void *, unsigned char *, size_t), void *p_rng);
-int zs_ecp_mul(mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
-               const mbedtls_ecp_point *P, int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
-{
-    if (grp == NULL || R == NULL || m == NULL || P == NULL) {
-        return mbedtls_ecp_mul(grp, R, m, P, f_rng, p_rng);
-    }
-    if (grp->id != MBEDTLS_ECP_DP_CURVE25519) {
-#if defined(ZSOCK_PROFILE_HOST)
-        if (zs_host_ecp_mul_base(grp, R, m, P) == 0) { /* PSA's P-256/P-384 public keys */
-            return 0;
-        }
-#endif
-        return mbedtls_ecp_mul(grp, R, m, P, f_rng, p_rng);
-    }
-    return x25519_mul(grp, R, m, P);
 }
 
 #endif /* MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED */

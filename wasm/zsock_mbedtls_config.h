@@ -123,14 +123,32 @@ void zs_log_line(const char *text, ...);
 #ifdef ZSOCK_X25519_HACL
 #define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
 #endif
-#ifdef ZSOCK_PROFILE_HOST
-/* ECDH key generation and shared secrets by the host (wasm/zs_host_ecc.c, one import), with the
- * C path as the fallback. */
+/* P-256 on our fixed 32-bit limbs with a precomputed generator table (wasm/zs_p256.c), about
+ * 3x mbedTLS's generic code per operation in wasm. ZSOCK_P256_GENERIC keeps mbedTLS's (the bench's
+ * native peer: mbedTLS as a user builds it). The generator's comb: ZSOCK_P256_COMB_TABLES tables
+ * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). */
+#ifndef ZSOCK_P256_GENERIC
+#define ZSOCK_P256_FIXED
+#ifndef ZSOCK_P256_COMB_TABLES
+#ifdef ZSOCK_PROFILE_EMBEDDED
+#define ZSOCK_P256_COMB_TABLES 2
+#else
+#define ZSOCK_P256_COMB_TABLES 4
+#endif
+#endif
+#endif
+/* ECDH key generation and shared secrets through wasm/zs_ecc.c: the host first (host profile,
+ * wasm/zs_host_ecc.c), then our P-256, then mbedTLS's generic code. */
+#if defined(ZSOCK_PROFILE_HOST) || defined(ZSOCK_P256_FIXED)
 #define MBEDTLS_ECDH_GEN_PUBLIC_ALT
 #define MBEDTLS_ECDH_COMPUTE_SHARED_ALT
 #endif
 #ifdef ZSOCK_PROFILE_EMBEDDED
 #define MBEDTLS_ECP_WINDOW_SIZE 2
+#endif
+/* mbedTLS's own generator tables (P-256's and P-384's, 6 KB in wasm): with our P-256 they would
+ * serve P-384 alone, whose key generation and signing then run on the generic comb without them. */
+#if defined(ZSOCK_PROFILE_EMBEDDED) || defined(ZSOCK_P256_FIXED)
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
 #endif
 #define MBEDTLS_RSA_C
