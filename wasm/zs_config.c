@@ -134,6 +134,9 @@ ZS_API void zs_free(zs_ctx *c)
     if (c->srv != NULL) {
         srv_release(c->srv); /* after mbedtls_ssl_free: nothing in the session points to it now */
     }
+    if (c->cred != NULL) {
+        zs_cred_release(c->cred); /* after mbedtls_ssl_config_free, for the same reason */
+    }
     mbedtls_platform_zeroize(c, sizeof(*c));
     mbedtls_free(c);
 }
