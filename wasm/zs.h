@@ -61,6 +61,7 @@ typedef struct zs_cred {
     int n_own;
     int has_ca;
     int frozen;                    /* a context points into it: nothing more may be added */
+    int private_;                  /* one context's own (zs_conf_ca/own_cert): never shared */
     uint32_t refs;
     int owned;                     /* the owner's reference is still held (zs_cred_free once) */
     struct zs_cred *next;          /* the list of live credentials: a stale handle is refused */
@@ -69,10 +70,6 @@ typedef struct zs_cred {
 typedef struct zs_ctx {
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
-    mbedtls_x509_crt ca;
-    mbedtls_x509_crt own_crt[ZS_MAX_OWN_CERTS];
-    mbedtls_pk_context own_key[ZS_MAX_OWN_CERTS];
-    int n_own;
     int *suites;                   /* 0-terminated copy; mbedTLS keeps the pointer */
     uint16_t *groups;              /* 0-terminated copy, the same way */
     const char *alpn[ZS_MAX_ALPN + 1];
@@ -82,7 +79,8 @@ typedef struct zs_ctx {
     int id;                        /* the host's handle, passed to zs_host_verify */
     int dgram;                     /* DTLS: the I/O windows hold framed datagrams */
     zs_srv *srv;                   /* server: the shared state this context holds a reference to */
-    zs_cred *cred;                 /* shared parsed credentials this context holds a reference to */
+    zs_cred *cred;                 /* parsed credentials this context holds a reference to:
+                                      shared (zs_conf_cred) or its own (zs_conf_ca/own_cert) */
     int verify_cb;
     int is_setup;
 
@@ -115,8 +113,10 @@ typedef struct zs_ctx {
 /* zs_config.c: whether a handle is a live shared server state (never reads through it). */
 int zs_srv_live(const zs_srv *s);
 
-/* zs_cred.c: drops a context's reference (zs_free, after the config that points into it). */
+/* zs_cred.c: drops a context's reference (zs_free, after the config that points into it);
+ * the empty CA chain a context starts with (never written: shared by all). */
 void zs_cred_release(zs_cred *k);
+mbedtls_x509_crt *zs_cred_no_ca(void);
 
 /* zs_platform.c */
 extern double zs_now_ms;

@@ -19,6 +19,14 @@
  * small cache), so a walk is cheap. */
 static zs_cred *live_creds;
 
+/* Zeroed as mbedtls_x509_crt_init leaves it: a chain with no certificate, only ever read. */
+static mbedtls_x509_crt no_ca;
+
+mbedtls_x509_crt *zs_cred_no_ca(void)
+{
+    return &no_ca;
+}
+
 static int cred_live(const zs_cred *k)
 {
     for (const zs_cred *p = live_creds; p != NULL; p = p->next) {
@@ -28,6 +36,10 @@ static int cred_live(const zs_cred *k)
     }
     return 0;
 }
+
+static int add_ca(zs_cred *k, const unsigned char *buf, size_t len);
+static int add_own(zs_cred *k, const unsigned char *crt, size_t crt_len, const unsigned char *key,
+                   size_t key_len);
 
 /* A live credential its owner still holds, not yet given to a context: one that may be added to. */
 static int cred_open(const zs_cred *k)
@@ -60,7 +72,15 @@ ZS_API zs_cred *zs_cred_new(void)
  * unusable: the caller frees the credentials). */
 ZS_API int zs_cred_add_ca(zs_cred *k, const unsigned char *buf, size_t len)
 {
-    if (!cred_open(k) || buf == NULL || len == 0) {
+    if (!cred_open(k)) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    return add_ca(k, buf, len);
+}
+
+static int add_ca(zs_cred *k, const unsigned char *buf, size_t len)
+{
+    if (buf == NULL || len == 0) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
     int ret = mbedtls_x509_crt_parse(&k->ca, buf, len);
@@ -76,8 +96,16 @@ ZS_API int zs_cred_add_ca(zs_cred *k, const unsigned char *buf, size_t len)
 ZS_API int zs_cred_add_own(zs_cred *k, const unsigned char *crt, size_t crt_len,
                            const unsigned char *key, size_t key_len)
 {
-    if (!cred_open(k) || k->n_own >= ZS_MAX_OWN_CERTS || crt == NULL || crt_len == 0 ||
-        key == NULL || key_len == 0) {
+    if (!cred_open(k)) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    return add_own(k, crt, crt_len, key, key_len);
+}
+
+static int add_own(zs_cred *k, const unsigned char *crt, size_t crt_len, const unsigned char *key,
+                   size_t key_len)
+{
+    if (k->n_own >= ZS_MAX_OWN_CERTS || crt == NULL || crt_len == 0 || key == NULL || key_len == 0) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
     int i = k->n_own;
@@ -144,7 +172,7 @@ ZS_API uint32_t zs_cred_refs(const zs_cred *k)
  * contexts get the owner's new ones), or a context given credentials already. */
 ZS_API int zs_conf_cred(zs_ctx *c, zs_cred *k)
 {
-    if (!cred_live(k) || !k->owned || c->cred != NULL || c->is_setup) {
+    if (!cred_live(k) || !k->owned || k->private_ || c->cred != NULL || c->is_setup) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
     k->refs++;
@@ -157,6 +185,60 @@ ZS_API int zs_conf_cred(zs_ctx *c, zs_cred *k)
     zs_acct_begin(&u0);
     int ret = 0;
     for (int i = 0; i < k->n_own && ret == 0; i++) {
+        ret = mbedtls_ssl_conf_own_cert(&c->conf, &k->own_crt[i], &k->own_key[i]);
+    }
+    zs_acct_end(c, u0);
+    return ret;
+}
+
+/* ---- a context's own credentials (zs_conf_ca / zs_conf_own_cert) -------------------------- */
+
+/* The context's own set, made on first use and held by it alone (no owner: no handle to it is
+ * ever given out), or NULL when the context has shared credentials or the arena is full. */
+static zs_cred *own_set(zs_ctx *c)
+{
+    if (c->cred == NULL) {
+        zs_cred *k = zs_cred_new();
+        if (k == NULL) {
+            return NULL;
+        }
+        k->owned = 0; /* its one reference is the context's */
+        k->private_ = 1;
+        c->cred = k;
+    }
+    return c->cred->private_ ? c->cred : NULL;
+}
+
+/* Adds CA certificates to the context's own chain (DER, or PEM with the terminating NUL counted
+ * in len). MBEDTLS_ERR_SSL_BAD_INPUT_DATA after zs_conf_cred; ALLOC_FAILED when out of arena. */
+ZS_API int zs_conf_ca(zs_ctx *c, const unsigned char *buf, size_t len)
+{
+    int64_t u0;
+    zs_acct_begin(&u0);
+    int had = c->cred != NULL;
+    zs_cred *k = own_set(c);
+    int ret = k == NULL ? (had ? MBEDTLS_ERR_SSL_BAD_INPUT_DATA : MBEDTLS_ERR_SSL_ALLOC_FAILED)
+                        : add_ca(k, buf, len);
+    if (ret == 0) {
+        mbedtls_ssl_conf_ca_chain(&c->conf, &k->ca, NULL);
+    }
+    zs_acct_end(c, u0);
+    return ret;
+}
+
+/* Adds an own certificate chain and its private key (DER or NUL-terminated PEM) to the
+ * context's own set, checked to be a pair. Errors as zs_conf_ca and zs_cred_add_own. */
+ZS_API int zs_conf_own_cert(zs_ctx *c, const unsigned char *crt, size_t crt_len,
+                            const unsigned char *key, size_t key_len)
+{
+    int64_t u0;
+    zs_acct_begin(&u0);
+    int had = c->cred != NULL;
+    zs_cred *k = own_set(c);
+    int ret = k == NULL ? (had ? MBEDTLS_ERR_SSL_BAD_INPUT_DATA : MBEDTLS_ERR_SSL_ALLOC_FAILED)
+                        : add_own(k, crt, crt_len, key, key_len);
+    if (ret == 0) {
+        int i = k->n_own - 1;
         ret = mbedtls_ssl_conf_own_cert(&c->conf, &k->own_crt[i], &k->own_key[i]);
     }
     zs_acct_end(c, u0);
