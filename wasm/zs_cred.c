@@ -3,10 +3,10 @@
  * parsed and their pair checked once, not per accepted connection, and idle clients trusting
  * the same CAs hold one parsed chain between them.
  *
- * mbedTLS's RSA private-key operations update the key's blinding values in place, so a key
- * shared by contexts is written by each handshake that signs with it. That is safe because the
- * host drives every context from one thread (JS), one call at a time; a threaded host would need
- * a lock around each context's driving calls.
+ * Shared keys are not read-only: mbedTLS's RSA private-key operations update the key's blinding
+ * values in place, and its generic ECP code keeps a comb table in a key's group once computed.
+ * That is safe because the host drives every context from one thread (JS), one call at a time;
+ * a threaded host would need a lock around each context's driving calls.
  */
 #include <string.h>
 
@@ -204,6 +204,8 @@ static zs_cred *own_set(zs_ctx *c)
         }
         k->owned = 0; /* its one reference is the context's */
         k->private_ = 1;
+        live_creds = k->next; /* no handle to it is given out: off the list the host's are checked on */
+        k->next = NULL;
         c->cred = k;
     }
     return c->cred->private_ ? c->cred : NULL;

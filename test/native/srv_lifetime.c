@@ -292,6 +292,11 @@ static void bad_credentials(void)
     CHECK(zs_cred_add_own(k, crt, crt_len, key, key_len) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "no third");
     CHECK(zs_conf_cred(c, k) == 0, "a live one");
     CHECK(zs_conf_cred(c, k) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "a second set on one context");
+    CHECK(zs_conf_ca(c, ca, ca_len) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "own CAs beside a shared set");
+    zs_ctx *own = zs_new(1, 0, 0, 0x0304, 0x0304);
+    CHECK(zs_conf_ca(own, ca, ca_len) == 0, "a context's own chain");
+    CHECK(zs_conf_cred(own, k) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "a shared set beside its own");
+    zs_free(own);
     CHECK(zs_cred_refs(k) == 2, "one reference taken, not two");
     CHECK(zs_cred_free(k) == 0, "the owner lets go");
     zs_free(c);
