@@ -6,7 +6,9 @@
 //   node scripts/ab-cores.mjs hs   tls12-p256|tls13-p256|tls13-x25519|resumed ROUNDS K name=core.wasm ... name=native[:harness]
 //   node scripts/ab-cores.mjs bulk aes128gcm|chacha20 ROUNDS MB name=core.wasm ...
 // A host-profile core gets node:crypto's ECDH (build/js/src/tls/host_ecc.js); name=core.wasm:noecc
-// refuses every ECDH and signature call instead, so the same core runs its C path.
+// refuses every ECDH and signature call instead, so the same core runs its C path. A core with
+// shared credentials (zs_cred_new) parses the CA and the server's pair once; name=core.wasm:nocred
+// parses them per context (zs_conf_ca / zs_conf_own_cert), as before. Options join with commas.
 // Native figures are the harness's CPU times (after its own warm-up).
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -35,7 +37,9 @@ function hostGcm(getMem) {
   };
 }
 function load(spec) {
-  const [path, opt] = spec.split(':');
+  const [path, optList = ''] = spec.split(':');
+  const opts = optList.split(',');
+  const opt = opts.includes('noecc') ? 'noecc' : '';
   const mod = new WebAssembly.Module(readFileSync(path));
   let x;
   const env = { zs_host_random: (p, n) => { randomFillSync(new Uint8Array(x.memory.buffer, p, n)); return 0; }, zs_host_verify: () => 0,
@@ -53,6 +57,11 @@ function load(spec) {
     q: [x.zs_alloc(1 << 20), x.zs_alloc(1 << 20)], ql: [0, 0], win: x.zs_alloc(1 << 17), pt: x.zs_alloc(16384), rd: x.zs_alloc(16384), srv: 0, sessLen: 0 };
   x.zs_clock(Date.now());
   P.srv = x.zs_srv_new(86400);
+  P.cred = { cl: 0, sv: 0 };
+  if (x.zs_cred_new && !opts.includes('nocred')) {
+    P.cred = { cl: x.zs_cred_new(), sv: x.zs_cred_new() };
+    if (x.zs_cred_add_ca(P.cred.cl, P.ca, ca.length) || x.zs_cred_add_own(P.cred.sv, P.crt, crt.length, P.key, key.length)) throw new Error('zs_cred');
+  }
   new Uint8Array(x.memory.buffer).fill(7, P.pt, P.pt + 16384);
   return { x, P, u8 };
 }
@@ -75,8 +84,13 @@ function spec(kind) {
 function make(v, server, sp) {
   const { x, P } = v;
   const c = x.zs_new(server ? 2 : 1, server, 0, sp.v, sp.v);
-  if (server) { x.zs_conf_own_cert(c, P.crt, crt.length, P.key, key.length); x.zs_conf_server(c, P.srv, 1); }
-  else { x.zs_conf_ca(c, P.ca, ca.length); x.zs_conf_tickets(c, 1); }
+  if (server) {
+    if (P.cred.sv) x.zs_conf_cred(c, P.cred.sv); else x.zs_conf_own_cert(c, P.crt, crt.length, P.key, key.length);
+    x.zs_conf_server(c, P.srv, 1);
+  } else {
+    if (P.cred.cl) x.zs_conf_cred(c, P.cred.cl); else x.zs_conf_ca(c, P.ca, ca.length);
+    x.zs_conf_tickets(c, 1);
+  }
   const dv = new DataView(x.memory.buffer);
   if (sp.group) { dv.setInt32(P.ints, sp.group, true); x.zs_conf_groups(c, P.ints, 1); }
   if (sp.suite) { dv.setInt32(P.ints, sp.suite, true); x.zs_conf_ciphersuites(c, P.ints, 1); }

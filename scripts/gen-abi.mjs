@@ -18,8 +18,8 @@
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const ARG_KINDS = /^(i32|u32|f64|ctx|ctx_end|srv|srv_end|in\[[\w*]+\]|out\[[\w*]+\]|lend\[[\w*]+\]|cstr\??|u32_out|size_out|block)$/;
-const RESULT_KINDS = /^(void|i32|u32|f64|ctx|srv|block|ref)$/;
+const ARG_KINDS = /^(i32|u32|f64|ctx|ctx_end|srv|srv_end|cred|cred_end|in\[[\w*]+\]|out\[[\w*]+\]|lend\[[\w*]+\]|cstr\??|u32_out|size_out|block)$/;
+const RESULT_KINDS = /^(void|i32|u32|f64|ctx|srv|cred|block|ref)$/;
 
 /** The spec's constants and functions; throws with the line number on a malformed line. */
 export function parseSpec(text) {
@@ -74,6 +74,7 @@ function fits(kind, type) {
   if (kind === 'f64') return type === 'double';
   if (kind.startsWith('ctx')) return /^(const )?zs_ctx \*$/.test(type);
   if (kind.startsWith('srv')) return /^(const )?zs_srv \*$/.test(type);
+  if (kind.startsWith('cred')) return /^(const )?zs_cred \*$/.test(type);
   if (kind === 'u32_out') return type === 'uint32_t *';
   if (kind === 'size_out') return type === 'size_t *';
   if (kind === 'block') return type === 'void *';
@@ -93,7 +94,7 @@ export function checkAgainstShim(spec, shim) {
     if (c.params.length !== f.args.length) errors.push(`${f.name}: ${f.args.length} arguments in the spec, ${c.params.length} in the shim`);
     f.args.forEach((a, i) => { if (c.params[i] && !fits(a.kind, c.params[i].type)) errors.push(`${f.name}: argument ${a.name} is ${a.kind}, the shim has ${c.params[i].type}`); });
     const r = c.ret, k = f.result;
-    const ok = k === 'void' ? r === 'void' : k === 'ref' || k === 'block' || k === 'ctx' || k === 'srv' ? isPtr(r) : fits(k, r);
+    const ok = k === 'void' ? r === 'void' : k === 'ref' || k === 'block' || k === 'ctx' || k === 'srv' || k === 'cred' ? isPtr(r) : fits(k, r);
     if (!ok) errors.push(`${f.name}: result is ${k}, the shim returns ${r}`);
   }
   for (const name of shim.keys()) if (!spec.fns.some((f) => f.name === name)) errors.push(`${name}: in the shim, not in the spec`);
@@ -146,6 +147,8 @@ function argC(f, a, i, cparam) {
   if (k === 'ctx_end') return `zx_ctx_end(the, ${i})`;
   if (k === 'srv') return `zx_srv(the, ${i})`;
   if (k === 'srv_end') return `zx_srv_end(the, ${i})`;
+  if (k === 'cred') return `zx_cred(the, ${i})`;
+  if (k === 'cred_end') return `zx_cred_end(the, ${i})`;
   if (k === 'block') return `zx_block(the, ${i})`;
   if (k === 'cstr') return `zx_cstr(the, ${i}, 0)`;
   if (k === 'cstr?') return `zx_cstr(the, ${i}, 1)`;
@@ -173,6 +176,7 @@ const decl = (type, name) => `${type}${type.endsWith('*') ? '' : ' '}${name}`;
 const RESULT_C = {
   i32: 'xsResult = xsInteger((int32_t)r);', u32: 'xsResult = xsInteger((int32_t)r);', f64: 'xsResult = xsNumber(r);',
   ctx: 'xsResult = xsInteger(zx_ctx_started(the, r));', srv: 'xsResult = xsInteger(zx_srv_started(the, r));',
+  cred: 'xsResult = xsInteger(zx_cred_started(the, r));',
   block: 'xsResult = xsInteger(zx_block_started(the, r));', ref: 'xsResult = xsInteger(zx_offset(the, r));', void: '',
 };
 
@@ -192,7 +196,7 @@ function wrapperC(f, c) {
   out += f.result === 'void' ? `\t${call};\n` : `\t${decl(c.ret, 'r')} = ${call};\n`;
   out += '\tzx_call_end();\n';
   const after = { u32_out: (i) => `zx_put_u32(at${i}, (uint32_t)out${i})`, size_out: (i) => `zx_put_u32(at${i}, (uint32_t)out${i})`,
-    ctx_end: (i) => `zx_ctx_ended(a${i})`, srv_end: (i) => `zx_srv_ended(a${i})`, block: (i) => `zx_block_ended(a${i})` };
+    ctx_end: (i) => `zx_ctx_ended(a${i})`, srv_end: (i) => `zx_srv_ended(a${i})`, cred_end: (i) => `zx_cred_ended(a${i})`, block: (i) => `zx_block_ended(a${i})` };
   f.args.forEach((a, i) => { if (after[a.kind]) out += `\t${after[a.kind](i)};\n`; });
   out += '\tzx_done(the);\n';
   if (RESULT_C[f.result]) out += `\t${RESULT_C[f.result]}\n`;

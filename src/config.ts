@@ -39,6 +39,7 @@ const defaults: ZsockConfig = {
   NET_SOCKETS_TLS_MAX_SESSION_CONTEXTS: 16,
   ZSOCK_TLS_RECORD_BUF: 16384,
   ZSOCK_TLS_RECORD_POOL: 32,
+  ZSOCK_TLS_CRED_CACHE: 4,
   // Above Linux's default ip_local_port_range (32768-60999): the host hands those out to its own
   // connections, and a port the stack picked could then be taken after getsockname() told it.
   EPHEMERAL_PORT_MIN: 61000,
@@ -53,6 +54,8 @@ export const config: Readonly<ZsockConfig> = { ...defaults };
 const RANGES: Partial<Record<keyof ZsockConfig, [number, number]>> = {
   // The smallest record a peer may be asked for (RFC 6066's max_fragment_length) up to 64 KB.
   ZSOCK_TLS_RECORD_BUF: [512, 65536],
+  // Each cached set holds a few KB of the arena.
+  ZSOCK_TLS_CRED_CACHE: [0, 64],
 };
 
 /** Overrides configuration values, all or none: 0, or -EINVAL (and nothing changed) for an

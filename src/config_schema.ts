@@ -71,6 +71,10 @@ export interface ZsockConfig {
   /** zsock's own: record-path buffers kept free for reuse, shared by all TLS sockets (each
    *  ZSOCK_TLS_RECORD_BUF bytes of the engine's heap while unused; 0 keeps none). */
   ZSOCK_TLS_RECORD_POOL: number;
+  /** zsock's own: parsed credential sets (CA chain, own certificate + key) kept per TLS core
+   *  for new sessions to share, most recently used first; 0 parses for every session. Each is
+   *  a few KB of the mbedTLS heap; sessions already using one keep it while they live. */
+  ZSOCK_TLS_CRED_CACHE: number;
   /** Ephemeral ports the stack picks for bind(port 0) and listen on an unbound socket. */
   EPHEMERAL_PORT_MIN: number;
   EPHEMERAL_PORT_MAX: number;

@@ -4,5 +4,6 @@
  */
 export { fdtable } from './api/fds.js';
 export { getCore, type Core } from './tls/wasm.js';
+export { credCacheStats, flushCredCache } from './tls/cred_cache.js';
 export { credentialsOf, allCredentials, type Credential } from './tls/credentials.js';
 export { resetConfig } from './config.js';

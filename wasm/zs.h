@@ -50,13 +50,26 @@ typedef struct zs_srv {
     struct zs_srv *next;           /* the list of live states: a stale handle is refused */
 } zs_srv;
 
-typedef struct zs_ctx {
-    mbedtls_ssl_context ssl;
-    mbedtls_ssl_config conf;
+/* Parsed credentials shared by contexts: a CA chain and/or own certificate + key pairs, parsed
+ * (and each pair checked) once. Reference-counted as zs_srv: the owner holds one reference and
+ * each context configured with it (zs_conf_cred) one, since mbedTLS's config keeps pointers into
+ * it. Frozen once a context uses it: the chain a live handshake walks never changes under it. */
+typedef struct zs_cred {
     mbedtls_x509_crt ca;
     mbedtls_x509_crt own_crt[ZS_MAX_OWN_CERTS];
     mbedtls_pk_context own_key[ZS_MAX_OWN_CERTS];
     int n_own;
+    int has_ca;
+    int frozen;                    /* a context points into it: nothing more may be added */
+    int private_;                  /* one context's own (zs_conf_ca/own_cert): never shared */
+    uint32_t refs;
+    int owned;                     /* the owner's reference is still held (zs_cred_free once) */
+    struct zs_cred *next;          /* the list of live credentials: a stale handle is refused */
+} zs_cred;
+
+typedef struct zs_ctx {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
     int *suites;                   /* 0-terminated copy; mbedTLS keeps the pointer */
     uint16_t *groups;              /* 0-terminated copy, the same way */
     const char *alpn[ZS_MAX_ALPN + 1];
@@ -66,6 +79,8 @@ typedef struct zs_ctx {
     int id;                        /* the host's handle, passed to zs_host_verify */
     int dgram;                     /* DTLS: the I/O windows hold framed datagrams */
     zs_srv *srv;                   /* server: the shared state this context holds a reference to */
+    zs_cred *cred;                 /* parsed credentials this context holds a reference to:
+                                      shared (zs_conf_cred) or its own (zs_conf_ca/own_cert) */
     int verify_cb;
     int is_setup;
 
@@ -97,6 +112,11 @@ typedef struct zs_ctx {
 
 /* zs_config.c: whether a handle is a live shared server state (never reads through it). */
 int zs_srv_live(const zs_srv *s);
+
+/* zs_cred.c: drops a context's reference (zs_free, after the config that points into it);
+ * the empty CA chain a context starts with (never written: shared by all). */
+void zs_cred_release(zs_cred *k);
+mbedtls_x509_crt *zs_cred_no_ca(void);
 
 /* zs_platform.c */
 extern double zs_now_ms;

@@ -72,11 +72,6 @@ ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
     c->dgram = dgram != 0;
     mbedtls_ssl_init(&c->ssl);
     mbedtls_ssl_config_init(&c->conf);
-    mbedtls_x509_crt_init(&c->ca);
-    for (int i = 0; i < ZS_MAX_OWN_CERTS; i++) {
-        mbedtls_x509_crt_init(&c->own_crt[i]);
-        mbedtls_pk_init(&c->own_key[i]);
-    }
     int ret = mbedtls_ssl_config_defaults(&c->conf,
                                           server ? MBEDTLS_SSL_IS_SERVER : MBEDTLS_SSL_IS_CLIENT,
                                           dgram ? MBEDTLS_SSL_TRANSPORT_DATAGRAM
@@ -86,7 +81,7 @@ ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
         mbedtls_ssl_conf_rng(&c->conf, zs_rng, NULL);
         mbedtls_ssl_conf_min_tls_version(&c->conf, (mbedtls_ssl_protocol_version) min_ver);
         mbedtls_ssl_conf_max_tls_version(&c->conf, (mbedtls_ssl_protocol_version) max_ver);
-        mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+        mbedtls_ssl_conf_ca_chain(&c->conf, zs_cred_no_ca(), NULL); /* as an empty parsed chain */
         mbedtls_ssl_conf_sig_algs(&c->conf, zs_sig_algs);
         if (dgram) {
             /* No cookie exchange unless the server is given a cookie key (zs_conf_server). */
@@ -122,11 +117,6 @@ ZS_API void zs_free(zs_ctx *c)
     zs_keylog_free(c);
     mbedtls_ssl_free(&c->ssl);
     mbedtls_ssl_config_free(&c->conf);
-    mbedtls_x509_crt_free(&c->ca);
-    for (int i = 0; i < ZS_MAX_OWN_CERTS; i++) {
-        mbedtls_x509_crt_free(&c->own_crt[i]);
-        mbedtls_pk_free(&c->own_key[i]); /* wipes the private key */
-    }
     mbedtls_free(c->suites);
     mbedtls_free(c->groups);
     mbedtls_free(c->alpn_buf);
@@ -134,49 +124,11 @@ ZS_API void zs_free(zs_ctx *c)
     if (c->srv != NULL) {
         srv_release(c->srv); /* after mbedtls_ssl_free: nothing in the session points to it now */
     }
+    if (c->cred != NULL) {
+        zs_cred_release(c->cred); /* after mbedtls_ssl_config_free, for the same reason */
+    }
     mbedtls_platform_zeroize(c, sizeof(*c));
     mbedtls_free(c);
-}
-
-/* Adds CA certificates (DER, or PEM with the terminating NUL counted in len). */
-ZS_API int zs_conf_ca(zs_ctx *c, const unsigned char *buf, size_t len)
-{
-    ACCT_BEGIN;
-    int ret = mbedtls_x509_crt_parse(&c->ca, buf, len);
-    ACCT_END(c);
-    return ret > 0 ? MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT : ret; /* >0: some certs failed */
-}
-
-/* Adds an own certificate chain and its private key (DER or NUL-terminated PEM). */
-ZS_API int zs_conf_own_cert(zs_ctx *c, const unsigned char *crt, size_t crt_len,
-                            const unsigned char *key, size_t key_len)
-{
-    if (c->n_own >= ZS_MAX_OWN_CERTS) {
-        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
-    }
-    ACCT_BEGIN;
-    int i = c->n_own;
-    int ret = mbedtls_x509_crt_parse(&c->own_crt[i], crt, crt_len);
-    if (ret > 0) {
-        ret = MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT;
-    }
-    if (ret == 0) {
-        ret = mbedtls_pk_parse_key(&c->own_key[i], key, key_len, NULL, 0, zs_rng, NULL);
-    }
-    if (ret == 0) {
-        ret = mbedtls_pk_check_pair(&c->own_crt[i].pk, &c->own_key[i], zs_rng, NULL);
-    }
-    if (ret == 0) {
-        ret = mbedtls_ssl_conf_own_cert(&c->conf, &c->own_crt[i], &c->own_key[i]);
-    }
-    if (ret == 0) {
-        c->n_own++;
-    } else {
-        mbedtls_x509_crt_free(&c->own_crt[i]);
-        mbedtls_pk_free(&c->own_key[i]);
-    }
-    ACCT_END(c);
-    return ret;
 }
 
 /* Sets the pre-shared key and its identity (mbedTLS copies and later wipes both). */

@@ -3,7 +3,8 @@
  * from wasm/zs_abi.spec) applies to every argument and result, as the wasm sandbox would:
  *  - a pointer is a 32-bit offset into the region (region.h), which JS sees as memory.buffer;
  *  - a byte range JS passes must lie inside one live block from zs_alloc, never in the arena;
- *  - a context / server handle must be live (made by zs_new / zs_srv_new, not yet freed);
+ *  - a context / server / credentials handle must be live (made by zs_new / zs_srv_new /
+ *    zs_cred_new, not yet freed);
  *  - integers cross as int32 (ToInt32 / ToUint32), doubles as numbers.
  * A bad value is a RangeError thrown before the shim runs, so nothing is written.
  */
@@ -25,6 +26,8 @@ zs_ctx* zx_ctx(xsMachine* the, int i, int mutating);
 zs_ctx* zx_ctx_end(xsMachine* the, int i);
 zs_srv* zx_srv(xsMachine* the, int i);
 zs_srv* zx_srv_end(xsMachine* the, int i);
+zs_cred* zx_cred(xsMachine* the, int i);
+zs_cred* zx_cred_end(xsMachine* the, int i);
 void* zx_block(xsMachine* the, int i);
 void* zx_bytes(xsMachine* the, int i, uint32_t len, uint32_t align);
 const char* zx_cstr(xsMachine* the, int i, int nullable);
@@ -40,6 +43,8 @@ int32_t zx_ctx_started(xsMachine* the, zs_ctx* c);
 void zx_ctx_ended(zs_ctx* c);
 int32_t zx_srv_started(xsMachine* the, zs_srv* s);
 void zx_srv_ended(zs_srv* s);
+int32_t zx_cred_started(xsMachine* the, zs_cred* k);
+void zx_cred_ended(zs_cred* k);
 int32_t zx_block_started(xsMachine* the, void* p);
 void zx_block_ended(void* p);
 int32_t zx_offset(xsMachine* the, const void* p);

@@ -19,6 +19,8 @@ static void** gCtxs;        /* live contexts, then live server states: small, sc
 static int gCtxCount, gCtxCap;
 static void** gSrvs;
 static int gSrvCount, gSrvCap;
+static void** gCreds;       /* live shared credentials */
+static int gCredCount, gCredCap;
 static const void* gBusy[MAX_DEPTH];
 static int gDepth;
 
@@ -123,6 +125,18 @@ zs_srv* zx_srv_end(xsMachine* the, int i)
 	if (gDepth)
 		xsRangeError("zsock core: server state freed inside a call");
 	return handle(the, i, gSrvs, gSrvCount, 1, "server state");
+}
+
+zs_cred* zx_cred(xsMachine* the, int i)
+{
+	return handle(the, i, gCreds, gCredCount, 0, "credentials");
+}
+
+zs_cred* zx_cred_end(xsMachine* the, int i)
+{
+	if (gDepth)
+		xsRangeError("zsock core: credentials freed inside a call");
+	return handle(the, i, gCreds, gCredCount, 1, "credentials");
 }
 
 /* The block holding [off, off + len), or -1. */
@@ -242,6 +256,20 @@ int32_t zx_srv_started(xsMachine* the, zs_srv* s)
 void zx_srv_ended(zs_srv* s)
 {
 	drop(gSrvs, &gSrvCount, s);
+}
+
+int32_t zx_cred_started(xsMachine* the, zs_cred* k)
+{
+	if (k && add(&gCreds, &gCredCount, &gCredCap, k) != 0) {
+		zs_cred_free(k);
+		k = NULL;
+	}
+	return zx_offset(the, k);
+}
+
+void zx_cred_ended(zs_cred* k)
+{
+	drop(gCreds, &gCredCount, k);
 }
 
 int32_t zx_block_started(xsMachine* the, void* p)

@@ -20,14 +20,16 @@
 int zs_init(uint32_t size);
 zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver);
 void zs_free(zs_ctx *c);
-int zs_conf_ca(zs_ctx *c, const unsigned char *buf, size_t len);
-int zs_conf_own_cert(zs_ctx *c, const unsigned char *crt, size_t crt_len, const unsigned char *key, size_t key_len);
 int zs_conf_ciphersuites(zs_ctx *c, const int *ids, int n);
 int zs_conf_groups(zs_ctx *c, const int *ids, int n);
 void zs_conf_tickets(zs_ctx *c, int on);
 void zs_conf_server(zs_ctx *c, zs_srv *s, int flags);
 zs_srv *zs_srv_new(uint32_t ticket_lifetime_s);
 void zs_srv_free(zs_srv *s);
+zs_cred *zs_cred_new(void);
+int zs_cred_add_ca(zs_cred *k, const unsigned char *buf, size_t len);
+int zs_cred_add_own(zs_cred *k, const unsigned char *crt, size_t crt_len, const unsigned char *key, size_t key_len);
+int zs_conf_cred(zs_ctx *c, zs_cred *k);
 int zs_setup(zs_ctx *c);
 int zs_set_hostname(zs_ctx *c, const char *name);
 int zs_set_transport_id(zs_ctx *c, const unsigned char *id, size_t len);
@@ -133,6 +135,22 @@ static unsigned char *ca, *crt, *key;
 static size_t ca_len, crt_len, key_len;
 static queue c2s, s2c;
 static zs_srv *srv;
+/* The credentials, parsed once and shared by every context, as zsock's sessions share theirs
+ * (src/tls/cred_cache.ts): both sides of a ratio do the same work per handshake. */
+static zs_cred *ca_set, *own_set;
+
+static zs_cred *cred_set(int own)
+{
+    zs_cred **set = own ? &own_set : &ca_set;
+    if (*set == NULL) {
+        *set = zs_cred_new();
+        if (*set == NULL || (own ? zs_cred_add_own(*set, crt, crt_len, key, key_len) : zs_cred_add_ca(*set, ca, ca_len)) != 0) {
+            fprintf(stderr, "harness: credentials refused\n");
+            exit(3);
+        }
+    }
+    return *set;
+}
 
 typedef struct { int v12, group, dgram, suite; const unsigned char *session; size_t session_len; } spec;
 
@@ -145,10 +163,10 @@ static zs_ctx *make(int server, const spec *sp)
         exit(3);
     }
     if (server) {
-        zs_conf_own_cert(c, crt, crt_len, key, key_len);
+        zs_conf_cred(c, cred_set(1));
         zs_conf_server(c, srv, 1 | (sp->dgram ? 4 : 0));
     } else {
-        zs_conf_ca(c, ca, ca_len);
+        zs_conf_cred(c, cred_set(0));
         zs_conf_tickets(c, 1);
     }
     if (sp->group) {

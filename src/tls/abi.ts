@@ -32,6 +32,12 @@ export interface CoreExports {
   zs_srv_free(srv: number): number;
   zs_srv_refs(srv: number): number;
   zs_conf_server(ctx: number, srv: number, flags: number): number;
+  zs_cred_new(): number;
+  zs_cred_add_ca(cred: number, buf: number, len: number): number;
+  zs_cred_add_own(cred: number, crt: number, crtLen: number, key: number, keyLen: number): number;
+  zs_cred_free(cred: number): number;
+  zs_cred_refs(cred: number): number;
+  zs_conf_cred(ctx: number, cred: number): number;
   zs_dtls_cookie(srv: number, dg: number, len: number, id: number, idLen: number, out: number, cap: number): number;
   zs_setup(ctx: number): number;
   zs_set_hostname(ctx: number, name: number): number;
@@ -114,6 +120,12 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'zs_srv_free',
   'zs_srv_refs',
   'zs_conf_server',
+  'zs_cred_new',
+  'zs_cred_add_ca',
+  'zs_cred_add_own',
+  'zs_cred_free',
+  'zs_cred_refs',
+  'zs_conf_cred',
   'zs_dtls_cookie',
   'zs_setup',
   'zs_set_hostname',

@@ -7,6 +7,7 @@ import { ZS } from './abi.js';
 import { MBEDTLS, TlsError, tlsError } from './errors.js';
 import { EINVAL } from '../errno.js';
 import { utf8Encode } from '../utf8.js';
+import { withSharedCred, type CredParts } from './cred_cache.js';
 
 /** Protocol versions as on the wire, for TlsConfig's minVersion/maxVersion: TLS1_2 (also
  *  DTLS 1.2, the only DTLS version) and TLS1_3; any other is EINVAL. */
@@ -124,10 +125,10 @@ function withBytes(core: Core, parts: Uint8Array[], fn: (...ptrLen: number[]) =>
 /** Configures context `ctx` from `c` and sets it up; throws TlsError (EINVAL / ENOMEM). */
 export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
   const x = core.x;
-  for (const ca of c.ca ?? []) ok(withBytes(core, [ca], (p, n) => x.zs_conf_ca(ctx, p, n)), 'CA certificate');
   if ((c.certs?.length ?? 0) > 2) throw invalid('at most two own certificates');
-  for (const { cert, key } of c.certs ?? []) {
-    ok(withBytes(core, [cert, key], (cp, cn, kp, kn) => x.zs_conf_own_cert(ctx, cp, cn, kp, kn)), 'own certificate');
+  const parts = { ca: c.ca ?? [], certs: c.certs ?? [] };
+  if (parts.ca.length || parts.certs.length) {
+    withSharedCred(core, parts, (p) => buildCred(core, p), (h) => ok(x.zs_conf_cred(ctx, h), 'credentials'));
   }
   if (c.psk) {
     const { key, identity } = c.psk;
@@ -167,6 +168,23 @@ export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
   if (c.transportId) ok(withBytes(core, [c.transportId], (p, n) => x.zs_set_transport_id(ctx, p, n)), 'transport id');
   if (c.cid) ok(withBytes(core, [c.cid], (p, n) => x.zs_set_cid(ctx, 1, p, n)), 'connection ID');
   if (c.session) ok(withBytes(core, [c.session], (p, n) => x.zs_session_load(ctx, p, n)), 'session');
+}
+
+/** A new parsed credential set in the core (the caller's reference); throws TlsError. */
+function buildCred(core: Core, parts: CredParts): number {
+  const x = core.x;
+  const h = x.zs_cred_new();
+  if (!h) throw tlsError(MBEDTLS.ALLOC_FAILED);
+  try {
+    for (const ca of parts.ca) ok(withBytes(core, [ca], (p, n) => x.zs_cred_add_ca(h, p, n)), 'CA certificate');
+    for (const { cert, key } of parts.certs) {
+      ok(withBytes(core, [cert, key], (cp, cn, kp, kn) => x.zs_cred_add_own(h, cp, cn, kp, kn)), 'own certificate');
+    }
+  } catch (e) {
+    x.zs_cred_free(h);
+    throw e;
+  }
+  return h;
 }
 
 function setCiphersuites(core: Core, ctx: number, ids: number[]): void {

@@ -82,12 +82,21 @@ function settable(o: unknown): o is { value?: number } {
   }
 }
 
-/** Deletes and wipes a credential: 0 or -ENOENT. */
+const deleteListeners: (() => void)[] = [];
+
+/** Internal: fn runs after each delete (the TLS core's parsed-credential cache lets go). */
+export function onCredentialDeleted(fn: () => void): void {
+  deleteListeners.push(fn);
+}
+
+/** Deletes and wipes a credential: 0 or -ENOENT. Sessions configured with it keep working
+ *  (as Zephyr's live contexts); new ones never see it. */
 export function tls_credential_delete(tag: number, type: number): number {
   const i = store.findIndex((x) => x.tag === tag && x.type === type);
   if (i < 0) return -ENOENT;
   store[i].data.fill(0);
   store.splice(i, 1);
+  for (const fn of deleteListeners) fn();
   return 0;
 }
 

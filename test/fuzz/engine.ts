@@ -6,6 +6,7 @@
  */
 import { TlsSession } from '../../src/tls/index.js';
 import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine (also XS's)
+import { flushCredCache } from '../../src/tls/cred_cache.js'; // internal: shared parsed credentials
 import { rng } from '../helpers/sessions.js';
 import { configs, drive, type Recording } from './corpus.js';
 import { mutateFlight, type Rng } from './mutate.js';
@@ -79,6 +80,7 @@ export function fuzzEngine(recs: Recording[], o: EngineRun): Tally {
   const t = tally('engine', o.seed);
   const good = bystander(recs);
   try {
+    flushCredCache(getCore()); // the shared parsed credentials outlive inputs: measured without them
     run(t, recs, o, getCore().arena().used, good.check);
   } finally {
     good.free();
@@ -135,6 +137,7 @@ function run(t: Tally, recs: Recording[], o: EngineRun, baseline: number, health
   for (let i = first; i - first < max && Date.now() < o.deadline && t.failures.length < 5; i++) {
     o.onInput?.(i);
     one(t, i, recs, o);
+    flushCredCache(core);
     const used = core.arena().used;
     if (used !== baseline) { t.leaks++; t.failures.push({ input: i, what: `arena ${baseline} -> ${used} bytes after its sessions were freed` }); break; }
     const last = i - first + 1 >= max || Date.now() >= o.deadline;

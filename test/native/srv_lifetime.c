@@ -1,5 +1,6 @@
 /*
- * The lifetime of shared server state (zs_srv), natively, under AddressSanitizer.
+ * The lifetime of shared server state (zs_srv) and shared parsed credentials (zs_cred),
+ * natively, under AddressSanitizer.
  *
  * Built by `make test-native` with gcc -fsanitize=address,undefined and ZS_SYSTEM_ALLOC, so
  * mbedTLS allocates from the C library and every block is checked. Each case is one of the
@@ -29,6 +30,13 @@ int zs_conf_server(zs_ctx *c, zs_srv *s, int flags);
 zs_srv *zs_srv_new(uint32_t ticket_lifetime_s);
 int zs_srv_free(zs_srv *s);
 uint32_t zs_srv_refs(const zs_srv *s);
+zs_cred *zs_cred_new(void);
+int zs_cred_add_ca(zs_cred *k, const unsigned char *buf, size_t len);
+int zs_cred_add_own(zs_cred *k, const unsigned char *crt, size_t crt_len, const unsigned char *key,
+                    size_t key_len);
+int zs_cred_free(zs_cred *k);
+uint32_t zs_cred_refs(const zs_cred *k);
+int zs_conf_cred(zs_ctx *c, zs_cred *k);
 int zs_setup(zs_ctx *c);
 int zs_set_hostname(zs_ctx *c, const char *name);
 int zs_session_load(zs_ctx *c, const unsigned char *buf, size_t len);
@@ -60,8 +68,8 @@ int zs_host_verify(int id, int depth, const unsigned char *der, size_t der_len, 
 typedef struct { unsigned char b[1 << 16]; uint32_t len; } queue;
 static queue c2s, s2c;
 static unsigned char win[1 << 16];
-static unsigned char *ca, *crt, *key;
-static size_t ca_len, crt_len, key_len;
+static unsigned char *ca, *crt, *key, *other_key;
+static size_t ca_len, crt_len, key_len, other_key_len;
 static int failures;
 
 #define CHECK(cond, what) do { if (!(cond)) { printf("  FAIL %s (line %d)\n", what, __LINE__); failures++; } } while (0)
@@ -80,10 +88,11 @@ static int drive(zs_ctx *c, queue *in, queue *out, int op)
     return r;
 }
 
-static zs_ctx *server(zs_srv *srv)
+/* A server with its own parse of the certificate and key, or with shared credentials `k`. */
+static zs_ctx *server_with(zs_srv *srv, zs_cred *k)
 {
     zs_ctx *c = zs_new(2, 1, 0, 0x0304, 0x0304);
-    if (c == NULL || zs_conf_own_cert(c, crt, crt_len, key, key_len) != 0 ||
+    if (c == NULL || (k ? zs_conf_cred(c, k) : zs_conf_own_cert(c, crt, crt_len, key, key_len)) != 0 ||
         zs_conf_server(c, srv, 1 | 2) != 0 || zs_setup(c) != 0) {
         fprintf(stderr, "srv_lifetime: server setup failed\n");
         exit(3);
@@ -91,10 +100,15 @@ static zs_ctx *server(zs_srv *srv)
     return c;
 }
 
-static zs_ctx *client(const unsigned char *session, size_t session_len)
+static zs_ctx *server(zs_srv *srv)
+{
+    return server_with(srv, NULL);
+}
+
+static zs_ctx *client_with(const unsigned char *session, size_t session_len, zs_cred *k)
 {
     zs_ctx *c = zs_new(1, 0, 0, 0x0304, 0x0304);
-    if (c == NULL || zs_conf_ca(c, ca, ca_len) != 0) {
+    if (c == NULL || (k ? zs_conf_cred(c, k) : zs_conf_ca(c, ca, ca_len)) != 0) {
         exit(3);
     }
     zs_conf_tickets(c, 1);
@@ -104,6 +118,11 @@ static zs_ctx *client(const unsigned char *session, size_t session_len)
         exit(3);
     }
     return c;
+}
+
+static zs_ctx *client(const unsigned char *session, size_t session_len)
+{
+    return client_with(session, session_len, NULL);
 }
 
 /* Steps both sides `rounds` times (0: until both are done); 0 when both are established. */
@@ -217,6 +236,73 @@ static void bad_handles(void)
     CHECK(zs_srv_refs(NULL) == 0, "NULL has no references");
 }
 
+/* One set of credentials (CA chain and server pair) shared by two clients and two servers; its
+ * owner lets go mid-handshake; the sessions finish on it and the last one frees it. */
+static void shared_credentials(void)
+{
+    puts("credentials shared by four contexts, let go by their owner mid-handshake");
+    zs_cred *k = zs_cred_new();
+    CHECK(zs_cred_add_ca(k, ca, ca_len) == 0, "CA chain parsed");
+    CHECK(zs_cred_add_own(k, crt, crt_len, key, key_len) == 0, "pair parsed and checked");
+    zs_srv *st = zs_srv_new(60);
+    zs_ctx *cl[2], *sv[2];
+    for (int i = 0; i < 2; i++) {
+        cl[i] = client_with(NULL, 0, k);
+        sv[i] = server_with(st, k);
+    }
+    CHECK(zs_cred_refs(k) == 5, "the owner and four contexts");
+    CHECK(zs_cred_add_ca(k, ca, ca_len) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "frozen once in use");
+    reset_link();
+    CHECK(handshake(cl[0], sv[0], 1) == 1, "a handshake under way");
+    CHECK(zs_cred_free(k) == 0, "the owner lets go");
+    CHECK(zs_cred_free(k) == -1, "and cannot twice");
+    zs_ctx *late = zs_new(1, 0, 0, 0x0304, 0x0304);
+    CHECK(zs_conf_cred(late, k) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "released credentials for a new context");
+    zs_free(late);
+    CHECK(handshake(cl[0], sv[0], 0) == 0, "the first pair finishes on them");
+    zs_free(cl[0]);
+    zs_free(sv[0]);
+    reset_link();
+    CHECK(handshake(cl[1], sv[1], 0) == 0, "the second pair verifies and signs with them too");
+    CHECK(zs_cred_refs(k) == 2, "held by the last two");
+    zs_free(cl[1]);
+    zs_free(sv[1]);
+    CHECK(zs_cred_refs(k) == 0 && zs_cred_free(k) == -1, "freed with the last; the stale handle refused");
+    CHECK(zs_srv_free(st) == 0, "server state freed");
+}
+
+/* Forged, NULL and stale credential handles, bad buffers and a key of another certificate are
+ * refused without reading through the handle, and leave the credentials as they were. */
+static void bad_credentials(void)
+{
+    puts("bad credential handles and contents");
+    zs_ctx *c = zs_new(2, 1, 0, 0x0304, 0x0304);
+    zs_cred *forged = (zs_cred *) (void *) &c2s;
+    CHECK(zs_conf_cred(c, forged) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "a forged handle");
+    CHECK(zs_conf_cred(c, NULL) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "NULL");
+    CHECK(zs_cred_add_ca(forged, ca, ca_len) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "adding to a forged handle");
+    CHECK(zs_cred_free(forged) == -1 && zs_cred_refs(forged) == 0, "freeing a forged handle");
+    zs_cred *k = zs_cred_new();
+    CHECK(zs_cred_add_ca(k, NULL, 10) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "no buffer");
+    CHECK(zs_cred_add_ca(k, ca, 0) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "an empty buffer");
+    CHECK(zs_cred_add_ca(k, ca, ca_len / 2) < 0, "half a certificate");
+    CHECK(zs_cred_add_own(k, crt, crt_len, other_key, other_key_len) < 0, "the key of another certificate");
+    CHECK(zs_cred_add_own(k, crt, crt_len, key, key_len) == 0, "then the right one");
+    CHECK(zs_cred_add_own(k, crt, crt_len, key, key_len) == 0, "a second pair");
+    CHECK(zs_cred_add_own(k, crt, crt_len, key, key_len) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "no third");
+    CHECK(zs_conf_cred(c, k) == 0, "a live one");
+    CHECK(zs_conf_cred(c, k) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "a second set on one context");
+    CHECK(zs_conf_ca(c, ca, ca_len) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "own CAs beside a shared set");
+    zs_ctx *own = zs_new(1, 0, 0, 0x0304, 0x0304);
+    CHECK(zs_conf_ca(own, ca, ca_len) == 0, "a context's own chain");
+    CHECK(zs_conf_cred(own, k) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "a shared set beside its own");
+    zs_free(own);
+    CHECK(zs_cred_refs(k) == 2, "one reference taken, not two");
+    CHECK(zs_cred_free(k) == 0, "the owner lets go");
+    zs_free(c);
+    CHECK(zs_cred_free(k) == -1 && zs_cred_refs(k) == 0, "freed once only");
+}
+
 static int lines_in(const unsigned char *b, uint32_t n)
 {
     int lines = 0;
@@ -275,6 +361,7 @@ int main(int argc, char **argv)
     ca = slurp(argv[1], "ca.crt.der", &ca_len);
     crt = slurp(argv[1], "server-ec.crt.der", &crt_len);
     key = slurp(argv[1], "server-ec.key.der", &key_len);
+    other_key = slurp(argv[1], "other-server.key.der", &other_key_len);
     if (zs_init(1u << 20) != 0) {
         return 3;
     }
@@ -283,7 +370,10 @@ int main(int argc, char **argv)
     ticket_after_reset();
     bad_handles();
     keylog_lines();
+    shared_credentials();
+    bad_credentials();
     free(ca);
+    free(other_key);
     free(crt);
     free(key);
     printf("srv_lifetime: %s\n", failures ? "FAILED" : "all passed");

@@ -34,6 +34,20 @@ test('handles: a context or server state that is not live is a RangeError', () =
   rangeError(() => x.zs_conf_server(newCtxFreedLater(), 1234, 1), 'a server state that was never made');
 });
 
+test('handles: credentials that are not live are a RangeError', () => {
+  const ctx = newCtxFreedLater();
+  rangeError(() => x.zs_conf_cred(ctx, 1234), 'credentials that were never made');
+  rangeError(() => x.zs_conf_cred(ctx, ctx), 'a context as credentials');
+  const k = x.zs_cred_new();
+  assert.ok(k > 0, 'credentials');
+  assert.is(x.zs_conf_cred(ctx, k), 0, 'a live set');
+  assert.is(x.zs_cred_refs(k), 2, 'held by its owner and the context');
+  assert.is(x.zs_cred_free(k), 0, 'the owner lets go');
+  rangeError(() => x.zs_cred_free(k), 'let go twice');
+  rangeError(() => x.zs_cred_add_ca(k, 0, 0), 'added to once let go');
+  x.zs_cred_free(0); // NULL, as C's free: -1, no throw
+});
+
 const later: number[] = [];
 function newCtxFreedLater(): number {
   const ctx = newCtx();
