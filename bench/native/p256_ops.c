@@ -17,18 +17,7 @@ int zs_ecp_mul(mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *
 int zs_ecp_muladd_restartable(mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
                               const mbedtls_ecp_point *P, const mbedtls_mpi *n,
                               const mbedtls_ecp_point *Q, mbedtls_ecp_restart_ctx *rs_ctx);
-int zs_host_random(unsigned char *out, size_t len);
-int zs_host_verify(int id, int depth, const unsigned char *der, size_t der_len, uint32_t *flags);
-int zs_host_random(unsigned char *out, size_t len)
-{
-    (void) out, (void) len;
-    return -1;
-}
-int zs_host_verify(int id, int depth, const unsigned char *der, size_t der_len, uint32_t *flags)
-{
-    (void) id, (void) depth, (void) der, (void) der_len, (void) flags;
-    return -1;
-}
+#include "../../test/native/no_host.h"
 
 static uint64_t seed = 1;
 static int rng(void *ctx, unsigned char *out, size_t len)

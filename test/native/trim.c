@@ -23,26 +23,7 @@ int zs_rsa_no_deduce_primes(mbedtls_mpi const *N, mbedtls_mpi const *E, mbedtls_
 int zs_rsa_no_deduce_d(mbedtls_mpi const *P, mbedtls_mpi const *Q, mbedtls_mpi const *E,
                        mbedtls_mpi *D);
 
-/* The host's imports, which the shim's other files expect; nothing here asks for them. */
-int zs_host_random(unsigned char *out, size_t len)
-{
-    (void) out, (void) len;
-    return -1;
-}
-
-int zs_host_verify(int id, int depth, const unsigned char *der, size_t der_len, uint32_t *flags)
-{
-    (void) id, (void) depth, (void) der, (void) der_len, (void) flags;
-    return -1;
-}
-
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                            \
-        }                                                                       \
-    } while (0)
+#include "no_host.h"
 
 static void hex(const unsigned char *d, char *out)
 {
