@@ -113,10 +113,12 @@ $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) $(WCF_$*) -c $< -o $@
 
 # HACL*'s portable 128-bit arithmetic (-U__SIZEOF_INT128__) is faster in wasm than clang's
-# __int128 (compiler-rt __multi3 calls), and smaller.
+# __int128 (compiler-rt __multi3 calls), and smaller. In the host profile, Everest's X25519 calls
+# go through wasm/zs_x25519.c, which asks the host first.
+EVCF_x25519 = $(call HOST_ONLY,-DHacl_Curve25519_crypto_scalarmult=zs_x25519_scalarmult)
 $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ $(EVCF_$*) -c $< -o $@
 
 # The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write), the
 # SIMD ChaCha20 and P-256's field arithmetic (at -Os its handshakes take 1.36x the time; its
