@@ -10,9 +10,10 @@ EMCC ?= emcc
 # Debian's emscripten runs its JS optimizer with Debian's node modules (acorn).
 export NODE_PATH := /usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 
-# X25519 on HACL* (mbedTLS's 3rdparty/everest, built from the fetched source; wasm/zs_x25519.c).
-X25519_HACL ?= 1
-HACL_DEF := $(if $(filter 1,$(X25519_HACL)),-DZSOCK_X25519_HACL -I $(MBEDTLS_SRC)/3rdparty/everest/include)
+# X25519 on fixed limbs through mbedTLS's Everest switch (its 3rdparty/everest glue, built from the
+# fetched source; wasm/zs_x25519.c): our own (wasm/zs_c25519.c), or HACL* for the stock native peers.
+X25519_FIXED ?= 1
+HACL_DEF := $(if $(filter 1,$(X25519_FIXED)),-DZSOCK_X25519_FIXED -I $(MBEDTLS_SRC)/3rdparty/everest/include)
 WASM_OUT := $(BUILD)/wasm/zsock-core$(if $(filter embedded host,$(PROFILE)),-$(PROFILE)).wasm
 OBJ := $(BUILD)/obj/$(PROFILE)$(subst -O2,,$(WASM_OPT))$(if $(HACL_DEF),,-nohacl)
 # Profiles: full (default), embedded (the boards'), host (full with AES-GCM by the host driver).
@@ -27,7 +28,9 @@ LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1
 SHIM_SRC := $(wildcard wasm/*.c)
 # P-256's generator tables (wasm/zs_p256.c), computed at build time by our own script.
 P256_TABLE := $(BUILD)/gen/zs_p256_table.h
-SHIM_HDR := $(wildcard wasm/*.h) $(P256_TABLE)
+# X25519 key generation's comb tables (wasm/zs_c25519.c), likewise.
+X25519_TABLE := $(BUILD)/gen/zs_c25519_table.h
+SHIM_HDR := $(wildcard wasm/*.h) $(P256_TABLE) $(X25519_TABLE)
 
 .PHONY: build deps toolchain mbedtls wasm wasm-all ts certs test test-deps test-native bench bench-p256 native-harness sim run clean distclean fuzz
 
@@ -55,13 +58,17 @@ MBEDTLS_C = $(wildcard $(MBEDTLS_SRC)/library/*.c)
 MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(OBJ)/mbedtls/%.o,$(MBEDTLS_C))
 SHIM_O = $(patsubst wasm/%.c,$(OBJ)/shim/%.o,$(SHIM_SRC))
 EVEREST := $(MBEDTLS_SRC)/3rdparty/everest
-EVEREST_C := $(if $(HACL_DEF),$(addprefix $(EVEREST)/library/,everest.c x25519.c Hacl_Curve25519_joined.c))
+EVEREST_C := $(if $(HACL_DEF),$(addprefix $(EVEREST)/library/,everest.c x25519.c $(if $(STOCK_ECC),Hacl_Curve25519_joined.c)))
 EVEREST_INC := -I $(EVEREST)/include -I $(EVEREST)/include/everest -I $(EVEREST)/include/everest/kremlib
 EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
 
 $(P256_TABLE): scripts/gen-p256-table.mjs
 	@mkdir -p $(@D)
 	@node scripts/gen-p256-table.mjs $@
+
+$(X25519_TABLE): scripts/gen-x25519-table.mjs
+	@mkdir -p $(@D)
+	@node scripts/gen-x25519-table.mjs $@
 
 # Per-file flags (CF_<file stem>), for wasm and native alike: renames of single calls, no patch.
 # Point multiplications go through wasm/zs_ecc.c, which gives each to the host (host profile),
@@ -112,18 +119,17 @@ $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) $(WCF_$*) -c $< -o $@
 
-# HACL*'s portable 128-bit arithmetic (-U__SIZEOF_INT128__) is faster in wasm than clang's
-# __int128 (compiler-rt __multi3 calls), and smaller. In the host profile, Everest's X25519 calls
-# go through wasm/zs_x25519.c, which asks the host first.
-EVCF_x25519 = $(call HOST_ONLY,-DHacl_Curve25519_crypto_scalarmult=zs_x25519_scalarmult)
+# Everest's X25519 calls to HACL* go to wasm/zs_x25519.c, which asks the host (host profile), then
+# runs ours; the stock native peers (STOCK_ECC=1) keep HACL*.
+EVCF_x25519 = $(if $(STOCK_ECC),,-DHacl_Curve25519_crypto_scalarmult=zs_x25519_scalarmult)
 $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) -U__SIZEOF_INT128__ $(EVCF_$*) -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(EVEREST_INC) $(EVCF_$*) -c $< -o $@
 
 # The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write), the
 # SIMD ChaCha20 and P-256's field arithmetic (at -Os its handshakes take 1.36x the time; its
 # point code at -Os costs nothing measurable and saves 1.3 KB).
-SHIM_SPEED := zs_engine zs_chacha20_simd zs_p256_field
+SHIM_SPEED := zs_engine zs_chacha20_simd zs_p256_field zs_c25519
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(if $(filter $(SHIM_SPEED),$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
@@ -209,14 +215,15 @@ run: build test-deps
 
 # The native peers: our same shim and mbedTLS built with gcc -O2 for this machine (bench/native),
 # with the wasm core's configuration (no AES-NI), and NATIVE_AESNI=1 with AES-NI (the limit here).
-# P256=0 leaves P-256 to mbedTLS's generic code (ZSOCK_P256_GENERIC), as a user builds mbedTLS:
-# the bench's peers are built so; the XS host (xs/xs.mk) takes the default, our P-256.
+# STOCK_ECC=1 leaves P-256 to mbedTLS's generic code and X25519 to HACL* (ZSOCK_STOCK_ECC), as a
+# user builds mbedTLS with Everest: the bench's peers are built so; the XS host (xs/xs.mk) takes
+# the default, our own P-256 and X25519.
 NATIVE_AESNI ?=
-P256 ?= 1
-NATIVE_OBJ := $(BUILD)/obj/native$(if $(NATIVE_AESNI),-aesni)$(if $(HACL_DEF),,-nohacl)$(if $(filter 0,$(P256)),-p256generic)
+STOCK_ECC ?=
+NATIVE_OBJ := $(BUILD)/obj/native$(if $(NATIVE_AESNI),-aesni)$(if $(HACL_DEF),,-nohacl)$(if $(STOCK_ECC),-stock)
 NATIVE_CFLAGS := -O2 -I wasm -I $(BUILD)/gen -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
   '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(HACL_DEF) $(if $(NATIVE_AESNI),-DZSOCK_NATIVE_AESNI -maes -mpclmul -msse4.1) \
-  $(if $(filter 0,$(P256)),-DZSOCK_P256_GENERIC)
+  $(if $(STOCK_ECC),-DZSOCK_STOCK_ECC)
 NATIVE_MBEDTLS_O = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(NATIVE_OBJ)/mbedtls/%.o,$(MBEDTLS_C))
 NATIVE_EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(NATIVE_OBJ)/everest/%.o,$(EVEREST_C))
 NATIVE_SHIM_O = $(patsubst wasm/%.c,$(NATIVE_OBJ)/shim/%.o,$(SHIM_SRC))
@@ -228,7 +235,7 @@ $(NATIVE_OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.
 
 $(NATIVE_OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
-	@gcc $(NATIVE_CFLAGS) $(EVEREST_INC) -c $< -o $@
+	@gcc $(NATIVE_CFLAGS) $(EVEREST_INC) $(EVCF_$*) -c $< -o $@
 
 $(NATIVE_OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
@@ -241,8 +248,8 @@ $(NATIVE_HARNESS): bench/native/harness.c $(NATIVE_SHIM_O) $(NATIVE_MBEDTLS_O) $
 
 native-harness: mbedtls
 	@command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null; }
-	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS) P256=0
-	@$(MAKE) --no-print-directory -j$(shell nproc) $(BUILD)/bench/native-harness-aesni NATIVE_AESNI=1 P256=0
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(NATIVE_HARNESS) STOCK_ECC=1
+	@$(MAKE) --no-print-directory -j$(shell nproc) $(BUILD)/bench/native-harness-aesni NATIVE_AESNI=1 STOCK_ECC=1
 
 # P-256 per operation (bench/native/p256_ops.c): ours beside mbedTLS's generic ECP in one binary,
 # alternating; in wasm (the full profile's objects, run by node) and natively (gcc -O2).

@@ -1,6 +1,6 @@
 /*
  * The one place that decides who multiplies points: the host (host profile, wasm/zs_host_ecc.c),
- * then our fixed-limb code (P-256: wasm/zs_p256.c; X25519: HACL* through wasm/zs_x25519.c), then
+ * then our fixed-limb code (P-256: wasm/zs_p256.c; X25519: wasm/zs_c25519.c through zs_x25519.c), then
  * mbedTLS's generic ECP for everything else.
  *
  * The seams are mbedTLS's own: MBEDTLS_ECDH_GEN_PUBLIC_ALT and MBEDTLS_ECDH_COMPUTE_SHARED_ALT
@@ -13,8 +13,8 @@
  * Inputs are checked by mbedTLS's own functions, in the order its generic path checks them, so an
  * invalid key or peer point fails with the same error code; anything outside the plain case (a
  * restartable context, a scalar outside [1, n-1] given to muladd) goes to mbedTLS unchanged.
- * ZSOCK_P256_GENERIC (the bench's native peer: stock mbedTLS as a user builds it) leaves P-256
- * to mbedTLS.
+ * ZSOCK_STOCK_ECC (the bench's native peer: stock mbedTLS as a user builds it) leaves P-256
+ * to mbedTLS and X25519 to HACL*.
  */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS /* curve ids and coordinates, as mbedTLS's modules read them */
 #include "mbedtls/build_info.h"

@@ -1,18 +1,17 @@
 /*
- * X25519 on HACL* (Project Everest's verified Curve25519, shipped in mbedTLS's own tree as
- * 3rdparty/everest, Apache-2.0) where mbedTLS would run its generic bignum ladder.
+ * X25519 on fixed limbs where mbedTLS would run its generic bignum ladder: ours
+ * (wasm/zs_c25519.c), or HACL* (Project Everest's verified Curve25519, in mbedTLS's own tree as
+ * 3rdparty/everest) in the stock native peers (ZSOCK_STOCK_ECC).
  *
- * With ZSOCK_X25519_HACL the configuration turns on MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED, which
- * mbedTLS routes every X25519 shared secret through (legacy ECDH and PSA key agreement alike). Its
- * public keys are another matter: PSA derives the public half of a generated key with
- * mbedtls_ecp_mul(d, G) in psa_crypto_ecp.c, on the generic ladder (about a third of an X25519
- * handshake). The build compiles that one file with -Dmbedtls_ecp_mul=zs_ecp_mul, and
- * zs_ecp_mul (wasm/zs_ecc.c, which dispatches every curve) sends Curve25519 here. No mbedTLS
- * source is patched. Plain C: it compiles with gcc for the native peer too.
+ * With ZSOCK_X25519_FIXED the configuration turns on MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED, which
+ * mbedTLS routes every X25519 shared secret through (legacy ECDH and PSA key agreement alike), to
+ * Everest's x25519.c. The Makefile renames that file's calls to HACL* to zs_x25519_scalarmult
+ * (below). PSA derives the public half of a generated key with mbedtls_ecp_mul(d, G) in
+ * psa_crypto_ecp.c instead: the build compiles that one file with -Dmbedtls_ecp_mul=zs_ecp_mul,
+ * and zs_ecp_mul (wasm/zs_ecc.c, which dispatches every curve) sends Curve25519 here. No mbedTLS
+ * source is patched. Plain C: it compiles with gcc for the native peer and the XS host too.
  *
- * The host profile asks the host first (wasm/zs_host_ecc.c): there the Makefile renames Everest's
- * x25519.c calls to HACL* to zs_x25519_scalarmult, so key generations and shared secrets of
- * legacy ECDH and PSA alike pass through it.
+ * The host profile asks the host first (wasm/zs_host_ecc.c).
  */
 /* Curve ids and point coordinates are private fields in 3.x; mbedTLS's own modules read them so. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
@@ -21,26 +20,41 @@
 #include "mbedtls/platform_util.h"
 
 #if defined(MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED)
+#include <string.h>
+#include "zs_c25519.h"
 
+#if defined(ZSOCK_STOCK_ECC)
 void Hacl_Curve25519_crypto_scalarmult(uint8_t *mypublic, uint8_t *secret, uint8_t *basepoint);
+#endif
 #if defined(ZSOCK_PROFILE_HOST)
 int zs_host_x25519(unsigned char out[32], const unsigned char k[32], const unsigned char u[32]);
 #endif
 
-/** out = X25519(secret, point) (RFC 7748): by the host where it serves, else by HACL*. */
+/** out = X25519(secret, point) (RFC 7748): by the host where it serves, else by our comb for the
+ *  base point (a key generation) and our ladder for any other. Constant time in the secret. */
 void zs_x25519_scalarmult(uint8_t *out, uint8_t *secret, uint8_t *point);
 void zs_x25519_scalarmult(uint8_t *out, uint8_t *secret, uint8_t *point)
 {
+    static const uint8_t nine[32] = { 9 };
 #if defined(ZSOCK_PROFILE_HOST)
     if (zs_host_x25519(out, secret, point) == 0) {
         return;
     }
 #endif
+#if defined(ZSOCK_STOCK_ECC)
+    (void) nine;
     Hacl_Curve25519_crypto_scalarmult(out, secret, point);
+#else
+    if (memcmp(point, nine, sizeof(nine)) == 0) { /* u is public: the branch leaks nothing */
+        zs_c25519_base(out, secret);
+    } else {
+        zs_c25519_ladder(out, secret, point);
+    }
+#endif
 }
 
-/** R = m * P on Curve25519 (x-only) by zs_x25519_scalarmult, for zs_ecp_mul (wasm/zs_ecc.c): the same
- *  checks and error codes as mbedtls_ecp_mul. Constant time. */
+/** R = m * P on Curve25519 (x-only) by zs_x25519_scalarmult, for zs_ecp_mul (wasm/zs_ecc.c):
+ *  the same checks and error codes as mbedtls_ecp_mul. Constant time. */
 int zs_x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,
                   const mbedtls_ecp_point *P);
 int zs_x25519_mul(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const mbedtls_mpi *m,

@@ -117,17 +117,23 @@ void zs_log_line(const char *text, ...);
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
-/* ZSOCK_X25519_HACL (set by the Makefile, which then compiles 3rdparty/everest and wasm/zs_x25519.c):
- * X25519 on HACL*'s fixed 51-bit limbs instead of the generic bignum ladder, about 4x faster per
- * operation in wasm. mbedTLS's own switch for shared secrets; public keys via zs_x25519.c. */
-#ifdef ZSOCK_X25519_HACL
+/* ZSOCK_X25519_FIXED (set by the Makefile, which then compiles 3rdparty/everest's glue and
+ * wasm/zs_x25519.c): X25519 on fixed limbs instead of the generic bignum ladder, through
+ * mbedTLS's own switch for shared secrets (Everest's); public keys via zs_x25519.c. Ours
+ * (wasm/zs_c25519.c: about 2.3x HACL*'s speed in wasm, key generation 3x more), or HACL* itself
+ * with ZSOCK_STOCK_ECC. Key generation's comb: ZSOCK_X25519_COMB_TABLES tables of 16 points,
+ * 1,920 bytes each (1, 2 or 4). */
+#ifdef ZSOCK_X25519_FIXED
 #define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
+#ifndef ZSOCK_X25519_COMB_TABLES
+#define ZSOCK_X25519_COMB_TABLES 1
+#endif
 #endif
 /* P-256 on our fixed 32-bit limbs with a precomputed generator table (wasm/zs_p256.c), about
- * 3x mbedTLS's generic code per operation in wasm. ZSOCK_P256_GENERIC keeps mbedTLS's (the bench's
+ * 3x mbedTLS's generic code per operation in wasm. ZSOCK_STOCK_ECC keeps mbedTLS's (the bench's
  * native peer: mbedTLS as a user builds it). The generator's comb: ZSOCK_P256_COMB_TABLES tables
  * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). */
-#ifndef ZSOCK_P256_GENERIC
+#ifndef ZSOCK_STOCK_ECC
 #define ZSOCK_P256_FIXED
 #ifndef ZSOCK_P256_COMB_TABLES
 #ifdef ZSOCK_PROFILE_EMBEDDED

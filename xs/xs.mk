@@ -127,7 +127,7 @@ $(XS_EMB)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h $(
 
 $(XS_EMB)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h $(XS_RENAME_H)
 	@mkdir -p $(@D)
-	@gcc $(XS_EMB_CFLAGS) $(EVEREST_INC) -c $< -o $@
+	@gcc $(XS_EMB_CFLAGS) $(EVEREST_INC) $(EVCF_$*) -c $< -o $@
 
 $(XS_EMB)/shim/zs_platform.o: wasm/zs_platform.c $(SHIM_HDR) xs/region.h $(XS_RENAME_H)
 	@mkdir -p $(@D)
