@@ -119,8 +119,8 @@ $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(call OPT_FOR,$*) $(CF_$*) $(WCF_$*) -c $< -o $@
 
-# Everest's X25519 calls to HACL* go to wasm/zs_x25519.c, which asks the host (host profile), then
-# runs ours; the stock native peers (STOCK_ECC=1) keep HACL*.
+# Everest's X25519 calls to HACL* go to wasm/zs_x25519.c, which runs ours; the stock native peers
+# (STOCK_ECC=1) keep HACL*.
 EVCF_x25519 = $(if $(STOCK_ECC),,-DHacl_Curve25519_crypto_scalarmult=zs_x25519_scalarmult)
 $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 	@mkdir -p $(@D)

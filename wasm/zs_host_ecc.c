@@ -1,15 +1,16 @@
 /*
- * P-256, P-384 and X25519 done by the host: the host profile (ZSOCK_PROFILE_HOST), where
- * node:crypto is several times the C in wasm (docs/bench.md). Boards keep the C.
+ * P-256 and P-384 done by the host: the host profile (ZSOCK_PROFILE_HOST), where node:crypto's
+ * NIST curves are several times the C in wasm (docs/bench.md). Boards keep the C. X25519 stays on
+ * our own fixed limbs (zs_c25519.c): node:crypto's, with KeyObjects made from JWK, is no faster
+ * (about 38 and 84 µs for a key generation and a shared secret, against 48 and 79 µs in wasm),
+ * and it would take the scalar through a JS string, which cannot be wiped.
  *
  * One import, zs_host_ecc(op, group, k, klen, p, plen, out, outcap) -> bytes written, or <= 0
  * when the host cannot serve it (then the C path runs, and gives mbedTLS's own answer):
- *  - ZS_ECC_BASE: out = k * G: an uncompressed SEC1 point; for X25519 the u coordinate.
- *  - ZS_ECC_SHARED: out = the x coordinate of k * P for the peer's point P (uncompressed SEC1);
- *    for X25519, X25519(k, u) of the peer's u.
- * `group` is the IANA NamedGroup. NIST scalars are big-endian; X25519's scalar and u are the 32
- * little-endian bytes of RFC 7748. Every length is checked here before the call and on the way
- * back, and the host checks them again against its memory.
+ *  - ZS_ECC_BASE: out = k * G, an uncompressed SEC1 point.
+ *  - ZS_ECC_SHARED: out = the x coordinate of k * P for the peer's point P (uncompressed SEC1).
+ * Scalars are big-endian; `group` is the IANA NamedGroup. Every length is checked here before
+ * the call and on the way back, and the host checks them again against its memory.
  *
  * wasm/zs_ecc.c asks here first, at each of its seams (ECDH key generation and shared secrets,
  * PSA's public keys, ECDSA signing's k * G, a key pair's check), and runs the C when the host
@@ -24,7 +25,6 @@
 #include "mbedtls/ecp.h"
 #include "mbedtls/platform_util.h"
 #include "zs.h"
-#include <string.h>
 
 #define ZS_ECC_BASE 1
 #define ZS_ECC_SHARED 2
@@ -99,19 +99,6 @@ int zs_host_ecp_mul_base(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, con
         return -1;
     }
     return host_base(grp, R, m);
-}
-
-/** out = X25519(k, u) by the host, for wasm/zs_x25519.c, which hands it every HACL* scalar
- *  multiplication: 0, or non-zero when the host did not serve it (then HACL* runs). The base
- *  point (u = 9) is a key generation. The host refuses an all-zero result (a small-order u), so
- *  HACL* computes it and mbedTLS's own check answers, as on the C path. */
-int zs_host_x25519(unsigned char out[32], const unsigned char k[32], const unsigned char u[32]);
-int zs_host_x25519(unsigned char out[32], const unsigned char k[32], const unsigned char u[32])
-{
-    static const unsigned char nine[32] = { 9 };
-    int base = memcmp(u, nine, sizeof(nine)) == 0;
-    return zs_host_ecc(base ? ZS_ECC_BASE : ZS_ECC_SHARED, 29, k, 32, base ? NULL : u, base ? 0 : 32,
-                       out, 32) == 32 ? 0 : -1;
 }
 
 #endif /* ZSOCK_PROFILE_HOST */

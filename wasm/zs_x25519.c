@@ -10,8 +10,6 @@
  * psa_crypto_ecp.c instead: the build compiles that one file with -Dmbedtls_ecp_mul=zs_ecp_mul,
  * and zs_ecp_mul (wasm/zs_ecc.c, which dispatches every curve) sends Curve25519 here. No mbedTLS
  * source is patched. Plain C: it compiles with gcc for the native peer and the XS host too.
- *
- * The host profile asks the host first (wasm/zs_host_ecc.c).
  */
 /* Curve ids and point coordinates are private fields in 3.x; mbedTLS's own modules read them so. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
@@ -26,21 +24,13 @@
 #if defined(ZSOCK_STOCK_ECC)
 void Hacl_Curve25519_crypto_scalarmult(uint8_t *mypublic, uint8_t *secret, uint8_t *basepoint);
 #endif
-#if defined(ZSOCK_PROFILE_HOST)
-int zs_host_x25519(unsigned char out[32], const unsigned char k[32], const unsigned char u[32]);
-#endif
 
-/** out = X25519(secret, point) (RFC 7748): by the host where it serves, else by our comb for the
- *  base point (a key generation) and our ladder for any other. Constant time in the secret. */
+/** out = X25519(secret, point) (RFC 7748): by our comb for the base point (a key generation),
+ *  by our ladder for any other. Constant time in the secret. */
 void zs_x25519_scalarmult(uint8_t *out, uint8_t *secret, uint8_t *point);
 void zs_x25519_scalarmult(uint8_t *out, uint8_t *secret, uint8_t *point)
 {
     static const uint8_t nine[32] = { 9 };
-#if defined(ZSOCK_PROFILE_HOST)
-    if (zs_host_x25519(out, secret, point) == 0) {
-        return;
-    }
-#endif
 #if defined(ZSOCK_STOCK_ECC)
     (void) nine;
     Hacl_Curve25519_crypto_scalarmult(out, secret, point);

@@ -1,15 +1,10 @@
 /**
- * The host side of the host profile's P-256, P-384 and X25519 (wasm/zs_host_ecc.c): the core's
- * import `zs_host_ecc`, done with node:crypto. Only a core built with PROFILE=host imports it.
- *
- * node:crypto does X25519 only with KeyObjects. From JWK one costs about 40 µs; from PKCS#8 DER,
- * OpenSSL 3's decoders take about 400 µs, more than HACL* in wasm (docs/bench.md). So the scalar
- * passes as a base64url string, which JS cannot wipe: it lives until V8 reuses its memory. Only
- * ECDHE's ephemeral keys take this path; no credential's key ever does.
+ * The host side of the host profile's P-256 and P-384 (wasm/zs_host_ecc.c): the core's import
+ * `zs_host_ecc`, done with node:crypto. Only a core built with PROFILE=host imports it.
  */
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
+import { createECDH } from 'node:crypto';
 
-const BASE = 1, SHARED = 2, X25519 = 29;
+const BASE = 1, SHARED = 2;
 /** IANA NamedGroup -> node:crypto curve and field bytes. */
 export const NIST: Record<number, { curve: string; jwk: string; bytes: number }> = {
   23: { curve: 'prime256v1', jwk: 'P-256', bytes: 32 },
@@ -25,30 +20,18 @@ export const hostAccel = { enabled: true, served: 0, refused: 0 };
  *  given is checked with it before it is read or written. */
 export const inside = (m: Uint8Array, ptr: number, len: number): boolean => ptr + len <= m.length;
 
-/** What one call computes: k * G (uncompressed), or x(k * peer); for X25519 the u coordinates.
- *  node:crypto throws for a scalar out of range, a point off the curve, or an all-zero X25519
- *  result. */
+/** What one call computes: k * G (uncompressed), or x(k * peer). node:crypto throws for a scalar
+ *  out of range or a point off the curve. */
 function compute(op: number, group: number, k: Buffer, peer: Buffer | null): Buffer {
-  if (group === X25519) return x25519(op, k, peer);
   const ecdh = createECDH(NIST[group].curve);
   ecdh.setPrivateKey(k);
   return op === BASE ? ecdh.getPublicKey() : ecdh.computeSecret(peer!);
-}
-
-/** X25519(k, 9) or X25519(k, peer) (RFC 7748). A private JWK's `x` must be a string, but Node
- *  derives the public key from `d` alone; an empty one makes a Node that did read it refuse. */
-function x25519(op: number, k: Buffer, peer: Buffer | null): Buffer {
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: k.toString('base64url'), x: '' }, format: 'jwk' });
-  if (op === BASE) return Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url');
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: peer!.toString('base64url') }, format: 'jwk' });
-  return diffieHellman({ privateKey, publicKey });
 }
 
 /** The lengths a call must carry: scalar, peer point and output, or null for a call the host
  *  does not know (another group or operation). */
 function shape(op: number, group: number): { k: number; p: number; out: number } | null {
   if (op !== BASE && op !== SHARED) return null;
-  if (group === X25519) return { k: 32, p: op === SHARED ? 32 : 0, out: 32 };
   const c = NIST[group];
   if (!c) return null;
   return { k: c.bytes, p: op === SHARED ? 1 + 2 * c.bytes : 0, out: op === BASE ? 1 + 2 * c.bytes : c.bytes };
