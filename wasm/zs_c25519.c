@@ -5,10 +5,15 @@
  * 2^25.5). A product of two limbs fits in 64 bits with room for a column of ten, and wasm has a
  * 64-bit multiply but no 64 x 64 -> 128 one, which is what HACL*'s 51-bit limbs need.
  *
- * Every element handed to fe_mul, fe_sub or out of this file's functions is "carried": even limbs
- * below 2^26, odd ones below 2^25, except limb 1, which the last carry may take up to 2^25 + 2^14.
- * So a column of products stays below 2^60, and fe_sub can add 2p limb by limb and never go
- * negative. Only fe_tobytes reduces to the canonical value.
+ * Bounds. An element is "carried" (weight 1) when its even limbs are below 2^26 and its odd ones
+ * below 2^25 (limb 1 may exceed that by the last carry's 2^14): what fe_mul, fe_sq, fe_mul_small
+ * and fe_add_c return. fe_add and fe_sub do not carry (they are a third of the work otherwise):
+ * fe_add's result weighs the sum of its operands', fe_sub's its first operand's plus 2, and
+ * fe_sub's second operand must be carried (so adding 2p limb by limb never goes negative).
+ * fe_mul takes weights of at most 3 for g (19 * g stays within 32 bits) and a product of weights
+ * of at most 27 (a column of products, below 2^59 for carried inputs, stays within 64 bits);
+ * fe_sq takes at most 3. Each use below notes the weights it relies on. Only fe_tobytes reduces
+ * to the canonical value.
  *
  * Key generation (k * 9) runs on the Edwards curve that is birationally equivalent to Curve25519
  * (RFC 7748 section 4.1), where the base point has a comb over precomputed multiples
@@ -46,8 +51,8 @@ static const fe TWO_P = { 0x7ffffda, 0x3fffffe, 0x7fffffe, 0x3fffffe, 0x7fffffe,
 
 #define WIDTH(i) ((i) & 1 ? 25 : 26)
 
-/* The multiplications get the carry inlined (that is where the time goes); the small helpers stay
- * calls, which keeps the code a third of its fully inlined size at the same speed. */
+/* The multiplications get the carry inlined (that is where the time goes); the point formulas and
+ * the carried helpers stay calls, which keeps the code a third of its fully inlined size. */
 #if defined(__GNUC__)
 #define SMALL __attribute__((noinline))
 #else
@@ -71,7 +76,16 @@ static void carry(fe h, uint64_t t[10])
     }
 }
 
+/* h = f + g, not carried: weight w(f) + w(g). */
 SMALL static void fe_add(fe h, const fe f, const fe g)
+{
+    for (int i = 0; i < 10; i++) {
+        h[i] = f[i] + g[i];
+    }
+}
+
+/* h = f + g, carried: weight 1. */
+SMALL static void fe_add_c(fe h, const fe f, const fe g)
 {
     uint64_t t[10];
     for (int i = 0; i < 10; i++) {
@@ -80,13 +94,12 @@ SMALL static void fe_add(fe h, const fe f, const fe g)
     carry(h, t);
 }
 
+/* h = f - g as f + 2p - g, not carried: weight w(f) + 2; g must be carried. */
 SMALL static void fe_sub(fe h, const fe f, const fe g)
 {
-    uint64_t t[10];
     for (int i = 0; i < 10; i++) {
-        t[i] = (uint64_t) f[i] + TWO_P[i] - g[i];
+        h[i] = f[i] + TWO_P[i] - g[i];
     }
-    carry(h, t);
 }
 
 #define M(a, b) ((uint64_t) (a) * (b))
@@ -265,24 +278,25 @@ void zs_c25519_ladder(uint8_t out[32], const uint8_t k[32], const uint8_t u[32])
         fe_cswap(x2, x3, swap);
         fe_cswap(z2, z3, swap);
         swap = bit;
-        fe_add(a, x2, z2);
+        /* x2, z2, x3, z3 are carried; weights in brackets */
+        fe_add(a, x2, z2);          /* A [2] */
         fe_sq(aa, a);
-        fe_sub(b, x2, z2);
+        fe_sub(b, x2, z2);          /* B [3] */
         fe_sq(bb, b);
-        fe_add(c, x3, z3);
-        fe_sub(d, x3, z3);
-        fe_mul(da, d, a);
-        fe_mul(cb, c, b);
-        fe_add(t, da, cb);
+        fe_add(c, x3, z3);          /* C [2] */
+        fe_sub(d, x3, z3);          /* D [3] */
+        fe_mul(da, d, a);           /* [3] x [2] */
+        fe_mul(cb, c, b);           /* [2] x [3] */
+        fe_add(t, da, cb);          /* [2] */
         fe_sq(x3, t);
-        fe_sub(t, da, cb);
+        fe_sub(t, da, cb);          /* [3] */
         fe_sq(t, t);
         fe_mul(z3, x1, t);
         fe_mul(x2, aa, bb);
-        fe_sub(t, aa, bb);          /* E */
-        fe_mul_small(a, t, 121665); /* a24 * E */
-        fe_add(a, aa, a);
-        fe_mul(z2, t, a);
+        fe_sub(t, aa, bb);          /* E [3] */
+        fe_mul_small(a, t, 121665); /* a24 * E [1] */
+        fe_add(a, aa, a);           /* [2] */
+        fe_mul(z2, t, a);           /* [3] x [2] */
     }
     fe_cswap(x2, x3, swap);
     fe_cswap(z2, z3, swap);
@@ -296,24 +310,25 @@ void zs_c25519_ladder(uint8_t out[32], const uint8_t k[32], const uint8_t u[32])
     memset(z3, 0, sizeof(fe));
 }
 
-/* r = 2 p (dbl-2008-hwcd, a = -1); p's T is not read. */
+/* r = 2 p (dbl-2008-hwcd, a = -1); p's T is not read. With A = X^2, B = Y^2, C = 2 Z^2:
+ * E = (X + Y)^2 - (A + B), G = B - A, F = G - C = B - (A + C), H = -(A + B). */
 SMALL static void ge_dbl(zs_c25519_ge *r, const zs_c25519_ge *p)
 {
     static const fe zero = { 0 };
-    fe a, b, c, e, f, g, h;
+    fe a, b, c, ab, e, f, g, h;
     fe_sq(a, p->X);
     fe_sq(b, p->Y);
     fe_sq(c, p->Z);
-    fe_add(c, c, c);
+    fe_add(c, c, c);    /* [2] */
+    fe_add_c(c, a, c);  /* A + C [1] */
+    fe_add_c(ab, a, b); /* [1] */
     fe_add(e, p->X, p->Y);
     fe_sq(e, e);
-    fe_sub(e, e, a);
-    fe_sub(e, e, b);
-    fe_sub(g, b, a); /* D + B, with D = -A */
-    fe_sub(f, g, c);
-    fe_add(h, a, b);
-    fe_sub(h, zero, h); /* D - B */
-    fe_mul(r->X, e, f);
+    fe_sub(e, e, ab);   /* E [3] */
+    fe_sub(g, b, a);    /* G [3] */
+    fe_sub(f, b, c);    /* F [3] */
+    fe_sub(h, zero, ab); /* H [2] */
+    fe_mul(r->X, e, f); /* [3] x [3] */
     fe_mul(r->Y, g, h);
     fe_mul(r->T, e, h);
     fe_mul(r->Z, f, g);
@@ -324,19 +339,19 @@ SMALL static void ge_madd(zs_c25519_ge *r, const zs_c25519_ge *p, const zs_c2551
 {
     fe a, b, c, d, e, f, g, h;
     fe_sub(a, p->Y, p->X);
-    fe_mul(a, a, q->ymx);
+    fe_mul(a, a, q->ymx);  /* [3] x [1] */
     fe_add(b, p->Y, p->X);
-    fe_mul(b, b, q->ypx);
+    fe_mul(b, b, q->ypx);  /* [2] x [1] */
     fe_mul(c, p->T, q->xy2d);
-    fe_add(d, p->Z, p->Z);
-    fe_sub(e, b, a);
-    fe_sub(f, d, c);
-    fe_add(g, d, c);
-    fe_add(h, b, a);
-    fe_mul(r->X, e, f);
+    fe_add(d, p->Z, p->Z); /* [2] */
+    fe_sub(e, b, a);       /* E [3] */
+    fe_sub(f, d, c);       /* F [4] */
+    fe_add(g, d, c);       /* G [3] */
+    fe_add(h, b, a);       /* H [2] */
+    fe_mul(r->X, f, e);    /* [4] x [3]: the weight-4 operand first */
     fe_mul(r->Y, g, h);
     fe_mul(r->T, e, h);
-    fe_mul(r->Z, f, g);
+    fe_mul(r->Z, f, g);    /* [4] x [3] */
 }
 
 /* r = tab[idx], every entry read, the one wanted kept by a mask. */
@@ -374,8 +389,8 @@ void zs_c25519_base(uint8_t out[32], const uint8_t k[32])
             ge_madd(&r, &r, &q);
         }
     }
-    fe_add(a, r.Z, r.Y);
-    fe_sub(b, r.Z, r.Y);
+    fe_add(a, r.Z, r.Y);  /* [2] */
+    fe_sub(b, r.Z, r.Y);  /* [3]: fe_invert squares it and takes it as fe_mul's g */
     fe_invert(b, b);
     fe_mul(a, a, b);
     fe_tobytes(out, a);
