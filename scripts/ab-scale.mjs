@@ -5,6 +5,8 @@
 // ratios against Node and against the first variant.
 // From the repository root after `make build`:
 //   node scripts/ab-scale.mjs ROUNDS name=core.wasm [name=core.wasm ...]
+// A variant may name another tree's build instead (`name=@/tmp/before`, that tree's default
+// core; `name=core.wasm@/tmp/before`): A/B of two builds of the TypeScript on the scale test.
 // BENCH_IDLE sets the number of connections (default 1000).
 import { spawnSync } from 'node:child_process';
 
@@ -14,11 +16,15 @@ if (!ROUNDS || specs.length === 0) {
   console.error('usage: node scripts/ab-scale.mjs ROUNDS name=core.wasm ...');
   process.exit(2);
 }
-const variants = [...specs.map((s) => { const [name, core] = s.split('='); return { name, core }; }), { name: 'node' }];
+const variants = [...specs.map((s) => {
+  const [name, rest] = s.split('=');
+  const [core, root] = rest.split('@');
+  return { name, core, root: root || '.', zsock: true };
+}), { name: 'node', root: '.' }];
 
 function child(v) {
   const env = { ...process.env, ...(v.core ? { ZSOCK_WASM: v.core } : {}) };
-  const r = spawnSync(process.execPath, ['--expose-gc', 'build/js/bench/main.js', '--scale-child', v.core ? 'zsock' : 'node'],
+  const r = spawnSync(process.execPath, ['--expose-gc', `${v.root}/build/js/bench/main.js`, '--scale-child', v.zsock ? 'zsock' : 'node'],
     { env, encoding: 'utf8', timeout: 600000 });
   if (r.status !== 0) throw new Error(`${v.name}: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
