@@ -55,7 +55,7 @@ for (let i = 0; i < variants.length; i++) {
     `${m((x) => x.cpuMs).toFixed(0)} ms CPU`];
   if (i < variants.length - 1) {
     line.push(`| vs node: RSS ${fmt(per(i, (x) => x.rssPer, node))}, open wall ${fmt(per(i, (x) => x.openMs, node))}, CPU ${fmt(per(i, (x) => x.cpuMs, node))}`);
-    if (i > 0) line.push(`| vs ${variants[0].name}: RSS ${fmt(per(i, (x) => x.rssPer, runs[0]))}, open wall ${fmt(per(i, (x) => x.openMs, runs[0]))}`);
+    if (i > 0) line.push(`| vs ${variants[0].name}: RSS ${fmt(per(i, (x) => x.rssPer, runs[0]))}, open wall ${fmt(per(i, (x) => x.openMs, runs[0]))}, CPU ${fmt(per(i, (x) => x.cpuMs, runs[0]))}`);
   }
   console.log(line.join(', '));
 }
