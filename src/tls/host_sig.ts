@@ -5,6 +5,7 @@
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { NIST, hostAccel, inside } from './host_ecc.js';
+import { bytesEqual } from './bytes.js';
 
 const HASH: Record<number, string> = { 1: 'sha256', 2: 'sha384', 3: 'sha512' };
 type Memory = () => { readonly buffer: ArrayBufferLike };
@@ -16,17 +17,11 @@ const keys: { kind: number; a: Uint8Array; b: Uint8Array; key: KeyObject }[] = [
 const KEYS_MAX = 32;
 const b64 = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).toString('base64url');
 
-function same(x: Uint8Array, y: Uint8Array): boolean {
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
-
 /** The key of `kind` (a group, or 0 for RSA) made from a and b (a point; or n and e). */
 function cached(kind: number, a: Uint8Array, b: Uint8Array, make: () => KeyObject): KeyObject {
   for (let i = 0; i < keys.length; i++) {
     const e = keys[i];
-    if (e.kind !== kind || !same(e.a, a) || !same(e.b, b)) continue;
+    if (e.kind !== kind || !bytesEqual(e.a, a) || !bytesEqual(e.b, b)) continue;
     if (i > 0) keys.unshift(...keys.splice(i, 1));
     return e.key;
   }
