@@ -5,6 +5,8 @@
 // ratios against Node and against the first variant.
 // From the repository root after `make build`:
 //   node scripts/ab-scale.mjs ROUNDS name=core.wasm [name=core.wasm ...]
+// A variant may name another tree's build instead (`name=@/tmp/before`, that tree's default
+// core; `name=core.wasm@/tmp/before`): A/B of two builds of the TypeScript on the scale test.
 // BENCH_IDLE sets the number of connections (default 1000).
 import { spawnSync } from 'node:child_process';
 
@@ -14,11 +16,15 @@ if (!ROUNDS || specs.length === 0) {
   console.error('usage: node scripts/ab-scale.mjs ROUNDS name=core.wasm ...');
   process.exit(2);
 }
-const variants = [...specs.map((s) => { const [name, core] = s.split('='); return { name, core }; }), { name: 'node' }];
+const variants = [...specs.map((s) => {
+  const [name, rest] = s.split('=');
+  const [core, root] = rest.split('@');
+  return { name, core, root: root || '.', zsock: true };
+}), { name: 'node', root: '.' }];
 
 function child(v) {
   const env = { ...process.env, ...(v.core ? { ZSOCK_WASM: v.core } : {}) };
-  const r = spawnSync(process.execPath, ['--expose-gc', 'build/js/bench/main.js', '--scale-child', v.core ? 'zsock' : 'node'],
+  const r = spawnSync(process.execPath, ['--expose-gc', `${v.root}/build/js/bench/main.js`, '--scale-child', v.zsock ? 'zsock' : 'node'],
     { env, encoding: 'utf8', timeout: 600000 });
   if (r.status !== 0) throw new Error(`${v.name}: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
@@ -49,7 +55,7 @@ for (let i = 0; i < variants.length; i++) {
     `${m((x) => x.cpuMs).toFixed(0)} ms CPU`];
   if (i < variants.length - 1) {
     line.push(`| vs node: RSS ${fmt(per(i, (x) => x.rssPer, node))}, open wall ${fmt(per(i, (x) => x.openMs, node))}, CPU ${fmt(per(i, (x) => x.cpuMs, node))}`);
-    if (i > 0) line.push(`| vs ${variants[0].name}: RSS ${fmt(per(i, (x) => x.rssPer, runs[0]))}, open wall ${fmt(per(i, (x) => x.openMs, runs[0]))}`);
+    if (i > 0) line.push(`| vs ${variants[0].name}: RSS ${fmt(per(i, (x) => x.rssPer, runs[0]))}, open wall ${fmt(per(i, (x) => x.openMs, runs[0]))}, CPU ${fmt(per(i, (x) => x.cpuMs, runs[0]))}`);
   }
   console.log(line.join(', '));
 }

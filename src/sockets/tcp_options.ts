@@ -8,11 +8,13 @@ import { intOf, type Out } from './socket.js';
 /** CONFIG_NET_TCP_KEEPIDLE_DEFAULT (s), _KEEPINTVL_DEFAULT (s), _KEEPCNT_DEFAULT; NODELAY off. */
 const TCP_DEFAULTS: Record<number, number> = { [C.TCP_NODELAY]: 0, [C.TCP_KEEPIDLE]: 7200, [C.TCP_KEEPINTVL]: 75, [C.TCP_KEEPCNT]: 9 };
 const NAMES = [C.TCP_NODELAY, C.TCP_KEEPIDLE, C.TCP_KEEPINTVL, C.TCP_KEEPCNT];
+/** The map keys, made once: a key built per set is a string each socket keeps. */
+const KEYS: Record<number, string> = Object.fromEntries(NAMES.map((n) => [n, `tcp${n}`]));
 
 /** getsockopt(IPPROTO_TCP): 0 or -ENOPROTOOPT. */
 export function getTcpOption(opts: Map<string, unknown>, name: number, out: Out<unknown>): number {
   if (!NAMES.includes(name)) return -E.ENOPROTOOPT;
-  out.value = (opts.get(`tcp${name}`) as number | undefined) ?? TCP_DEFAULTS[name];
+  out.value = (opts.get(KEYS[name]) as number | undefined) ?? TCP_DEFAULTS[name];
   return 0;
 }
 
@@ -21,13 +23,13 @@ export function setTcpOption(opts: Map<string, unknown>, name: number, value: un
   const v = intOf(value);
   if (!NAMES.includes(name)) return -E.ENOPROTOOPT;
   if (v === null || (name !== C.TCP_NODELAY && v < 1)) return -E.EINVAL;
-  opts.set(`tcp${name}`, name === C.TCP_NODELAY ? (v ? 1 : 0) : v);
+  opts.set(KEYS[name], name === C.TCP_NODELAY ? (v ? 1 : 0) : v);
   return 0;
 }
 
 /** Applies TCP_NODELAY and SO_KEEPALIVE (with TCP_KEEPIDLE) to a live connection. */
 export function applyTcpOptions(opts: Map<string, unknown>, conn: TcpConn): void {
-  conn.setNoDelay(opts.get(`tcp${C.TCP_NODELAY}`) === 1);
-  const idle = (opts.get(`tcp${C.TCP_KEEPIDLE}`) as number | undefined) ?? TCP_DEFAULTS[C.TCP_KEEPIDLE];
+  conn.setNoDelay(opts.get(KEYS[C.TCP_NODELAY]) === 1);
+  const idle = (opts.get(KEYS[C.TCP_KEEPIDLE]) as number | undefined) ?? TCP_DEFAULTS[C.TCP_KEEPIDLE];
   conn.setKeepAlive(!!opts.get(`so${C.SO_KEEPALIVE}`), idle * 1000);
 }

@@ -1,10 +1,14 @@
 /**
  * Parsed credentials shared by a core's sessions (zs_cred in the core): a listener's certificate
  * and key are parsed and checked as a pair once, not per accepted connection, and clients that
- * trust the same CAs share one parsed chain. Keyed by the credentials' content (SHA-256 of the
- * bytes), so a credential replaced in the store, or a caller's array changed in place, is parsed
- * afresh; the core counts references, so a session keeps what it was configured with until it
- * is freed, as a live Zephyr context keeps working after tls_credential_delete.
+ * trust the same CAs share one parsed chain. Keyed by the credentials' content: each entry keeps
+ * a copy of the bytes it was built from and a new session's bytes are compared with it (a few
+ * microseconds, no allocation; a SHA-256 in JS cost about 40 us and 15 KB of garbage per session,
+ * two sessions per client socket), so a credential replaced in the store, or a caller's array changed in place,
+ * is parsed afresh. The core counts references, so a session keeps what it was configured with
+ * until it is freed, as a live Zephyr context keeps working after tls_credential_delete.
+ * The copies hold private keys as the parsed sets in the core do: both go when the entry goes,
+ * and the copy is wiped then.
  *
  * Bounded: ZSOCK_TLS_CRED_CACHE sets, most recently used first, each a few KB of the arena.
  * A delete from the credential store drops every cached set, so the core wipes a deleted key
@@ -12,8 +16,8 @@
  */
 import type { Core } from './wasm.js';
 import { config } from '../config.js';
-import { Sha256 } from './sha256.js';
 import { onCredentialDeleted } from './credentials.js';
+import { bytesEqual } from './bytes.js';
 
 /** What one shared set holds: CA certificates and own certificate + key pairs (DER or PEM). */
 export interface CredParts {
@@ -24,7 +28,9 @@ export interface CredParts {
 /** Builds a new set in the core (the caller's reference): its handle, or throws. */
 export type CredBuilder = (parts: CredParts) => number;
 
-interface Entry { digest: string; handle: number }
+/** A cached set: the handle and a copy of each part it was built from, in CredParts order
+ *  (CAs, then certificate and key of each pair). */
+interface Entry { ca: number; pairs: number; bytes: Uint8Array[]; handle: number }
 
 class CredCache {
   /** Most recently used first; each holds the owner's reference to its set. */
@@ -37,8 +43,7 @@ class CredCache {
   /** Calls use(handle) with a set holding `parts`, cached or built; the set outlives the call
    *  only in the cache (use takes its own reference: zs_conf_cred). */
   with(parts: CredParts, build: CredBuilder, use: (handle: number) => void): void {
-    const digest = digestOf(parts);
-    const i = this.entries.findIndex((e) => e.digest === digest);
+    const i = this.entries.findIndex((e) => holds(e, parts));
     if (i >= 0) {
       const [e] = this.entries.splice(i, 1);
       this.entries.unshift(e);
@@ -57,33 +62,36 @@ class CredCache {
       this.core.x.zs_cred_free(handle);
       return;
     }
-    this.entries.unshift({ digest, handle });
-    while (this.entries.length > config.ZSOCK_TLS_CRED_CACHE) this.core.x.zs_cred_free(this.entries.pop()!.handle);
+    this.entries.unshift(entryOf(parts, handle));
+    while (this.entries.length > config.ZSOCK_TLS_CRED_CACHE) this.drop(this.entries.pop()!);
     live.add(this);
   }
 
   /** Lets every cached set go (sessions using one keep it until they are freed). */
   flush(): void {
-    for (const e of this.entries.splice(0)) this.core.x.zs_cred_free(e.handle);
+    for (const e of this.entries.splice(0)) this.drop(e);
     live.delete(this);
+  }
+
+  private drop(e: Entry): void {
+    this.core.x.zs_cred_free(e.handle);
+    for (const b of e.bytes) b.fill(0); // a private key among them
   }
 }
 
-/** SHA-256 over each part's kind, length and bytes: equal digests, equal credentials. */
-function digestOf(parts: CredParts): string {
-  const h = new Sha256();
-  const head = new Uint8Array(5);
-  const add = (kind: number, b: Uint8Array) => {
-    head[0] = kind;
-    new DataView(head.buffer).setUint32(1, b.length);
-    h.update(head).update(b);
-  };
-  for (const ca of parts.ca) add(1, ca);
-  for (const { cert, key } of parts.certs) {
-    add(2, cert);
-    add(3, key);
-  }
-  return h.hex();
+function entryOf(parts: CredParts, handle: number): Entry {
+  const bytes = parts.ca.map((b) => b.slice());
+  for (const { cert, key } of parts.certs) bytes.push(cert.slice(), key.slice());
+  return { ca: parts.ca.length, pairs: parts.certs.length, bytes, handle };
+}
+
+/** Whether `e` was built from exactly these bytes. */
+function holds(e: Entry, parts: CredParts): boolean {
+  if (e.ca !== parts.ca.length || e.pairs !== parts.certs.length) return false;
+  let k = 0;
+  for (const b of parts.ca) if (!bytesEqual(e.bytes[k++], b)) return false;
+  for (const { cert, key } of parts.certs) if (!bytesEqual(e.bytes[k++], cert) || !bytesEqual(e.bytes[k++], key)) return false;
+  return true;
 }
 
 const caches = new WeakMap<Core, CredCache>();

@@ -10,12 +10,13 @@ const MODES: Record<number, CipherGCMTypes> = { 16: 'aes-128-gcm', 24: 'aes-192-
  *  core's memory: 0; 1 when a decryption's tag does not verify; 2 for a key length or a host
  *  error. It never throws into the core. `in` and `out` may overlap (records are sealed in place). */
 export function hostGcm(memory: () => { readonly buffer: ArrayBufferLike }) {
+  let m: Uint8Array = new Uint8Array(0); // a view of the core's memory, made again when the memory grows
   return (enc: number, k: number, kl: number, iv: number, ivl: number, ad: number, adl: number,
     inp: number, len: number, out: number, tag: number, tl: number): number => {
     const mode = MODES[kl];
     if (!mode) return 2;
     try {
-      const m = new Uint8Array(memory().buffer);
+      if (m.buffer !== memory().buffer) m = new Uint8Array(memory().buffer);
       const key = m.subarray(k, k + kl), nonce = m.subarray(iv, iv + ivl);
       if (enc) {
         const c = createCipheriv(mode, key, nonce, { authTagLength: tl });
@@ -28,7 +29,7 @@ export function hostGcm(memory: () => { readonly buffer: ArrayBufferLike }) {
       }
       const d = createDecipheriv(mode, key, nonce, { authTagLength: tl });
       d.setAAD(m.subarray(ad, ad + adl));
-      d.setAuthTag(m.slice(tag, tag + tl));
+      d.setAuthTag(m.subarray(tag, tag + tl)); // copied by node:crypto
       const o = d.update(m.subarray(inp, inp + len));
       try { d.final(); } catch { return 1; }
       m.set(o, out);

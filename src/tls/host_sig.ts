@@ -5,28 +5,37 @@
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { NIST, hostAccel, inside } from './host_ecc.js';
+import { bytesEqual } from './bytes.js';
 
 const HASH: Record<number, string> = { 1: 'sha256', 2: 'sha384', 3: 'sha512' };
 type Memory = () => { readonly buffer: ArrayBufferLike };
 
-/** Public keys already imported (a CA's or a peer's key is verified with again and again). */
-const keys = new Map<string, KeyObject>();
+/** Public keys already imported (a CA's or a peer's key is verified with again and again), most
+ *  recently used first, each with a copy of the bytes it was made from: a lookup compares bytes
+ *  (a base64 text of the key as the map key cost about 50 us per RSA verification under load). */
+const keys: { kind: number; a: Uint8Array; b: Uint8Array; key: KeyObject }[] = [];
 const KEYS_MAX = 32;
-const b64 = (a: Uint8Array) => Buffer.from(a).toString('base64url');
+const b64 = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).toString('base64url');
 
-function cached(id: string, make: () => KeyObject): KeyObject {
-  let k = keys.get(id);
-  if (!k) {
-    k = make();
-    if (keys.size >= KEYS_MAX) keys.delete(keys.keys().next().value!);
-    keys.set(id, k);
+/** The key of `kind` (a group, or 0 for RSA) made from a and b (a point; or n and e). */
+function cached(kind: number, a: Uint8Array, b: Uint8Array, make: () => KeyObject): KeyObject {
+  for (let i = 0; i < keys.length; i++) {
+    const e = keys[i];
+    if (e.kind !== kind || !bytesEqual(e.a, a) || !bytesEqual(e.b, b)) continue;
+    if (i > 0) keys.unshift(...keys.splice(i, 1));
+    return e.key;
   }
-  return k;
+  const key = make();
+  keys.unshift({ kind, a: a.slice(), b: b.slice(), key });
+  if (keys.length > KEYS_MAX) keys.pop();
+  return key;
 }
+
+const NONE = new Uint8Array(0);
 
 function ecKey(group: number, point: Uint8Array): KeyObject {
   const n = NIST[group].bytes;
-  return cached(`${group}:${b64(point)}`, () => createPublicKey({ key: { kty: 'EC', crv: NIST[group].jwk,
+  return cached(group, point, NONE, () => createPublicKey({ key: { kty: 'EC', crv: NIST[group].jwk,
     x: b64(point.subarray(1, 1 + n)), y: b64(point.subarray(1 + n)) }, format: 'jwk' }));
 }
 
@@ -34,7 +43,7 @@ function rsaKey(n: Uint8Array, e: Uint8Array): KeyObject {
   let i = 0;
   while (i < e.length - 1 && e[i] === 0) i++; // JWK integers are minimal
   const ex = e.subarray(i);
-  return cached(`rsa:${b64(n)}:${b64(ex)}`, () => createPublicKey({ key: { kty: 'RSA', n: b64(n), e: b64(ex) }, format: 'jwk' }));
+  return cached(0, n, ex, () => createPublicKey({ key: { kty: 'RSA', n: b64(n), e: b64(ex) }, format: 'jwk' }));
 }
 
 /** The verification itself, counted: 1 or 0, and 0 when node:crypto throws. */
@@ -49,6 +58,12 @@ function counted(f: () => boolean): number {
   }
 }
 
+/** A view of the core's memory for one import, made again only when the memory grew. */
+function viewOf(memory: Memory): () => Uint8Array {
+  let v: Uint8Array = new Uint8Array(0);
+  return () => (v.buffer === memory().buffer ? v : (v = new Uint8Array(memory().buffer)));
+}
+
 function refuse(): number {
   hostAccel.refused++;
   return 0;
@@ -59,10 +74,11 @@ function refuse(): number {
  *  uncompressed point; 0 otherwise, also for anything it does not serve (the core then asks
  *  mbedTLS, whose answer stands). It never throws into the core. */
 export function hostEcdsaVerify(memory: Memory) {
+  const view = viewOf(memory);
   return (group: number, hash: number, msg: number, mlen: number, p: number, plen: number, sig: number, slen: number): number => {
     msg >>>= 0; mlen >>>= 0; p >>>= 0; plen >>>= 0; sig >>>= 0; slen >>>= 0; // u32 from the core
     const c = NIST[group], alg = HASH[hash];
-    const m = new Uint8Array(memory().buffer);
+    const m = view();
     if (!hostAccel.enabled || !c || !alg || plen !== 1 + 2 * c.bytes || !inside(m, msg, mlen) ||
       !inside(m, p, plen) || !inside(m, sig, slen) || m[p] !== 4) return refuse();
     return counted(() => verify(alg, m.subarray(msg, msg + mlen),
@@ -75,10 +91,11 @@ export function hostEcdsaVerify(memory: Memory) {
  *  the key (n, e); 0 otherwise, also for anything it does not serve. It never throws into the
  *  core. */
 export function hostRsaVerify(memory: Memory) {
+  const view = viewOf(memory);
   return (hash: number, msg: number, mlen: number, n: number, nlen: number, e: number, elen: number, sig: number): number => {
     msg >>>= 0; mlen >>>= 0; n >>>= 0; nlen >>>= 0; e >>>= 0; elen >>>= 0; sig >>>= 0; // u32 from the core
     const alg = HASH[hash];
-    const m = new Uint8Array(memory().buffer);
+    const m = view();
     if (!hostAccel.enabled || !alg || nlen < 128 || nlen > 512 || elen < 1 || elen > 8 || !inside(m, msg, mlen) ||
       !inside(m, n, nlen) || !inside(m, e, elen) || !inside(m, sig, nlen)) return refuse();
     return counted(() => verify(alg, m.subarray(msg, msg + mlen), rsaKey(m.subarray(n, n + nlen), m.subarray(e, e + elen)),
