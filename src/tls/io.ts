@@ -110,17 +110,11 @@ export class CipherPipe {
     let out = this.outQ;
     if (!this.datagram && out.length > 1) {
       out = [concat(out, this.outBytes)];
-      for (const part of this.outQ) this.recycle(part);
+      for (const part of this.outQ) Staging.of(this.core).outPool.give(part);
     }
     this.outQ = [];
     this.outBytes = 0;
     return out;
-  }
-
-  /** Gives back a chunk drain() returned once its holder keeps no view of it: a later
-   *  record's output goes into its buffer. Anything else is ignored. */
-  recycle(chunk: Uint8Array): void {
-    Staging.of(this.core).outPool.give(chunk);
   }
 
   /** Takes the queued input the core has not read (stream): after the peer's close_notify it is

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TLS1_3, TlsError } from '../../src/tls/index.js';
+import { TLS1_3, TlsError, TlsSession } from '../../src/tls/index.js';
 import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine
 import { Staging } from '../../src/tls/io.js';
 import { ZS } from '../../src/tls/abi.js';
@@ -86,9 +86,9 @@ test('drained records go into pooled buffers that recycle() gives back, once', (
   const rd = new Uint8Array(4000);
   const first = send(1);
   const seen = first.slice();
-  c.recycle(first);
-  c.recycle(first); // twice: ignored, never handed out to two holders
-  c.recycle(new Uint8Array(first.length)); // not the pool's: ignored
+  TlsSession.recycle(first);
+  TlsSession.recycle(first); // twice: ignored, never handed out to two holders
+  TlsSession.recycle(new Uint8Array(first.length)); // not the pool's: ignored
   const second = send(2);
   assert.is(second.buffer, first.buffer, 'the given-back buffer took the next record');
   const third = send(3);
