@@ -130,6 +130,12 @@ $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(if $(filter $(SHIM_SPEED),$*),,$(SIZE_OPT)) $(SHIM_CF_$*) -Wall -Wextra -Werror -c $< -o $@
 
+# wasm/zs_mem.c alone, with the core's flags, for test/accel/zs_mem.test.ts.
+$(BUILD)/wasm/zs-mem-test.wasm: wasm/zs_mem.c
+	@mkdir -p $(@D)
+	@$(EMCC) -O2 $(SHIM_CF_zs_mem) -Wall -Wextra -Werror -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
+	  -sEXPORTED_FUNCTIONS=_memcpy,_memmove,_memset $< -o $@
+
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(WASM_OUT)
@@ -160,7 +166,7 @@ test-deps:
 	  echo "==> installing interop peers (openssl, gnutls-bin, curl, tshark)"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl tshark >/dev/null; }
 
-test: build test-deps test-native
+test: build test-deps test-native $(BUILD)/wasm/zs-mem-test.wasm
 	@echo "==> typecheck, and the import rules (no cycles, no upward imports)"
 	@npx tsc --noEmit -p .
 	@node scripts/check-imports.mjs src
