@@ -35,7 +35,8 @@ const IDLE_ROUNDS = QUICK ? 1 : 3;
 /** Unmeasured rounds before a bulk row: at least 32 MB per side. V8 compiles the core's hot
  *  functions in the background while the first rounds run (each round's handshake makes more
  *  of them hot), and process CPU time counts that compiling: with 4 MB rounds the first 6 to 8
- *  ran at a third to a half of the steady rate (docs/bench.md, "Warm-up"). */
+ *  ran at a third to a half of the steady rate (docs/bench.md, "Bulk: warm-up, copies and
+ *  output buffers"). */
 const BULK_WARM = Math.max(1, Math.ceil(32 / MB));
 /** Connections each scale child opens and closes before its baseline (one batch). */
 const WARM = 50;

@@ -221,8 +221,9 @@ export class CipherPipe {
     const src = this.core.u8.subarray(ptr, ptr + len);
     if (!this.datagram) {
       // A pooled buffer (len <= outCap, the window's size): a fresh 16 KB array per record
-      // costs an allocation, a zero-fill and GC work, and while a process's heap is young a
-      // page fault per 4 KB on top (about 50 us a record here, docs/bench.md).
+      // costs an allocation, a zero-fill and GC work, and a page fault per 4 KB on top while
+      // the process's heap is young or after it forked a child (about 50 us a record here,
+      // docs/bench.md).
       const bytes = Staging.of(this.core).outPool.take().subarray(0, len);
       bytes.set(src);
       this.outQ.push(bytes);
