@@ -129,10 +129,20 @@ $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 # The shim is glue, at SIZE_OPT, except the record path (zs_engine: every read and write), the
 # SIMD ChaCha20 and P-256's field arithmetic (at -Os its handshakes take 1.36x the time; its
 # point code at -Os costs nothing measurable and saves 1.3 KB).
-SHIM_SPEED := zs_engine zs_chacha20_simd zs_p256_field zs_c25519
+# zs_mem (memcpy, memmove, memset) is the only file built with -mbulk-memory: memory.copy and
+# memory.fill for the record copies; -fno-builtin keeps its short-copy loops as loops.
+SHIM_SPEED := zs_engine zs_chacha20_simd zs_p256_field zs_c25519 zs_mem
+SHIM_CF_zs_chacha20_simd := -msimd128
+SHIM_CF_zs_mem := -mbulk-memory -fno-builtin
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
-	@$(EMCC) $(CFLAGS_WASM) $(if $(filter $(SHIM_SPEED),$*),,$(SIZE_OPT)) $(if $(filter zs_chacha20_simd,$*),-msimd128) -Wall -Wextra -Werror -c $< -o $@
+	@$(EMCC) $(CFLAGS_WASM) $(if $(filter $(SHIM_SPEED),$*),,$(SIZE_OPT)) $(SHIM_CF_$*) -Wall -Wextra -Werror -c $< -o $@
+
+# wasm/zs_mem.c alone, with the core's flags, for test/accel/zs_mem.test.ts.
+$(BUILD)/wasm/zs-mem-test.wasm: wasm/zs_mem.c
+	@mkdir -p $(@D)
+	@$(EMCC) -O2 $(SHIM_CF_zs_mem) -Wall -Wextra -Werror -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
+	  -sEXPORTED_FUNCTIONS=_memcpy,_memmove,_memset $< -o $@
 
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
@@ -164,7 +174,7 @@ test-deps:
 	  echo "==> installing interop peers (openssl, gnutls-bin, curl, tshark)"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl tshark >/dev/null; }
 
-test: build test-deps test-native
+test: build test-deps test-native $(BUILD)/wasm/zs-mem-test.wasm
 	@echo "==> typecheck, and the import rules (no cycles, no upward imports)"
 	@npx tsc --noEmit -p .
 	@node scripts/check-imports.mjs src

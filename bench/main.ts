@@ -32,6 +32,12 @@ const K = QUICK ? 4 : 8;
 const MB = Number(process.env.BENCH_MB) || (QUICK ? 4 : 16);
 const IDLE = Number(process.env.BENCH_IDLE) || 1000;
 const IDLE_ROUNDS = QUICK ? 1 : 3;
+/** Unmeasured rounds before a bulk row: at least 32 MB per side. V8 compiles the core's hot
+ *  functions in the background while the first rounds run (each round's handshake makes more
+ *  of them hot), and process CPU time counts that compiling: with 4 MB rounds the first 6 to 8
+ *  ran at a third to a half of the steady rate (docs/bench.md, "Bulk: warm-up, copies and
+ *  output buffers"). */
+const BULK_WARM = Math.max(1, Math.ceil(32 / MB));
 /** Connections each scale child opens and closes before its baseline (one batch). */
 const WARM = 50;
 const WASM = { full: join(ROOT, 'build/wasm/zsock-core.wasm'), embedded: join(ROOT, 'build/wasm/zsock-core-embedded.wasm'),
@@ -85,10 +91,10 @@ async function bulkInMemory(): Promise<void> {
     const name = suite === 'chacha20' ? 'chacha' : 'aesgcm';
     const meta = { section: 'bulk (in memory)', metric: `${suite}, client to server`, unit: 'MB/s', better: 'higher' as const };
     rows.push(abRow({ ...meta, id: `bulk-${name}-mem-native`, peerName: 'native mbedTLS', target: suite === 'chacha20' ? '>= 0.9' : undefined },
-      await abRounds(R, () => engineBulk(suite, MB), () => nativeBulk(suite, MB))));
+      await abRounds(R, () => engineBulk(suite, MB), () => nativeBulk(suite, MB), BULK_WARM)));
     if (suite === 'aes128gcm' && nativeAvailable('aesni')) {
       rows.push(abRow({ ...meta, id: 'bulk-aesgcm-mem-native-aesni', peerName: 'native mbedTLS with AES-NI' },
-        await abRounds(R, () => engineBulk(suite, MB), () => nativeBulk(suite, MB, 'aesni'))));
+        await abRounds(R, () => engineBulk(suite, MB), () => nativeBulk(suite, MB, 'aesni'), BULK_WARM)));
     }
   }
 }
@@ -97,7 +103,7 @@ async function bulkLoopback(): Promise<void> {
   for (const suite of ['aes128gcm', 'chacha20'] as const) {
     log(`bulk loopback ${suite}`);
     const z = await zsockSockets('tls13-x25519'), node = await nodeTls('tls13-x25519');
-    const ab = await abRounds(R, () => z.bulk(suite, MB), () => node.bulk(suite, MB));
+    const ab = await abRounds(R, () => z.bulk(suite, MB), () => node.bulk(suite, MB), BULK_WARM);
     z.close();
     node.close();
     rows.push(abRow({ id: `bulk-${suite === 'chacha20' ? 'chacha' : 'aesgcm'}-loop-node`, section: 'bulk (loopback sockets)',
@@ -125,10 +131,10 @@ async function hostChild(): Promise<void> {
   }
   const meta = { metric: 'aes128gcm, client to server, host profile (AES-GCM by the host)', unit: 'MB/s', better: 'higher' as const };
   const out: Row[] = [abRow({ ...meta, id: 'bulk-aesgcm-mem-native-aesni-hostgcm', section: 'bulk (in memory)', peerName: 'native mbedTLS with AES-NI' },
-    await abRounds(R, () => engineBulk('aes128gcm', MB), () => nativeBulk('aes128gcm', MB, 'aesni')))];
+    await abRounds(R, () => engineBulk('aes128gcm', MB), () => nativeBulk('aes128gcm', MB, 'aesni'), BULK_WARM))];
   const z = await zsockSockets('tls13-x25519'), node = await nodeTls('tls13-x25519');
   out.push(abRow({ ...meta, id: 'bulk-aesgcm-loop-node-hostgcm', section: 'bulk (loopback sockets)', peerName: 'Node tls', target: '>= 0.8' },
-    await abRounds(R, () => z.bulk('aes128gcm', MB), () => node.bulk('aes128gcm', MB))));
+    await abRounds(R, () => z.bulk('aes128gcm', MB), () => node.bulk('aes128gcm', MB), BULK_WARM)));
   z.close();
   node.close();
   console.log(JSON.stringify(out));

@@ -69,7 +69,9 @@ export interface ZsockConfig {
    *  record size (4096): a larger record is then read in parts. */
   ZSOCK_TLS_RECORD_BUF: number;
   /** zsock's own: record-path buffers kept free for reuse, shared by all TLS sockets (each
-   *  ZSOCK_TLS_RECORD_BUF bytes of the engine's heap while unused; 0 keeps none). */
+   *  ZSOCK_TLS_RECORD_BUF bytes of the engine's heap while unused; 0 keeps none). The same
+   *  bound applies to the output buffers TlsSession.recycle gives back (each the size of the
+   *  core's largest outgoing record). */
   ZSOCK_TLS_RECORD_POOL: number;
   /** zsock's own: parsed credential sets (CA chain, own certificate + key) kept per TLS core
    *  for new sessions to share, most recently used first; 0 parses for every session. Each is

@@ -38,11 +38,13 @@ export function summarise(z: Sample[], p: Sample[]): AB {
 }
 
 /** A/B alternation: `rounds` rounds, each runs zsock then the peer (the order flips every other
- *  round, so a drift of the machine's load hits both sides alike), after one unmeasured round
- *  of each (warm-up: V8 tier-up, caches). */
-export async function abRounds(rounds: number, zsock: () => Promise<Sample> | Sample, peer: () => Promise<Sample> | Sample): Promise<AB> {
-  await zsock();
-  await peer();
+ *  round, so a drift of the machine's load hits both sides alike), after `warm` unmeasured
+ *  rounds of each (warm-up: V8 tier-up, caches). */
+export async function abRounds(rounds: number, zsock: () => Promise<Sample> | Sample, peer: () => Promise<Sample> | Sample, warm = 1): Promise<AB> {
+  for (let w = 0; w < warm; w++) {
+    await zsock();
+    await peer();
+  }
   const z: Sample[] = [], p: Sample[] = [];
   for (let r = 0; r < rounds; r++) {
     if (r % 2 === 0) { z.push(await zsock()); p.push(await peer()); } else { p.push(await peer()); z.push(await zsock()); }

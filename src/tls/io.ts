@@ -8,6 +8,8 @@
  * and an idle session holds no wasm memory for I/O at all.
  */
 import { ZS, type CoreExports } from './abi.js';
+import { BufferPool } from './pool.js';
+import { config } from '../config.js';
 
 /** What staging needs of the loaded core (wasm.ts's Core; an interface, so io.ts sits below it). */
 export interface StagingCore {
@@ -34,6 +36,10 @@ export class Staging {
   readonly inPtr: number;
   readonly outPtr: number;
   readonly ptPtr: number;
+  /** Buffers of `outCap` bytes that collected stream output goes into (one per flight or
+   *  record); a consumer gives them back through TlsSession.recycle. At most
+   *  ZSOCK_TLS_RECORD_POOL are kept free. */
+  readonly outPool = new BufferPool(() => ({ size: this.outCap, max: config.ZSOCK_TLS_RECORD_POOL }));
 
   /** Allocates the three areas, or none: throws TlsError ENOMEM (see Core.alloc). */
   constructor(core: Core) {
@@ -102,7 +108,10 @@ export class CipherPipe {
    *  one array per datagram for DTLS. */
   drain(): Uint8Array[] {
     let out = this.outQ;
-    if (!this.datagram && out.length > 1) out = [concat(out, this.outBytes)];
+    if (!this.datagram && out.length > 1) {
+      out = [concat(out, this.outBytes)];
+      for (const part of this.outQ) Staging.of(this.core).outPool.give(part);
+    }
     this.outQ = [];
     this.outBytes = 0;
     return out;
@@ -209,14 +218,22 @@ export class CipherPipe {
   }
 
   private collect(ptr: number, len: number): void {
-    // A new array and a copy: V8's slice() of a view of wasm memory takes twice as long.
-    const bytes = new Uint8Array(len);
-    bytes.set(this.core.u8.subarray(ptr, ptr + len));
+    const src = this.core.u8.subarray(ptr, ptr + len);
     if (!this.datagram) {
+      // A pooled buffer (len <= outCap, the window's size): a fresh 16 KB array per record
+      // costs an allocation, a zero-fill and GC work, and a page fault per 4 KB on top while
+      // the process's heap is young or after it forked a child (about 50 us a record here,
+      // docs/bench.md).
+      const bytes = Staging.of(this.core).outPool.take().subarray(0, len);
+      bytes.set(src);
       this.outQ.push(bytes);
       this.outBytes += len;
       return;
     }
+    // A new array and a copy: V8's slice() of a view of wasm memory takes twice as long. The
+    // datagrams are views of it, so it never goes back to a pool.
+    const bytes = new Uint8Array(len);
+    bytes.set(src);
     const dv = new DataView(bytes.buffer);
     for (let at = 0; at + FRAME <= len; ) {
       const n = dv.getUint32(at, true);

@@ -116,6 +116,15 @@ export class TlsSession extends SessionInfo {
     return this.pipe.drain();
   }
 
+  /** Optional: gives back a stream chunk a session's drain() returned, once the caller keeps
+   *  no view of it (it was sent, or a peer session consumed it: that session's onConsumed),
+   *  even after that session was freed (the buffers are the core's). Its buffer then takes
+   *  later output, so a stream of records allocates nothing per record. A chunk not given
+   *  back is the garbage collector's; anything else is ignored. */
+  static recycle(chunk: Uint8Array): void {
+    Staging.of(getCore()).outPool.give(chunk);
+  }
+
   /** Bytes waiting in `drain()`. */
   get pendingOutput(): number {
     return this.pipe.pendingOutput;

@@ -34,6 +34,13 @@ Stats('abRounds: one warm-up call each, then alternating order, rounds paired', 
   assert.is(ab.ratio.median, 2);
 });
 
+Stats('abRounds: `warm` unmeasured rounds of each side first', async () => {
+  const calls: string[] = [];
+  const ab = await abRounds(2, () => { calls.push('z'); return { cpu: 2, wall: 2 }; }, () => { calls.push('p'); return { cpu: 1, wall: 1 }; }, 3);
+  assert.equal(calls.join(''), 'zpzpzp' + 'zp' + 'pz');
+  assert.is(ab.ratio.n, 2);
+});
+
 const Rows = suite('bench rows');
 
 Rows('abRow: the stable shape of a results.json row', () => {

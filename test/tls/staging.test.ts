@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TLS1_3, TlsError } from '../../src/tls/index.js';
+import { TLS1_3, TlsError, TlsSession } from '../../src/tls/index.js';
 import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine
 import { Staging } from '../../src/tls/io.js';
 import { ZS } from '../../src/tls/abi.js';
@@ -70,6 +70,38 @@ test('the staging windows follow the core\'s records', () => {
   assert.is(s.outCap, core.x.zs_record_limit(ZS.RECORD_OUT) + ZS.FRAME_HDR, 'out: the largest record, framed');
   assert.is(s.ptCap, Math.max(core.x.zs_record_limit(ZS.CONTENT_IN), core.x.zs_record_limit(ZS.CONTENT_OUT)));
   assert.ok(s.inCap > s.ptCap && s.inCap < s.ptCap + 1024, `in-window ${s.inCap} for ${s.ptCap}-byte records`);
+});
+
+test('drained records go into pooled buffers that recycle() gives back, once', () => {
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', minVersion: TLS1_3 });
+  const s = session({ role: 'server', certs: [pki.serverEc()] });
+  handshake(c, s);
+  flush(s, c);
+  const send = (byte: number) => {
+    assert.is(c.write(new Uint8Array(3000).fill(byte), Date.now()).state, 'done');
+    const out = c.drain();
+    assert.is(out.length, 1);
+    return out[0];
+  };
+  const rd = new Uint8Array(4000);
+  const first = send(1);
+  const seen = first.slice();
+  TlsSession.recycle(first);
+  TlsSession.recycle(first); // twice: ignored, never handed out to two holders
+  TlsSession.recycle(new Uint8Array(first.length)); // not the pool's: ignored
+  const second = send(2);
+  assert.is(second.buffer, first.buffer, 'the given-back buffer took the next record');
+  const third = send(3);
+  assert.is.not(third.buffer, second.buffer, 'a buffer still held is not reused');
+  // The peer reads what each record said when it was drained.
+  s.feed(seen);
+  s.feed(second);
+  s.feed(third);
+  for (const byte of [1, 2, 3]) {
+    const r = s.read(rd.subarray(0, 3000), Date.now());
+    assert.equal(r, { state: 'done', n: 3000 });
+    assert.ok(rd.subarray(0, 3000).every((b) => b === byte), `record ${byte}`);
+  }
 });
 
 test.run();
