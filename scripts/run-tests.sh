@@ -5,7 +5,8 @@ set -uo pipefail
 dir=${1:?usage: run-tests.sh DIR}
 log=$(mktemp)
 # Bounded: a test that never settles (or a handle that keeps Node alive) fails the run, not CI's clock.
-FORCE_COLOR=0 NO_COLOR=1 timeout --kill-after=10 "${ZSOCK_TEST_TIMEOUT:-600}" node node_modules/uvu/bin.js "$dir" '\.test\.js$' 2>&1 | grep -v '^npm warn' | tee "$log"
+# The main run takes about 5 minutes on an idle 2-core machine; 20 leave room for a loaded one.
+FORCE_COLOR=0 NO_COLOR=1 timeout --kill-after=10 "${ZSOCK_TEST_TIMEOUT:-1200}" node node_modules/uvu/bin.js "$dir" '\.test\.js$' 2>&1 | grep -v '^npm warn' | tee "$log"
 status=${PIPESTATUS[0]}
 total=$(grep -E '^\s*Total:' "$log" | awk '{s+=$2} END {print s+0}')
 passed=$(grep -E '^\s*Passed:' "$log" | awk '{s+=$2} END {print s+0}')
