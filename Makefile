@@ -111,7 +111,8 @@ WCF_rsa := -Dmbedtls_rsa_deduce_primes=zs_rsa_no_deduce_primes -Dmbedtls_rsa_ded
 # code, wasm/zs_ecc.c): at SIZE_OPT, -1 KB, P-384 handshakes within the noise.
 SPEED_FILES := aes gcm poly1305 chachapoly bignum bignum_core ecp_curves
 UNROLL_FILES := aes gcm
-SIZE_OPT ?= -Os
+# -Oz rather than -Os: -1 KB, handshakes within the noise (docs/bench.md, "The third trim").
+SIZE_OPT ?= -Oz
 OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),$(if $(filter $(1),$(UNROLL_FILES)),,-fno-unroll-loops),$(SIZE_OPT))
 
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h
