@@ -22,7 +22,11 @@ PROFILE_DEF := $(if $(filter embedded,$(PROFILE)),-DZSOCK_PROFILE_EMBEDDED)$(if 
 WASM_OPT ?= -O2
 CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(BUILD)/gen -I $(MBEDTLS_SRC)/include -I $(MBEDTLS_SRC)/library \
   '-DMBEDTLS_CONFIG_FILE="zsock_mbedtls_config.h"' $(PROFILE_DEF) $(HACL_DEF) $(ZSOCK_CFLAGS)
-LDFLAGS_WASM := $(WASM_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc \
+# Binaryen's pass over the linked core (emcc's wasm-opt) at the size level: -4.3 KB, handshakes
+# and bulk within the noise; the hot loops are clang's -O2 code in the speed files below, which
+# wasm-opt -Os leaves as fast (docs/bench.md, "The third trim"). LINK_OPT=-O2 keeps the old pass.
+LINK_OPT ?= -Os
+LDFLAGS_WASM := $(LINK_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc \
   -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0
 
 SHIM_SRC := $(wildcard wasm/*.c)
@@ -110,9 +114,12 @@ WCF_rsa := -Dmbedtls_rsa_deduce_primes=zs_rsa_no_deduce_primes -Dmbedtls_rsa_ded
 # -16 KB at the same handshake and bulk speed (docs/bench.md).
 # Of the speed files, only AES and GHASH gain from loop unrolling (AES-GCM bulk 0.8x without);
 # in the others V8 runs the rolled loops as fast, and bignum_core alone is about 4.7 KB smaller.
-SPEED_FILES := aes gcm poly1305 chachapoly bignum bignum_core ecp ecp_curves
+# ecp.c's point arithmetic now runs for P-384 alone (P-256 and X25519 have their own fixed-limb
+# code, wasm/zs_ecc.c): at SIZE_OPT, -1 KB, P-384 handshakes within the noise.
+SPEED_FILES := aes gcm poly1305 chachapoly bignum bignum_core ecp_curves
 UNROLL_FILES := aes gcm
-SIZE_OPT ?= -Os
+# -Oz rather than -Os: -1 KB, handshakes within the noise (docs/bench.md, "The third trim").
+SIZE_OPT ?= -Oz
 OPT_FOR = $(if $(filter $(1),$(SPEED_FILES)),$(if $(filter $(1),$(UNROLL_FILES)),,-fno-unroll-loops),$(SIZE_OPT))
 
 $(OBJ)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c wasm/zsock_mbedtls_config.h

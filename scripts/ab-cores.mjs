@@ -10,6 +10,8 @@
 // shared credentials (zs_cred_new) parses the CA and the server's pair once; name=core.wasm:nocred
 // parses them per context (zs_conf_ca / zs_conf_own_cert), as before. Options join with commas.
 // Native figures are the harness's CPU times (after its own warm-up).
+// AB_SERVER=ec384|rsa gives the server that certificate and key (the tls13-* kinds: TLS 1.2's
+// kinds pin a P-256 ECDSA suite and group).
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { randomFillSync, createCipheriv, createDecipheriv } from 'node:crypto';
@@ -19,7 +21,9 @@ const [mode, what, roundsS, kS, ...specs] = process.argv.slice(2);
 const ROUNDS = Number(roundsS), K = Number(kS);
 const ROOT = process.env.ZSOCK_ROOT || process.cwd();
 const C = ROOT + '/build/certs/';
-const ca = readFileSync(C + 'ca.crt.der'), crt = readFileSync(C + 'server-ec.crt.der'), key = readFileSync(C + 'server-ec.key.der');
+// AB_SERVER=ec384|rsa: the server's certificate and key (build/certs/server-<name>), default ec.
+const SRV = 'server-' + (process.env.AB_SERVER || 'ec');
+const ca = readFileSync(C + 'ca.crt.der'), crt = readFileSync(C + SRV + '.crt.der'), key = readFileSync(C + SRV + '.key.der');
 const WANT_READ = -0x6900, TICKET = -0x7B00;
 const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
 function hostGcm(getMem) {
