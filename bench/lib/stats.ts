@@ -52,6 +52,25 @@ export async function abRounds(rounds: number, zsock: () => Promise<Sample> | Sa
   return summarise(z, p);
 }
 
+/** CPU ms of unmeasured in-memory handshakes of a kind before its rounds. V8 runs the core's
+ *  and TlsSession's code unoptimised at first and compiles the hot functions in background
+ *  threads, whose CPU time the process's counts: a resumed handshake costs about 2.4 ms in the
+ *  first hundred, 1 ms in the next, 0.5 ms after about 500 (docs/bench.md, "Handshakes in
+ *  memory: warm-up and short output"). The native peer is compiled ahead of time: it warms up
+ *  with three handshakes. */
+export const MEM_WARM_MS = 1500;
+
+/** Runs `f` unmeasured until `ms` of this process's CPU time went by; returns how many times. */
+export function warmUp(ms: number, f: () => void): number {
+  const c0 = process.cpuUsage();
+  let n = 0;
+  for (let c = process.cpuUsage(c0); (c.user + c.system) / 1000 < ms; c = process.cpuUsage(c0)) {
+    f();
+    n++;
+  }
+  return n;
+}
+
 /** CPU ms (user + system) of this process and wall ms while `f` runs. */
 export async function cpuOf(f: () => Promise<unknown> | unknown): Promise<Sample> {
   const c0 = process.cpuUsage(), t0 = performance.now();

@@ -3,10 +3,13 @@
  * machine, driven exactly as src/tls drives the wasm core (windows lent per call, both ends in
  * memory). It is the physical limit for the core: what the wasm build is measured against.
  *
- *   harness CERTS_DIR handshake KIND N     KIND: tls12-p256 tls13-p256 tls13-x25519 resumed dtls12
- *   harness CERTS_DIR bulk SUITE MBYTES    SUITE: aes128gcm chacha20
+ *   harness CERTS_DIR handshake KIND N [ROUNDS]  KIND: tls12-p256 tls13-p256 tls13-x25519 resumed dtls12
+ *   harness CERTS_DIR bulk SUITE MBYTES          SUITE: aes128gcm chacha20
  *
- * Prints one JSON object per run: {"kind":..., "ms":[...]} or {"suite":..., "mbps":...}.
+ * Prints one JSON object per run: {"kind":..., "ms":[...]} or {"suite":..., "mbps":...}. With
+ * ROUNDS, one per round of N handshakes, each started by a line read from stdin: the bench
+ * drives one process per row in step with its own rounds, instead of forking itself once per
+ * round (after a fork its pages are copy-on-write, and its next rounds paid the faults).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,7 +215,47 @@ static void handshake(zs_ctx *cl, zs_ctx *sv)
 static unsigned char saved[4096];
 static size_t saved_len;
 
-static void run_handshakes(const char *kind, int n)
+/* Handshakes first..n-1, timed from 0 on (first < 0: unmeasured ones before), printed. */
+static void measure_handshakes(const char *kind, const spec *sp, int n, int first, double *wall, double *cpu)
+{
+    int resumed = sp->session != NULL;
+    for (int i = first; i < n; i++) {
+        c2s.len = s2c.len = 0;
+        double t0 = now_ms(), c0 = cpu_ms();
+        zs_ctx *cl = make(0, sp), *sv = make(1, sp);
+        handshake(cl, sv);
+        if (resumed && !zs_resumed(sv)) {
+            fprintf(stderr, "harness: the resumed handshake was a full one\n");
+            exit(4);
+        }
+        if (i >= 0) {
+            wall[i] = now_ms() - t0;
+            cpu[i] = cpu_ms() - c0;
+        }
+        zs_free(cl);
+        zs_free(sv);
+    }
+    printf("{\"kind\":\"%s\",\"ms\":[", kind);
+    for (int i = 0; i < n; i++) printf("%s%.4f", i ? "," : "", wall[i]);
+    printf("],\"cpu\":[");
+    for (int i = 0; i < n; i++) printf("%s%.4f", i ? "," : "", cpu[i]);
+    printf("]}\n");
+    fflush(stdout);
+}
+
+/* Before each round of a multi-round run: waits for the bench's line; 0 at end of input. */
+static int next_round(int rounds)
+{
+    if (rounds == 0) {
+        return 1;
+    }
+    for (int ch = getchar(); ch != '\n'; ch = getchar()) {
+        if (ch == EOF) return 0;
+    }
+    return 1;
+}
+
+static void run_handshakes(const char *kind, int n, int rounds)
 {
     spec sp = { 0 };
     int resumed = !strcmp(kind, "resumed");
@@ -241,27 +284,9 @@ static void run_handshakes(const char *kind, int n)
     }
     static double wall[4096], cpu[4096];
     if (n > 4096) n = 4096;
-    for (int i = -WARMUP; i < n; i++) {
-        c2s.len = s2c.len = 0;
-        double t0 = now_ms(), c0 = cpu_ms();
-        zs_ctx *cl = make(0, &sp), *sv = make(1, &sp);
-        handshake(cl, sv);
-        if (resumed && !zs_resumed(sv)) {
-            fprintf(stderr, "harness: the resumed handshake was a full one\n");
-            exit(4);
-        }
-        if (i >= 0) {
-            wall[i] = now_ms() - t0;
-            cpu[i] = cpu_ms() - c0;
-        }
-        zs_free(cl);
-        zs_free(sv);
+    for (int r = 0; r < (rounds ? rounds : 1) && next_round(rounds); r++) {
+        measure_handshakes(kind, &sp, n, r == 0 ? -WARMUP : 0, wall, cpu);
     }
-    printf("{\"kind\":\"%s\",\"ms\":[", kind);
-    for (int i = 0; i < n; i++) printf("%s%.4f", i ? "," : "", wall[i]);
-    printf("],\"cpu\":[");
-    for (int i = 0; i < n; i++) printf("%s%.4f", i ? "," : "", cpu[i]);
-    printf("]}\n");
 }
 
 static void run_bulk(const char *suite, int mbytes)
@@ -305,8 +330,8 @@ static void run_bulk(const char *suite, int mbytes)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: harness CERTS_DIR handshake KIND N | bulk SUITE MBYTES\n");
+    if (argc != 5 && !(argc == 6 && !strcmp(argv[2], "handshake"))) {
+        fprintf(stderr, "usage: harness CERTS_DIR handshake KIND N [ROUNDS] | bulk SUITE MBYTES\n");
         return 2;
     }
     c2s.b = malloc(QCAP);
@@ -319,7 +344,7 @@ int main(int argc, char **argv)
     }
     zs_clock(wall_ms());
     srv = zs_srv_new(86400);
-    if (!strcmp(argv[2], "handshake")) run_handshakes(argv[3], atoi(argv[4]));
+    if (!strcmp(argv[2], "handshake")) run_handshakes(argv[3], atoi(argv[4]), argc == 6 ? atoi(argv[5]) : 0);
     else run_bulk(argv[3], atoi(argv[4]));
     zs_srv_free(srv);
     return 0;

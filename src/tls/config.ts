@@ -100,10 +100,11 @@ function isPem(b: Uint8Array): boolean {
   return false;
 }
 
-/** Copies byte strings into scratch memory (PEM gets the NUL mbedTLS requires), calls fn with
- *  [ptr, len] pairs, then wipes the scratch area. */
-function withBytes(core: Core, parts: Uint8Array[], fn: (...ptrLen: number[]) => number): number {
-  const sizes = parts.map((p) => p.length + (isPem(p) && p[p.length - 1] !== 0 ? 1 : 0));
+/** Copies byte strings into scratch memory, calls fn with [ptr, len] pairs, then wipes the
+ *  scratch area. With `pem` (certificates and keys), a PEM buffer gets the NUL mbedTLS
+ *  requires; anything else (a PSK, its identity, a session) goes as it is, whatever it holds. */
+function withBytes(core: Core, parts: Uint8Array[], fn: (...ptrLen: number[]) => number, pem = false): number {
+  const sizes = parts.map((p) => p.length + (pem && isPem(p) && p[p.length - 1] !== 0 ? 1 : 0));
   const total = sizes.reduce((a, b) => a + b, 0);
   const base = core.scratch(total + 1);
   const u8 = core.u8;
@@ -176,9 +177,9 @@ function buildCred(core: Core, parts: CredParts): number {
   const h = x.zs_cred_new();
   if (!h) throw tlsError(MBEDTLS.ALLOC_FAILED);
   try {
-    for (const ca of parts.ca) ok(withBytes(core, [ca], (p, n) => x.zs_cred_add_ca(h, p, n)), 'CA certificate');
+    for (const ca of parts.ca) ok(withBytes(core, [ca], (p, n) => x.zs_cred_add_ca(h, p, n), true), 'CA certificate');
     for (const { cert, key } of parts.certs) {
-      ok(withBytes(core, [cert, key], (cp, cn, kp, kn) => x.zs_cred_add_own(h, cp, cn, kp, kn)), 'own certificate');
+      ok(withBytes(core, [cert, key], (cp, cn, kp, kn) => x.zs_cred_add_own(h, cp, cn, kp, kn), true), 'own certificate');
     }
   } catch (e) {
     x.zs_cred_free(h);

@@ -36,9 +36,9 @@ export class Staging {
   readonly inPtr: number;
   readonly outPtr: number;
   readonly ptPtr: number;
-  /** Buffers of `outCap` bytes that collected stream output goes into (one per flight or
-   *  record); a consumer gives them back through TlsSession.recycle. At most
-   *  ZSOCK_TLS_RECORD_POOL are kept free. */
+  /** Buffers of `outCap` bytes that collected stream output longer than a quarter of them goes
+   *  into (one per record or flight); a consumer gives them back through TlsSession.recycle.
+   *  At most ZSOCK_TLS_RECORD_POOL are kept free. */
   readonly outPool = new BufferPool(() => ({ size: this.outCap, max: config.ZSOCK_TLS_RECORD_POOL }));
 
   /** Allocates the three areas, or none: throws TlsError ENOMEM (see Core.alloc). */
@@ -218,22 +218,25 @@ export class CipherPipe {
   }
 
   private collect(ptr: number, len: number): void {
-    const src = this.core.u8.subarray(ptr, ptr + len);
+    const s = Staging.of(this.core);
+    // Stream output that fills a good part of the window (a record) goes into a pooled buffer
+    // (len <= outCap): a fresh 16 KB array per record costs an allocation, a zero-fill and GC
+    // work, and a page fault per 4 KB on top while the process's heap is young or after it
+    // forked a child (about 50 us a record here, docs/bench.md). Shorter output (a handshake
+    // flight, a short record) gets an array of its own size: a pooled buffer that is not given
+    // back (the socket path gives none back) costs a whole window's allocation and zero-fill for
+    // a few hundred bytes, 44 us of a 0.5 ms resumed handshake (docs/bench.md, "Handshakes in
+    // memory: warm-up and short output"). A new array, not slice(): V8's slice() of a view of
+    // wasm memory takes twice as long.
+    const pooled = !this.datagram && len > s.outCap / 4;
+    const bytes = pooled ? s.outPool.take().subarray(0, len) : new Uint8Array(len);
+    bytes.set(this.core.u8.subarray(ptr, ptr + len));
     if (!this.datagram) {
-      // A pooled buffer (len <= outCap, the window's size): a fresh 16 KB array per record
-      // costs an allocation, a zero-fill and GC work, and a page fault per 4 KB on top while
-      // the process's heap is young or after it forked a child (about 50 us a record here,
-      // docs/bench.md).
-      const bytes = Staging.of(this.core).outPool.take().subarray(0, len);
-      bytes.set(src);
       this.outQ.push(bytes);
       this.outBytes += len;
       return;
     }
-    // A new array and a copy: V8's slice() of a view of wasm memory takes twice as long. The
-    // datagrams are views of it, so it never goes back to a pool.
-    const bytes = new Uint8Array(len);
-    bytes.set(src);
+    // Datagrams are views of one array, so it never goes back to a pool.
     const dv = new DataView(bytes.buffer);
     for (let at = 0; at + FRAME <= len; ) {
       const n = dv.getUint32(at, true);

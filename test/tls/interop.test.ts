@@ -93,6 +93,15 @@ test('client vs openssl s_server: TLS 1.3 external PSK', async () => {
   assert.is(s.ciphersuite, CS.TLS_AES_128_GCM_SHA256);
 });
 
+test('client vs openssl s_server: a PSK identity that reads like PEM goes as it is (regression: a NUL appended)', async () => {
+  const identity = '-----BEGIN zsock';
+  const port = await opensslServer(['-nocert', '-tls1_3', '-psk', '0102030405060708090a0b0c0d0e0f10', '-psk_identity', identity, '-ciphersuites', 'TLS_AES_128_GCM_SHA256']);
+  const psk = { key: Uint8Array.from(Buffer.from('0102030405060708090a0b0c0d0e0f10', 'hex')), identity: new TextEncoder().encode(identity) };
+  const s = client({ psk, minVersion: TLS1_3, ca: undefined, hostname: undefined });
+  await revExchange(port, s);
+  assert.is(s.ciphersuite, CS.TLS_AES_128_GCM_SHA256);
+});
+
 test('client vs openssl s_server: TLS 1.2 PSK', async () => {
   const port = await opensslServer(['-nocert', '-tls1_2', '-psk', 'a1a2a3a4a5a6a7a8', '-psk_identity', 'dev', '-cipher', 'PSK-AES128-GCM-SHA256']);
   const psk = { key: Uint8Array.from(Buffer.from('a1a2a3a4a5a6a7a8', 'hex')), identity: new TextEncoder().encode('dev') };

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { TLS1_2, TLS1_3 } from '../../src/tls/index.js';
 import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine
 import { credCacheStats, flushCredCache } from '../../src/tls/cred_cache.js';
+import { bytesEqual } from '../../src/tls/bytes.js';
 import { credentialsOf, tls_credential_add, tls_credential_delete, TLS_CREDENTIAL_CA_CERTIFICATE } from '../../src/tls/credentials.js';
 import { config, configure } from '../../src/config.js';
 import { EINVAL } from '../../src/errno.js';
@@ -24,6 +25,27 @@ Shared.after.each(() => {
 const parses = () => credCacheStats(getCore()).parses;
 const used = () => getCore().arena().used;
 const client = (ca = [pki.ca()], v = TLS1_3) => session({ role: 'client', ca, hostname: 'localhost', maxVersion: v });
+
+Shared('the cache compares every byte, at any alignment (bytesEqual, four bytes a step where it can)', () => {
+  const buf = new Uint8Array(128).map((_, i) => (i * 7 + 3) & 0xff);
+  const other = buf.slice();
+  for (let len = 0; len <= 41; len++) {
+    for (let ao = 0; ao < 4; ao++) {
+      for (let bo = 0; bo < 4; bo++) {
+        // The same content at offsets ao and bo: copy a's bytes under b's view.
+        const a = buf.subarray(ao, ao + len), b = other.subarray(bo, bo + len);
+        b.set(a);
+        assert.ok(bytesEqual(a, b), `equal, length ${len}, offsets ${ao}/${bo}`);
+        for (let k = 0; k < len; k++) {
+          b[k] ^= 0x80;
+          assert.not.ok(bytesEqual(a, b), `differ at ${k}, length ${len}, offsets ${ao}/${bo}`);
+          b[k] ^= 0x80;
+        }
+        if (len) assert.not.ok(bytesEqual(a, b.subarray(1)), 'other lengths');
+      }
+    }
+  }
+});
 
 Shared('two clients with the same CAs (other arrays, same bytes) share one parse', () => {
   flushCredCache(getCore());

@@ -77,13 +77,15 @@ test('drained records go into pooled buffers that recycle() gives back, once', (
   const s = session({ role: 'server', certs: [pki.serverEc()] });
   handshake(c, s);
   flush(s, c);
+  // One record filling half the out-window: pooled (a quarter or less is not, next test).
+  const len = Math.floor(Staging.of(getCore()).outCap / 2);
   const send = (byte: number) => {
-    assert.is(c.write(new Uint8Array(3000).fill(byte), Date.now()).state, 'done');
+    assert.is(c.write(new Uint8Array(len).fill(byte), Date.now()).state, 'done');
     const out = c.drain();
     assert.is(out.length, 1);
     return out[0];
   };
-  const rd = new Uint8Array(4000);
+  const rd = new Uint8Array(len + 1000);
   const first = send(1);
   const seen = first.slice();
   TlsSession.recycle(first);
@@ -98,9 +100,25 @@ test('drained records go into pooled buffers that recycle() gives back, once', (
   s.feed(second);
   s.feed(third);
   for (const byte of [1, 2, 3]) {
-    const r = s.read(rd.subarray(0, 3000), Date.now());
-    assert.equal(r, { state: 'done', n: 3000 });
-    assert.ok(rd.subarray(0, 3000).every((b) => b === byte), `record ${byte}`);
+    const r = s.read(rd.subarray(0, len), Date.now());
+    assert.equal(r, { state: 'done', n: len });
+    assert.ok(rd.subarray(0, len).every((b) => b === byte), `record ${byte}`);
+  }
+});
+
+test('handshake flights and short records get arrays of their own size, not pooled buffers (regression: a 16 KB buffer per flight)', () => {
+  const pool = Staging.of(getCore()).outPool;
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', minVersion: TLS1_3 });
+  const s = session({ role: 'server', certs: [pki.serverEc()] });
+  const chunks: Uint8Array[] = [];
+  const r = handshake(c, s, { tamper: (_, bytes) => (chunks.push(bytes), bytes) });
+  assert.is(r.client.state, 'done');
+  assert.ok(chunks.length >= 2, `${chunks.length} flights`);
+  assert.is(c.write(new Uint8Array(100), Date.now()).state, 'done');
+  chunks.push(...c.drain());
+  for (const chunk of chunks) {
+    assert.not.ok(pool.owns(chunk), `a ${chunk.length}-byte flight in a pooled buffer`);
+    assert.is(chunk.buffer.byteLength, chunk.length, 'an array of its own size');
   }
 });
 
