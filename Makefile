@@ -66,11 +66,11 @@ EVEREST_C := $(if $(HACL_DEF),$(addprefix $(EVEREST)/library/,everest.c x25519.c
 EVEREST_INC := -I $(EVEREST)/include -I $(EVEREST)/include/everest -I $(EVEREST)/include/everest/kremlib
 EVEREST_O = $(patsubst $(EVEREST)/library/%.c,$(OBJ)/everest/%.o,$(EVEREST_C))
 
-$(P256_TABLE): scripts/gen-p256-table.mjs
+$(P256_TABLE): scripts/gen-p256-table.mjs scripts/comb.mjs
 	@mkdir -p $(@D)
 	@node scripts/gen-p256-table.mjs $@
 
-$(X25519_TABLE): scripts/gen-x25519-table.mjs
+$(X25519_TABLE): scripts/gen-x25519-table.mjs scripts/comb.mjs
 	@mkdir -p $(@D)
 	@node scripts/gen-x25519-table.mjs $@
 

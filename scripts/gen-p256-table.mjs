@@ -7,17 +7,12 @@
 // each coordinate in the Montgomery domain (x * 2^256 mod p) as 8 little-endian 32-bit limbs.
 // The header holds every B, each under #if, so one generated file serves every profile.
 import { writeFileSync } from 'node:fs';
+import { combTables, field, powersOfTwo } from './comb.mjs';
 
 const p = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
 const G = [0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n,
   0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n];
-const mod = (a) => ((a % p) + p) % p;
-function pow(b, e) {
-  let r = 1n;
-  for (b = mod(b); e > 0n; e >>= 1n, b = (b * b) % p) if (e & 1n) r = (r * b) % p;
-  return r;
-}
-const inv = (a) => pow(a, p - 2n);
+const { mod, inv } = field(p);
 /** Affine addition; null is the point at infinity. */
 function add(P, Q) {
   if (!P) return Q;
@@ -33,28 +28,15 @@ function add(P, Q) {
   return [x, mod(l * (P[0] - x) - P[1])];
 }
 /** 2^i * G for i = 0..255. */
-const POW2 = [G];
-for (let i = 1; i < 256; i++) POW2.push(add(POW2[i - 1], POW2[i - 1]));
+const POW2 = powersOfTwo(G, add);
 const limbs = (v) => {
   const m = (v * 2n ** 256n) % p, out = [];
   for (let i = 0; i < 8; i++) out.push('0x' + ((m >> BigInt(32 * i)) & 0xffffffffn).toString(16).padStart(8, '0'));
   return `{${out.join(', ')}}`;
 };
 
-function table(B) {
-  const d = 64 / B, rows = [];
-  for (let b = 0; b < B; b++) {
-    const teeth = [0, 1, 2, 3].map((j) => POW2[j * B * d + b * d]);
-    const entries = [];
-    for (let i = 1; i < 16; i++) {
-      let S = null;
-      for (let j = 0; j < 4; j++) if (i & (1 << j)) S = add(S, teeth[j]);
-      entries.push(`    {${limbs(S[0])}, ${limbs(S[1])}}`);
-    }
-    rows.push(`  {\n${entries.join(',\n')}\n  }`);
-  }
-  return `#if ZSOCK_P256_COMB_TABLES == ${B}\nstatic const zs_p256_aff COMB[${B}][15] = {\n${rows.join(',\n')}\n};\n#endif\n`;
-}
+const table = (B) => combTables({ B, pow2: POW2, add, zero: null, first: 1, type: 'zs_p256_aff',
+  macro: 'ZSOCK_P256_COMB_TABLES', entry: (S) => `{${limbs(S[0])}, ${limbs(S[1])}}` });
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: gen-p256-table.mjs OUT.h');

@@ -8,15 +8,10 @@
 // each a canonical field element in 10 limbs of 26, 25, 26, ... bits. Entry 0 is the identity.
 // The header holds every B, each under #if, so one generated file serves every profile.
 import { writeFileSync } from 'node:fs';
+import { combTables, field, powersOfTwo } from './comb.mjs';
 
 const p = 2n ** 255n - 19n;
-const mod = (a) => ((a % p) + p) % p;
-function pow(b, e) {
-  let r = 1n;
-  for (b = mod(b); e > 0n; e >>= 1n, b = (b * b) % p) if (e & 1n) r = (r * b) % p;
-  return r;
-}
-const inv = (a) => pow(a, p - 2n);
+const { mod, inv } = field(p);
 const d = mod(-121665n * inv(121666n));
 const Y = mod(4n * inv(5n));
 const X = 15112221349535400772501151409588531511454012693041857206046113283949847762202n;
@@ -28,8 +23,7 @@ function add([x1, y1], [x2, y2]) {
   const t = mod(d * x1 * x2 * y1 * y2);
   return [mod((x1 * y2 + y1 * x2) * inv(1n + t)), mod((y1 * y2 + x1 * x2) * inv(1n - t))];
 }
-const POW2 = [[X, Y]];
-for (let i = 1; i < 256; i++) POW2.push(add(POW2[i - 1], POW2[i - 1]));
+const POW2 = powersOfTwo([X, Y], add);
 
 const WIDTH = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25];
 function limbs(v) {
@@ -41,20 +35,8 @@ function limbs(v) {
   return `{${out.join(', ')}}`;
 }
 
-function table(B) {
-  const span = 64 / B, rows = [];
-  for (let b = 0; b < B; b++) {
-    const teeth = [0, 1, 2, 3].map((j) => POW2[j * B * span + b * span]);
-    const entries = [];
-    for (let i = 0; i < 16; i++) {
-      let [x, y] = [0n, 1n];
-      for (let j = 0; j < 4; j++) if (i & (1 << j)) [x, y] = add([x, y], teeth[j]);
-      entries.push(`    {${limbs(mod(y + x))}, ${limbs(mod(y - x))}, ${limbs(mod(2n * d * x * y))}}`);
-    }
-    rows.push(`  {\n${entries.join(',\n')}\n  }`);
-  }
-  return `#if ZSOCK_X25519_COMB_TABLES == ${B}\nstatic const zs_c25519_niels COMB[${B}][16] = {\n${rows.join(',\n')}\n};\n#endif\n`;
-}
+const table = (B) => combTables({ B, pow2: POW2, add, zero: [0n, 1n], first: 0, type: 'zs_c25519_niels',
+  macro: 'ZSOCK_X25519_COMB_TABLES', entry: ([x, y]) => `{${limbs(mod(y + x))}, ${limbs(mod(y - x))}, ${limbs(mod(2n * d * x * y))}}` });
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: gen-x25519-table.mjs OUT.h');

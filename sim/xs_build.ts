@@ -15,7 +15,7 @@ import { cacheDir, packageRoot } from './paths.js';
 
 const BINARY = 'zsock-xs-embedded';
 /** What the build reads from the package: the hash of these names the cached host. */
-const SOURCES = ['Makefile', 'xs', 'wasm', 'scripts/gen-abi.mjs', 'scripts/gen-p256-table.mjs', 'scripts/gen-x25519-table.mjs', 'scripts/xs-embed.mjs', 'scripts/fetch-xsnap.sh', 'scripts/fetch-mbedtls.sh'];
+const SOURCES = ['Makefile', 'xs', 'wasm', 'scripts/gen-abi.mjs', 'scripts/gen-p256-table.mjs', 'scripts/gen-x25519-table.mjs', 'scripts/comb.mjs', 'scripts/xs-embed.mjs', 'scripts/fetch-xsnap.sh', 'scripts/fetch-mbedtls.sh'];
 
 function files(root: string, rel: string): string[] {
   const p = join(root, rel);
