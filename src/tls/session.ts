@@ -122,7 +122,7 @@ export class TlsSession extends SessionInfo {
    *  later output, so a stream of records allocates nothing per record. A chunk not given
    *  back is the garbage collector's; anything else is ignored. */
   static recycle(chunk: Uint8Array): void {
-    Staging.of(getCore()).outPool.give(chunk);
+    if (chunk instanceof Uint8Array) Staging.of(getCore()).outPool.give(chunk);
   }
 
   /** Bytes waiting in `drain()`. */

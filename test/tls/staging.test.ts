@@ -91,6 +91,7 @@ test('drained records go into pooled buffers that recycle() gives back, once', (
   TlsSession.recycle(first);
   TlsSession.recycle(first); // twice: ignored, never handed out to two holders
   TlsSession.recycle(new Uint8Array(first.length)); // not the pool's: ignored
+  for (const junk of [undefined, null, 7, 'x', first.buffer]) TlsSession.recycle(junk as unknown as Uint8Array); // not an array: ignored
   const second = send(2);
   assert.is(second.buffer, first.buffer, 'the given-back buffer took the next record');
   const third = send(3);
