@@ -71,6 +71,17 @@ export function warmUp(ms: number, f: () => void): number {
   return n;
 }
 
+/** `warmUp` for an asynchronous `f` (a handshake over sockets). */
+export async function warmUpAsync(ms: number, f: () => Promise<unknown>): Promise<number> {
+  const c0 = process.cpuUsage();
+  let n = 0;
+  for (let c = process.cpuUsage(c0); (c.user + c.system) / 1000 < ms; c = process.cpuUsage(c0)) {
+    await f();
+    n++;
+  }
+  return n;
+}
+
 /** CPU ms (user + system) of this process and wall ms while `f` runs. */
 export async function cpuOf(f: () => Promise<unknown> | unknown): Promise<Sample> {
   const c0 = process.cpuUsage(), t0 = performance.now();
