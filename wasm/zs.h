@@ -37,17 +37,24 @@
 #define ZS_FRAME_HDR 4 /* datagram frame header in the I/O windows */
 #define ZS_KEYLOG_CAP 1024 /* key log lines kept per context: a handshake's four, with room */
 
+/* What the host holds by handle and contexts share (zs_srv, zs_cred; the first member of each):
+ * the owner's reference and one per context configured with it, on a list of live objects, so a
+ * stale or forged handle from the host is refused without being read through (wasm/zs_shared.c). */
+typedef struct zs_shared {
+    struct zs_shared *next;
+    uint32_t refs;
+    int owned;                     /* the owner's reference is still held (freed by it once) */
+} zs_shared;
+
 /* Shared server state: ticket keys, session cache and cookie key, one per listening socket.
  * Reference-counted: the owner (the listener) holds one reference and every context configured
  * with it (zs_conf_server) holds one, so a session never outlives the keys it issues tickets,
  * cookies and cache entries with, whatever order the host frees them in. */
 typedef struct zs_srv {
+    zs_shared sh;
     mbedtls_ssl_ticket_context tickets;
     mbedtls_ssl_cache_context cache;
     mbedtls_ssl_cookie_ctx cookies;
-    uint32_t refs;
-    int owned;                     /* the owner's reference is still held (zs_srv_free once) */
-    struct zs_srv *next;           /* the list of live states: a stale handle is refused */
 } zs_srv;
 
 /* Parsed credentials shared by contexts: a CA chain and/or own certificate + key pairs, parsed
@@ -55,6 +62,7 @@ typedef struct zs_srv {
  * each context configured with it (zs_conf_cred) one, since mbedTLS's config keeps pointers into
  * it. Frozen once a context uses it: the chain a live handshake walks never changes under it. */
 typedef struct zs_cred {
+    zs_shared sh;                  /* a context's own set (private_) is on no list */
     mbedtls_x509_crt ca;
     mbedtls_x509_crt own_crt[ZS_MAX_OWN_CERTS];
     mbedtls_pk_context own_key[ZS_MAX_OWN_CERTS];
@@ -62,9 +70,6 @@ typedef struct zs_cred {
     int has_ca;
     int frozen;                    /* a context points into it: nothing more may be added */
     int private_;                  /* one context's own (zs_conf_ca/own_cert): never shared */
-    uint32_t refs;
-    int owned;                     /* the owner's reference is still held (zs_cred_free once) */
-    struct zs_cred *next;          /* the list of live credentials: a stale handle is refused */
 } zs_cred;
 
 typedef struct zs_ctx {
@@ -110,8 +115,19 @@ typedef struct zs_ctx {
     int64_t mem_peak;
 } zs_ctx;
 
-/* zs_config.c: whether a handle is a live shared server state (never reads through it). */
+/* zs_shared.c: a new object with its owner's reference, put on `live`; whether a handle is on
+ * `live` (compared, never read through); live and still held by its owner; drop a reference (1
+ * when that was the last: the object is off `live`, for the caller to wipe and free); take an
+ * object off `live`. */
+void zs_shared_add(zs_shared **live, zs_shared *s);
+int zs_shared_live(zs_shared *const *live, const void *h);
+int zs_shared_held(zs_shared *const *live, const void *h);
+int zs_shared_release(zs_shared **live, zs_shared *s);
+void zs_shared_unlink(zs_shared **live, zs_shared *s);
+/* zs_srv.c: whether a handle is a live shared server state (never reads through it); drops a
+ * context's reference (zs_free, after the session that uses it). */
 int zs_srv_live(const zs_srv *s);
+void zs_srv_release(zs_srv *s);
 
 /* zs_cred.c: drops a context's reference (zs_free, after the config that points into it);
  * the empty CA chain a context starts with (never written: shared by all). */

@@ -15,8 +15,6 @@
 #define ACCT_END(c) zs_acct_end((c), u0_)
 
 void zs_free(zs_ctx *c);
-int zs_srv_free(zs_srv *s);
-static void srv_release(zs_srv *s);
 static int bio_send(void *p, const unsigned char *buf, size_t len);
 static int bio_recv(void *p, unsigned char *buf, size_t len);
 static void timer_set(void *p, uint32_t int_ms, uint32_t fin_ms);
@@ -122,7 +120,7 @@ ZS_API void zs_free(zs_ctx *c)
     mbedtls_free(c->alpn_buf);
     mbedtls_free(c->transport_id);
     if (c->srv != NULL) {
-        srv_release(c->srv); /* after mbedtls_ssl_free: nothing in the session points to it now */
+        zs_srv_release(c->srv); /* after mbedtls_ssl_free: nothing in the session points to it now */
     }
     if (c->cred != NULL) {
         zs_cred_release(c->cred); /* after mbedtls_ssl_config_free, for the same reason */
@@ -255,110 +253,6 @@ ZS_API void zs_conf_verify_cb(zs_ctx *c, int on)
 ZS_API int zs_conf_cid_len(zs_ctx *c, size_t len)
 {
     return mbedtls_ssl_conf_cid(&c->conf, len, MBEDTLS_SSL_UNEXPECTED_CID_IGNORE);
-}
-
-/* ---- server state shared by the sessions of one listening socket ------------------------- */
-
-/* Live states, newest first. Handles come from the host, so each is checked against this list
- * before use: a freed or forged handle is refused without reading through it. A few listeners
- * at most, so a walk is cheap. */
-static zs_srv *live_srvs;
-
-int zs_srv_live(const zs_srv *s)
-{
-    for (const zs_srv *p = live_srvs; p != NULL; p = p->next) {
-        if (p == s) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* A ticket key (lifetime in seconds), a session cache and a cookie key, with one reference for
- * the caller. NULL when out of arena. */
-ZS_API zs_srv *zs_srv_new(uint32_t ticket_lifetime_s)
-{
-    zs_srv *s = mbedtls_calloc(1, sizeof(*s));
-    if (s == NULL) {
-        return NULL;
-    }
-    mbedtls_ssl_ticket_init(&s->tickets);
-    mbedtls_ssl_cache_init(&s->cache);
-    mbedtls_ssl_cookie_init(&s->cookies);
-    s->refs = 1;
-    s->owned = 1;
-    s->next = live_srvs;
-    live_srvs = s;
-    if (mbedtls_ssl_ticket_setup(&s->tickets, zs_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM,
-                                 ticket_lifetime_s) != 0 ||
-        mbedtls_ssl_cookie_setup(&s->cookies, zs_rng, NULL) != 0) {
-        zs_srv_free(s);
-        return NULL;
-    }
-    return s;
-}
-
-/* Drops one reference; the last one wipes the keys and the cache and frees the state. */
-static void srv_release(zs_srv *s)
-{
-    if (--s->refs > 0) {
-        return;
-    }
-    for (zs_srv **p = &live_srvs; *p != NULL; p = &(*p)->next) {
-        if (*p == s) {
-            *p = s->next;
-            break;
-        }
-    }
-    mbedtls_ssl_ticket_free(&s->tickets);
-    mbedtls_ssl_cache_free(&s->cache);
-    mbedtls_ssl_cookie_free(&s->cookies);
-    mbedtls_platform_zeroize(s, sizeof(*s));
-    mbedtls_free(s);
-}
-
-/* The owner lets the state go: contexts still configured with it keep it until they are freed.
- * -1 for a handle that is not a live state or whose owner let go already, 0 otherwise. */
-ZS_API int zs_srv_free(zs_srv *s)
-{
-    if (!zs_srv_live(s) || !s->owned) {
-        return -1;
-    }
-    s->owned = 0;
-    srv_release(s);
-    return 0;
-}
-
-/* The number of references to a live state (the owner's and its contexts'); 0 for a bad handle. */
-ZS_API uint32_t zs_srv_refs(const zs_srv *s)
-{
-    return zs_srv_live(s) ? s->refs : 0;
-}
-
-/* Server: use the shared state (the context takes a reference until zs_free). flags: 1
- * tickets, 2 session cache, 4 DTLS cookies. MBEDTLS_ERR_SSL_BAD_INPUT_DATA for a state that is
- * not live or that its owner let go (new sessions get the owner's new state), or a context
- * already given one. */
-ZS_API int zs_conf_server(zs_ctx *c, zs_srv *s, int flags)
-{
-    if (!zs_srv_live(s) || !s->owned || c->srv != NULL) {
-        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
-    }
-    s->refs++;
-    c->srv = s;
-    if (flags & 1) {
-        mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbedtls_ssl_ticket_write,
-                                            mbedtls_ssl_ticket_parse, &s->tickets);
-    }
-    if (flags & 2) {
-        mbedtls_ssl_conf_session_cache(&c->conf, &s->cache, mbedtls_ssl_cache_get,
-                                       mbedtls_ssl_cache_set);
-    }
-    if (flags & 4) {
-        mbedtls_ssl_conf_dtls_cookies(&c->conf, mbedtls_ssl_cookie_write,
-                                      mbedtls_ssl_cookie_check, &s->cookies);
-    }
-    return 0;
 }
 
 /* ---- setup and per-session settings ------------------------------------------------------ */

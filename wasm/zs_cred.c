@@ -14,10 +14,9 @@
 #include "mbedtls/platform_util.h"
 #include "zs.h"
 
-/* Live credentials, newest first: a handle from the host is looked up here before use, so a
- * freed or forged one is refused without being read through. A few per core (the host keeps a
- * small cache), so a walk is cheap. */
-static zs_cred *live_creds;
+/* Live credentials, newest first (zs_shared.c: a handle is checked here before use). A few per
+ * core: the host keeps a small cache. */
+static zs_shared *live_creds;
 
 /* Zeroed as mbedtls_x509_crt_init leaves it: a chain with no certificate, only ever read. */
 static mbedtls_x509_crt no_ca;
@@ -27,16 +26,6 @@ mbedtls_x509_crt *zs_cred_no_ca(void)
     return &no_ca;
 }
 
-static int cred_live(const zs_cred *k)
-{
-    for (const zs_cred *p = live_creds; p != NULL; p = p->next) {
-        if (p == k) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int add_ca(zs_cred *k, const unsigned char *buf, size_t len);
 static int add_own(zs_cred *k, const unsigned char *crt, size_t crt_len, const unsigned char *key,
                    size_t key_len);
@@ -44,7 +33,7 @@ static int add_own(zs_cred *k, const unsigned char *crt, size_t crt_len, const u
 /* A live credential its owner still holds, not yet given to a context: one that may be added to. */
 static int cred_open(const zs_cred *k)
 {
-    return cred_live(k) && k->owned && !k->frozen;
+    return zs_shared_held(&live_creds, k) && !k->frozen;
 }
 
 /* Empty credentials with one reference for the caller; NULL when out of arena. */
@@ -59,10 +48,7 @@ ZS_API zs_cred *zs_cred_new(void)
         mbedtls_x509_crt_init(&k->own_crt[i]);
         mbedtls_pk_init(&k->own_key[i]);
     }
-    k->refs = 1;
-    k->owned = 1;
-    k->next = live_creds;
-    live_creds = k;
+    zs_shared_add(&live_creds, &k->sh);
     return k;
 }
 
@@ -130,14 +116,8 @@ static int add_own(zs_cred *k, const unsigned char *crt, size_t crt_len, const u
 
 void zs_cred_release(zs_cred *k)
 {
-    if (--k->refs > 0) {
+    if (!zs_shared_release(&live_creds, &k->sh)) {
         return;
-    }
-    for (zs_cred **p = &live_creds; *p != NULL; p = &(*p)->next) {
-        if (*p == k) {
-            *p = k->next;
-            break;
-        }
     }
     mbedtls_x509_crt_free(&k->ca);
     for (int i = 0; i < ZS_MAX_OWN_CERTS; i++) {
@@ -152,10 +132,10 @@ void zs_cred_release(zs_cred *k)
  * -1 for a handle that is not live or whose owner let go already, 0 otherwise. */
 ZS_API int zs_cred_free(zs_cred *k)
 {
-    if (!cred_live(k) || !k->owned) {
+    if (!zs_shared_held(&live_creds, k)) {
         return -1;
     }
-    k->owned = 0;
+    k->sh.owned = 0;
     zs_cred_release(k);
     return 0;
 }
@@ -163,7 +143,7 @@ ZS_API int zs_cred_free(zs_cred *k)
 /* The references to live credentials (the owner's and its contexts'); 0 for a bad handle. */
 ZS_API uint32_t zs_cred_refs(const zs_cred *k)
 {
-    return cred_live(k) ? k->refs : 0;
+    return zs_shared_live(&live_creds, k) ? k->sh.refs : 0;
 }
 
 /* Points the context at the credentials (their CA chain, if any, replaces the context's; their
@@ -172,10 +152,10 @@ ZS_API uint32_t zs_cred_refs(const zs_cred *k)
  * contexts get the owner's new ones), or a context given credentials already. */
 ZS_API int zs_conf_cred(zs_ctx *c, zs_cred *k)
 {
-    if (!cred_live(k) || !k->owned || k->private_ || c->cred != NULL || c->is_setup) {
+    if (!zs_shared_held(&live_creds, k) || k->private_ || c->cred != NULL || c->is_setup) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
-    k->refs++;
+    k->sh.refs++;
     k->frozen = 1;
     c->cred = k;
     if (k->has_ca) {
@@ -202,10 +182,9 @@ static zs_cred *own_set(zs_ctx *c)
         if (k == NULL) {
             return NULL;
         }
-        k->owned = 0; /* its one reference is the context's */
+        k->sh.owned = 0; /* its one reference is the context's */
         k->private_ = 1;
-        live_creds = k->next; /* no handle to it is given out: off the list the host's are checked on */
-        k->next = NULL;
+        zs_shared_unlink(&live_creds, &k->sh); /* no handle to it is given out */
         c->cred = k;
     }
     return c->cred->private_ ? c->cred : NULL;
