@@ -187,8 +187,9 @@ test: build test-deps test-native $(BUILD)/wasm/zs-mem-test.wasm
 	@node scripts/check-imports.mjs src
 	@echo "==> tests"
 	@scripts/run-tests.sh $(BUILD)/js/test
-	@echo "==> the host driver's suites again on the pure-C full core (the host driver loads the host profile's by default)"
-	@for d in tls sockets secure cli accel; do ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/zsock-core.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done
+	@echo "==> the host driver's suites again on the pure-C full core and on the boards' embedded core (the host driver loads the host profile's by default)"
+	@for core in zsock-core zsock-core-embedded; do for d in tls sockets secure cli accel; do \
+	  echo "--> $$core: $$d"; ZSOCK_WASM=$(CURDIR)/$(BUILD)/wasm/$$core.wasm scripts/run-tests.sh $(BUILD)/js/test/$$d || exit 1; done; done
 
 # The shim natively under AddressSanitizer + UBSan, mbedTLS on the C library's allocator
 # (ZS_SYSTEM_ALLOC) so every block is checked: the C-level lifetime tests (test/native).

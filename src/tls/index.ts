@@ -5,4 +5,4 @@ export { CIPHERSUITES } from './ciphersuites.js';
 export { dtlsRecordCid, dtlsRecordSeq } from './dtls_record.js';
 export { checkCookie, type CookieVerdict } from './dtls_cookie.js';
 export { TlsError, tlsError, describeVerifyFlags, failureErrno, VERIFY_NOT_RUN, MBEDTLS, X509_BADCERT, type TlsFailure } from './errors.js';
-export { loadCore, DEFAULT_ARENA_SIZE, type Core, type CoreOptions } from './wasm.js';
+export { loadCore, contentLimit, DEFAULT_ARENA_SIZE, type Core, type CoreOptions } from './wasm.js';

@@ -6,7 +6,7 @@
  * offered as a native module (boards/BOARD/platform.ts). Everything above this file sees only Core.
  */
 import { defaultCoreBinding, defaultArenaSize, randomFill, logLine, keylogSink } from '../platform.js';
-import type { CoreExports } from './abi.js';
+import { ZS, type CoreExports } from './abi.js';
 import type { CoreBinding, CoreHooks } from './binding.js';
 
 export type { CoreBinding, CoreHooks } from './binding.js';
@@ -148,4 +148,14 @@ export function loadCore(opts: CoreOptions = {}): Core {
 /** The core, loaded with defaults on first use. */
 export function getCore(): Core {
   return core ?? loadCore();
+}
+
+/** The most plaintext one record carries with the loaded core: its profile's
+ *  MBEDTLS_SSL_IN_CONTENT_LEN (`'in'`), MBEDTLS_SSL_OUT_CONTENT_LEN (`'out'`), or the smaller of
+ *  the two (no argument): 16384 each in the full profile; the embedded one receives 4 KB and
+ *  sends 2 KB. */
+export function contentLimit(dir?: 'in' | 'out'): number {
+  const x = getCore().x;
+  const [i, o] = [x.zs_record_limit(ZS.CONTENT_IN), x.zs_record_limit(ZS.CONTENT_OUT)];
+  return dir === 'in' ? i : dir === 'out' ? o : Math.min(i, o);
 }

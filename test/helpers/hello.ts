@@ -37,3 +37,18 @@ export function flat(chunks: Uint8Array[]): Uint8Array {
   for (const c of chunks) { out.set(c, o); o += c.length; }
   return out;
 }
+
+/** The extensions of the ClientHello that starts `flight` (one TLS record), by type. */
+export function helloExtensions(flight: Uint8Array): Map<number, Uint8Array> {
+  assert.is(flight[0], 22, 'a handshake record');
+  assert.is(flight[5], 1, 'a ClientHello');
+  const at = (o: number) => (flight[o] << 8) | flight[o + 1];
+  let o = 9 + 2 + 32; // record and handshake headers, client_version, random
+  o += 1 + flight[o]; // session_id
+  o += 2 + at(o); // cipher_suites
+  o += 1 + flight[o]; // compression_methods
+  const end = o + 2 + at(o);
+  const exts = new Map<number, Uint8Array>();
+  for (o += 2; o + 4 <= end; o += 4 + at(o + 2)) exts.set(at(o), flight.slice(o + 4, o + 4 + at(o + 2)));
+  return exts;
+}

@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as Z from '../../src/api/index.js';
+import * as P from '../../src/posix.js';
 import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
 import { credentialsOf } from '../../src/tls/credentials.js';
@@ -60,6 +61,7 @@ test('tls_credential_list: tag, type, length and SHA-256, never the bytes', () =
   assert.is(list[1].digest, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   assert.not.ok(list.some((c) => Object.values(c).some((v) => v instanceof Uint8Array)), 'no bytes handed out');
   assert.not.ok('credentialsOf' in Z || 'allCredentials' in Z || 'fdtable' in Z, 'internals stay internal');
+  for (const k of ['credentialsOf', 'allCredentials', 'onCredentialDeleted']) assert.not.ok(k in P, `zsock/posix keeps ${k} internal (regression: it re-exported the whole credential module)`);
 });
 
 test('TLS_SEC_TAG_LIST checks a tag\'s own credentials as Zephyr does: unparsable or mismatched is -EINVAL', () => {

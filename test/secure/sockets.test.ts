@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import * as Z from '../../src/api/index.js';
 import * as E from '../../src/errno.js';
 import { configure } from '../../src/config.js';
-import { TlsSession, X509_BADCERT } from '../../src/tls/index.js';
+import { TlsSession, X509_BADCERT, contentLimit } from '../../src/tls/index.js';
 import { flushCredCache, getCore } from '../../src/internal.js';
 import { contexts } from '../../src/sockets/tls_state.js';
 import { pki } from '../helpers/pki.js';
@@ -64,18 +64,22 @@ for (const [name, proto] of [['1.2', Z.IPPROTO_TLS_1_2], ['1.3', Z.IPPROTO_TLS_1
   });
 }
 
-for (const [name, proto, record] of [['1.2', Z.IPPROTO_TLS_1_2, 16384], ['1.3', Z.IPPROTO_TLS_1_3, 16383]] as const) {
+for (const [name, proto, inner] of [['1.2', Z.IPPROTO_TLS_1_2, 0], ['1.3', Z.IPPROTO_TLS_1_3, 1]] as const) {
   test(`TLS ${name}: a send longer than a record takes one record (a short count, as Zephyr), the bytes arrive whole`, async () => {
     // Regression: a 40000-byte send made three records, the last one 7,234 bytes (and a 16384-byte
     // TLS 1.3 send made 16383 + 1); Zephyr's send writes one record and returns its count.
+    // A record carries the core's outgoing content length (TLS 1.3 keeps a byte for the type).
+    const record = contentLimit('out') - inner;
     const [l, at] = tlsListener([TAG.EC], proto);
     const client = tlsClient(proto);
     if (proto === Z.IPPROTO_TLS_1_2) Z.zsock_setsockopt(client, Z.SOL_TLS, Z.TLS_CIPHERSUITE_LIST, [0xc02b]);
     const [c, a] = await tlsPair(l, at, client);
     const big = new Uint8Array(40000).map((_, i) => i * 7);
-    assert.is(await Z.zsock_send(c, big, 0), record);
-    assert.is(await Z.zsock_send(c, big.subarray(record), 0), record);
-    assert.is(await Z.zsock_send(c, big.subarray(2 * record), 0), big.length - 2 * record);
+    for (let sent = 0; sent < big.length;) {
+      const n = await Z.zsock_send(c, big.subarray(sent), 0);
+      assert.is(n, Math.min(record, big.length - sent), `send at ${sent}`);
+      sent += n;
+    }
     const got = new Uint8Array(big.length);
     assert.is(await Z.zsock_recv(a, got, Z.ZSOCK_MSG_WAITALL), big.length);
     assert.equal(got, big);
