@@ -42,8 +42,9 @@ export interface ZsockConfig {
   /** CONFIG_NET_SOCKETS_TLS_SET_MAX_FRAGMENT_LENGTH: with a core whose records carry less than
    *  TLS's 16 KB (the embedded profile), TLS and DTLS sockets ask the peer for fragments that
    *  fit: RFC 6066 max_fragment_length, the largest of 512..4096 within the core's smaller
-   *  record. mbedTLS sends it in (D)TLS 1.2 ClientHellos only; a TLS 1.3 peer that ignores
-   *  record_size_limit (OpenSSL) may still send records the core cannot take, as on a device. */
+   *  record. mbedTLS sends it in ClientHellos that offer (D)TLS 1.2 (a TLS 1.3 server may echo it:
+   *  the shim takes that, wasm/zs_post.c); a TLS 1.3-only hello carries record_size_limit, which
+   *  OpenSSL ignores. */
   NET_SOCKETS_TLS_SET_MAX_FRAGMENT_LENGTH: boolean;
   /** CONFIG_NET_SOCKETS_TLS_CONNECT_TIMEOUT (ms): the handshake's bound in connect/accept. */
   NET_SOCKETS_TLS_CONNECT_TIMEOUT: number;

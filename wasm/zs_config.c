@@ -86,11 +86,12 @@ ZS_API zs_ctx *zs_new(int id, int server, int dgram, int min_ver, int max_ver)
             mbedtls_ssl_conf_dtls_cookies(&c->conf, NULL, NULL, NULL);
         }
 #if MBEDTLS_SSL_IN_CONTENT_LEN < 16384 && defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
-        /* Records smaller than 16 KB (the embedded profile): a TLS 1.2 client asks the server to
-         * keep to them (RFC 6066 max_fragment_length). A client that offers TLS 1.3 sends
-         * record_size_limit instead: mbedTLS 3.6 rejects max_fragment_length in a TLS 1.3
-         * EncryptedExtensions, which OpenSSL sends back. */
-        if (!server && max_ver == MBEDTLS_SSL_VERSION_TLS1_2) {
+        /* Records smaller than 16 KB (the embedded profile): a client whose hello offers (D)TLS
+         * 1.2 asks the server to keep to them (RFC 6066 max_fragment_length; Zephyr's
+         * NET_SOCKETS_TLS_SET_MAX_FRAGMENT_LENGTH). A server that picks TLS 1.3 may echo it
+         * (OpenSSL does): zs_post.c makes mbedTLS take that. A TLS 1.3-only hello carries
+         * record_size_limit instead. zs_conf_max_frag_len(c, 0) asks for none. */
+        if (!server && min_ver <= MBEDTLS_SSL_VERSION_TLS1_2) {
             ret = mbedtls_ssl_conf_max_frag_len(&c->conf, ZS_DEFAULT_MFL_CODE);
         }
 #endif

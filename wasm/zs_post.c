@@ -243,6 +243,28 @@ ZS_API uint32_t zs_key_updates_received(const zs_ctx *c)
     return c->key_updates_received;
 }
 
+/* A client's ClientHello that offers TLS 1.2 carries max_fragment_length when one is set
+ * (zs_conf_max_frag_len), but mbedTLS 3.6 writes it with the TLS 1.2 extensions and does not
+ * record it as sent: when a server then picks TLS 1.3 and echoes it in EncryptedExtensions (RFC
+ * 8446 4.2 allows that; OpenSSL does), the client refuses its own extension with
+ * unsupported_extension. Recorded here once the ClientHello is written: the TLS 1.3 code then
+ * takes the echo (and ignores it), and the server keeps to the length it agreed to. */
+static void note_mfl_sent(zs_ctx *c)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+    mbedtls_ssl_context *ssl = &c->ssl;
+    mbedtls_ssl_handshake_params *hs = ssl->handshake;
+    if (hs != NULL && ssl->conf->endpoint == MBEDTLS_SSL_IS_CLIENT &&
+        ssl->conf->mfl_code != MBEDTLS_SSL_MAX_FRAG_LEN_NONE &&
+        hs->min_tls_version <= MBEDTLS_SSL_VERSION_TLS1_2 &&
+        ssl->state > MBEDTLS_SSL_CLIENT_HELLO) {
+        hs->sent_extensions |= MBEDTLS_SSL_EXT_MASK(MAX_FRAGMENT_LENGTH);
+    }
+#else
+    (void) c;
+#endif
+}
+
 /* mbedtls_ssl_handshake, one step at a time: the TLS 1.3 ticket states come after
  * mbedtls_ssl_is_handshake_over() turns true, so the loop runs to HANDSHAKE_OVER itself. Pauses
  * (ZS_VERIFY_PENDING) right after a step in which the host's verify callback deferred. */
@@ -253,6 +275,7 @@ int zs_post_run_handshake(zs_ctx *c)
     while (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         zs_post_note_group(c);
+        note_mfl_sent(c);
         if (ret != 0) {
             break;
         }

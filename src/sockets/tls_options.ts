@@ -8,7 +8,7 @@ import * as C from '../constants.js';
 import { config } from '../config.js';
 import { CIPHERSUITES } from '../tls/ciphersuites.js';
 import * as K from '../tls/credentials.js';
-import { TlsSession, type TlsConfig, TlsError, MBEDTLS, contentLimit } from '../tls/index.js';
+import { TlsSession, type TlsConfig, TlsError, MBEDTLS } from '../tls/index.js';
 import { intOf, type Out } from './socket.js';
 
 /** TLS_CERT_VERIFY_CALLBACK's value: cb(ctx, certDer, depth, flags) -> 0 to go on; it may
@@ -66,8 +66,8 @@ export class TlsOptions {
       const psk = get(K.TLS_CREDENTIAL_PSK), id = get(K.TLS_CREDENTIAL_PSK_ID);
       if (psk && id) c.psk = { key: psk, identity: id };
     }
-    const mfl = fragmentLimit();
-    if (mfl) c.maxFragmentLength = mfl;
+    // The core asks for fragments that fit its records by default (TlsConfig.maxFragmentLength).
+    if (!config.NET_SOCKETS_TLS_SET_MAX_FRAGMENT_LENGTH) c.maxFragmentLength = 0;
     if (role === 'client') c.hostname = this.hostname;
     if (this.verify !== null) c.verify = (['none', 'optional', 'required'] as const)[this.verify];
     if (this.ciphersuites) c.ciphersuites = this.ciphersuites;
@@ -208,14 +208,6 @@ export class TlsOptions {
     this.secTags = tags;
     return 0;
   }
-}
-
-/** Zephyr's NET_SOCKETS_TLS_SET_MAX_FRAGMENT_LENGTH: the RFC 6066 fragment length to ask for
- *  when the core's records are shorter than TLS's 16 KB, else undefined (none asked). */
-function fragmentLimit(): TlsConfig['maxFragmentLength'] {
-  const len = contentLimit();
-  if (!config.NET_SOCKETS_TLS_SET_MAX_FRAGMENT_LENGTH || len >= 16384) return undefined;
-  return ([4096, 2048, 1024, 512] as const).find((n) => len >= n);
 }
 
 function intArray(v: unknown): number[] | null {

@@ -52,8 +52,10 @@ export interface TlsConfig {
   alpn?: string[];
   /** DTLS handshake retransmission timeouts in ms (default 1000 / 60000). */
   dtlsTimeouts?: { min: number; max: number };
-  /** RFC 6066 max_fragment_length the client asks for: 512, 1024, 2048 or 4096. */
-  maxFragmentLength?: 512 | 1024 | 2048 | 4096;
+  /** RFC 6066 max_fragment_length the client asks for: 512, 1024, 2048 or 4096, or 0 for none.
+   *  Default: with a core whose records carry less than 16 KB (the embedded profile), the largest
+   *  that fits them, in every hello that offers (D)TLS 1.2; none with 16 KB records. */
+  maxFragmentLength?: 0 | 512 | 1024 | 2048 | 4096;
   /** Client: ask for session tickets (default true). */
   sessionTickets?: boolean;
   /** Server: shared ticket keys / cache / cookies (TlsServerState.handle) and which to use. */
@@ -76,7 +78,7 @@ export interface TlsConfig {
 }
 
 const VERIFY: Record<VerifyMode, number> = { none: 0, optional: 1, required: 2 };
-const MFL: Record<number, number> = { 512: 1, 1024: 2, 2048: 3, 4096: 4 };
+const MFL: Record<number, number> = { 0: 0, 512: 1, 1024: 2, 2048: 3, 4096: 4 };
 
 function invalid(reason: string): TlsError {
   return new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, reason);
@@ -148,8 +150,9 @@ export function applyConfig(core: Core, ctx: number, c: TlsConfig): void {
     x.zs_conf_dtls_timeouts(ctx, min, max);
   }
   if (c.maxFragmentLength !== undefined) {
-    if (!MFL[c.maxFragmentLength]) throw invalid(`max fragment length ${c.maxFragmentLength}`);
-    ok(x.zs_conf_max_frag_len(ctx, MFL[c.maxFragmentLength]), 'max fragment length');
+    const code = MFL[c.maxFragmentLength];
+    if (typeof code !== 'number') throw invalid(`max fragment length ${c.maxFragmentLength}`);
+    ok(x.zs_conf_max_frag_len(ctx, code), 'max fragment length');
   }
   if (c.role === 'client') x.zs_conf_tickets(ctx, c.sessionTickets === false ? 0 : 1);
   if (c.serverState) {

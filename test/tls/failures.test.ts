@@ -174,6 +174,7 @@ test('bad configuration: EINVAL with the part that failed', () => {
   bad({ alpn: [''] }, /ALPN/);
   bad({ dtlsTimeouts: { min: 0, max: 10 } }, /DTLS timeouts/);
   bad({ maxFragmentLength: 1000 as 512 }, /max fragment length/);
+  bad({ maxFragmentLength: 'toString' as unknown as 512 }, /max fragment length/);
   bad({ minVersion: 0x0301 }, /TLS version 0x301/);
   bad({ minVersion: 0x0304, maxVersion: 0x0303 }, /minVersion above maxVersion/);
 });
