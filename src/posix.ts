@@ -67,11 +67,6 @@ export {
   EAI_BADFLAGS, EAI_NONAME, EAI_AGAIN, EAI_FAIL, EAI_FAMILY, EAI_SOCKTYPE, EAI_SERVICE, EAI_ADDRFAMILY, EAI_SYSTEM,
 } from './api/constants.js';
 export * from './errno.js';
-export {
-  tls_credential_add, tls_credential_get, tls_credential_delete, tls_credential_list, type CredentialInfo,
-  TLS_CREDENTIAL_NONE, TLS_CREDENTIAL_CA_CERTIFICATE, TLS_CREDENTIAL_PUBLIC_CERTIFICATE,
-  TLS_CREDENTIAL_SERVER_CERTIFICATE, TLS_CREDENTIAL_PRIVATE_KEY, TLS_CREDENTIAL_PSK, TLS_CREDENTIAL_PSK_ID,
-  SEC_TAG_TLS_INVALID,
-} from './tls/credentials.js';
+export * from './tls/cred_public.js';
 export type { SockAddr, PollFd, AddrInfo } from './api/zsock.js';
 export type { MsgHdr } from './api/msg.js';
