@@ -140,6 +140,11 @@ void zs_keylog_free(zs_ctx *c);
 int zs_bufs_full(zs_ctx *c);
 void zs_bufs_idle(zs_ctx *c);
 
+/* zs_idle.c: after a driving call, what an established context no longer needs is freed;
+ * before one, what a post-handshake message needs is made again */
+void zs_idle_trim(zs_ctx *c);
+int zs_idle_wake(zs_ctx *c);
+
 /* Host imports (the board provides them). */
 ZS_IMPORT(zs_host_random) int zs_host_random(unsigned char *out, size_t len);
 ZS_IMPORT(zs_host_verify) int zs_host_verify(int id, int depth, const unsigned char *der,
