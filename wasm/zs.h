@@ -104,6 +104,8 @@ typedef struct zs_ctx {
     int verify_deferred;           /* the host's verify callback has not answered yet */
     int verify_failed;             /* a deferred answer rejected the peer */
     struct zs_keylog *keylog;      /* key log lines not yet taken (zs_keylog.c); NULL: off */
+    unsigned char *peer_der;       /* TLS 1.3, once established: the peer's leaf (zs_idle.c) */
+    uint32_t peer_der_len;
 
     /* arena accounting */
     int64_t mem_cur;

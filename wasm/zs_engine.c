@@ -168,6 +168,10 @@ ZS_API const char *zs_alpn(const zs_ctx *c)
 /* The peer's leaf certificate as DER (length in *len), or NULL. */
 ZS_API const unsigned char *zs_peer_cert(const zs_ctx *c, uint32_t *len)
 {
+    if (c->peer_der != NULL) { /* TLS 1.3, established (zs_idle.c) */
+        *len = c->peer_der_len;
+        return c->peer_der;
+    }
     const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&c->ssl);
     *len = crt != NULL ? (uint32_t) crt->raw.len : 0;
     return crt != NULL ? crt->raw.p : NULL;

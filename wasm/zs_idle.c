@@ -7,7 +7,9 @@
  *    (mbedtls_ssl_get_session and the session cache parse a copy from it) and a TLS 1.2
  *    renegotiation's check that the server's certificate did not change. So the session keeps
  *    the leaf as DER alone (an mbedtls_x509_crt with only `raw` set). A renegotiation parses the
- *    new chain into its own session, compacted the same way when it ends.
+ *    new chain into its own session, compacted the same way when it ends. A TLS 1.3 session
+ *    needs not even that (its saved form has no certificate, and there is no renegotiation):
+ *    the context keeps the DER itself, for zs_peer_cert.
  *  - A TLS 1.3 client's handshake parameters. mbedTLS 3.6 keeps them (about 1.5 KB with the
  *    handshake's transform) until the context is freed, because a NewSessionTicket that comes
  *    later is handled by its handshake state machine. Once the handshake is over they are freed;
@@ -31,7 +33,7 @@ static int tls13_client(const zs_ctx *c)
 }
 
 #if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
-static void compact_peer_cert(mbedtls_ssl_session *s)
+static void compact_peer_cert(zs_ctx *c, mbedtls_ssl_session *s)
 {
     mbedtls_x509_crt *crt = s != NULL ? s->peer_cert : NULL;
     /* version 0: not parsed (already compact); a buffer it does not own stays as mbedTLS made it */
@@ -41,6 +43,15 @@ static void compact_peer_cert(mbedtls_ssl_session *s)
     mbedtls_x509_buf raw = crt->raw;
     crt->own_buffer = 0; /* the DER moves to the compact form: the free below leaves it */
     mbedtls_x509_crt_free(crt);
+    if (c->ssl.tls_version == MBEDTLS_SSL_VERSION_TLS1_3 && c->peer_der == NULL) {
+        /* TLS 1.3 saves no certificate with a session and has no renegotiation: nothing in
+         * mbedTLS reads it again, and the context keeps the DER without the structure */
+        mbedtls_free(crt);
+        s->peer_cert = NULL;
+        c->peer_der = raw.p;
+        c->peer_der_len = (uint32_t) raw.len;
+        return;
+    }
     mbedtls_x509_crt_init(crt);
     crt->raw = raw;
     crt->own_buffer = 1;
@@ -56,7 +67,7 @@ void zs_idle_trim(zs_ctx *c)
         return;
     }
 #if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
-    compact_peer_cert(ssl->session);
+    compact_peer_cert(c, ssl->session);
 #endif
     if (ssl->handshake != NULL && tls13_client(c)) {
         mbedtls_ssl_handshake_free(ssl);
