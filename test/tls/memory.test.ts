@@ -64,7 +64,11 @@ test('an idle connection gives its record buffers back; a full record takes them
     for (let r = c.read(rd, Date.now()); r.state === 'done'; r = c.read(rd.subarray(got), Date.now())) got += r.n;
     assert.is(got, big.length);
     assert.equal(rd.subarray(0, got), big);
-    assert.is(c.memory().current, idle, 'idle again after the records are read');
+    // Idle again: the same blocks, each possibly rounded up by less than the allocator's header
+    // plus alignment (36 bytes on wasm32), which it never leaves as a fragment; what holes the
+    // arena has (other suites', a freed handshake's) decides that, not this context.
+    const again = c.memory().current;
+    assert.ok(Math.abs(again - idle) < 2 * 36, `idle again after the records are read: ${again}, was ${idle}`);
     assert.ok(c.memory().peak <= Math.max(peak, created + 64), 'regrowing holds no more than a full context');
     assert.is((c.write(big, Date.now()) as { n: number }).n > 0, true);
     flush(c, s);
