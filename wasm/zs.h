@@ -109,6 +109,8 @@ typedef struct zs_ctx {
     int verify_deferred;           /* the host's verify callback has not answered yet */
     int verify_failed;             /* a deferred answer rejected the peer */
     struct zs_keylog *keylog;      /* key log lines not yet taken (zs_keylog.c); NULL: off */
+    unsigned char *peer_der;       /* TLS 1.3, once established: the peer's leaf (zs_idle.c) */
+    uint32_t peer_der_len;
 
     /* arena accounting */
     int64_t mem_cur;
@@ -155,6 +157,11 @@ void zs_keylog_free(zs_ctx *c);
 /* zs_bufs.c: full-size record buffers before a driving call; small ones while idle after it */
 int zs_bufs_full(zs_ctx *c);
 void zs_bufs_idle(zs_ctx *c);
+
+/* zs_idle.c: after a driving call, what an established context no longer needs is freed;
+ * before one, what a post-handshake message needs is made again */
+void zs_idle_trim(zs_ctx *c);
+int zs_idle_wake(zs_ctx *c);
 
 /* Host imports (the board provides them). */
 ZS_IMPORT(zs_host_random) int zs_host_random(unsigned char *out, size_t len);

@@ -120,6 +120,10 @@ ZS_API void zs_free(zs_ctx *c)
     mbedtls_free(c->groups);
     mbedtls_free(c->alpn_buf);
     mbedtls_free(c->transport_id);
+    if (c->peer_der != NULL) {
+        mbedtls_platform_zeroize(c->peer_der, c->peer_der_len);
+        mbedtls_free(c->peer_der);
+    }
     if (c->srv != NULL) {
         zs_srv_release(c->srv); /* after mbedtls_ssl_free: nothing in the session points to it now */
     }

@@ -53,7 +53,7 @@ ZS_API int zs_handshake(zs_ctx *c)
         return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
     }
     ACCT_BEGIN;
-    int ret = zs_bufs_full(c);
+    int ret = zs_idle_wake(c);
     if (ret == 0) {
         ret = zs_post_run_handshake(c);
     }
@@ -69,6 +69,7 @@ ZS_API int zs_handshake(zs_ctx *c)
         }
     }
     if (ret == 0) {
+        zs_idle_trim(c);
         zs_bufs_idle(c);
     }
     ACCT_END(c);
@@ -81,7 +82,7 @@ ZS_API int zs_handshake(zs_ctx *c)
 ZS_API int zs_read(zs_ctx *c, unsigned char *buf, size_t len)
 {
     ACCT_BEGIN;
-    int ret = zs_bufs_full(c);
+    int ret = zs_idle_wake(c);
     while (ret == 0) {
         ret = mbedtls_ssl_read(&c->ssl, buf, len);
         if (ret != MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE) {
@@ -89,6 +90,7 @@ ZS_API int zs_read(zs_ctx *c, unsigned char *buf, size_t len)
         }
         ret = zs_post_key_update_received(c); /* mbedTLS 3.6 has no KeyUpdate; the shim does */
     }
+    zs_idle_trim(c); /* a ticket was handled, or a renegotiation ended, in this read */
     if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
         zs_bufs_idle(c); /* waiting for the peer: the record buffers shrink (zs_bufs.c) */
     }
@@ -100,10 +102,11 @@ ZS_API int zs_read(zs_ctx *c, unsigned char *buf, size_t len)
 ZS_API int zs_write(zs_ctx *c, const unsigned char *buf, size_t len)
 {
     ACCT_BEGIN;
-    int ret = zs_bufs_full(c);
+    int ret = zs_idle_wake(c);
     if (ret == 0) {
         ret = mbedtls_ssl_write(&c->ssl, buf, len);
     }
+    zs_idle_trim(c); /* a write first finishes a ticket's handling */
     ACCT_END(c);
     return ret;
 }
@@ -111,7 +114,7 @@ ZS_API int zs_write(zs_ctx *c, const unsigned char *buf, size_t len)
 ZS_API int zs_close_notify(zs_ctx *c)
 {
     ACCT_BEGIN;
-    int ret = zs_bufs_full(c);
+    int ret = zs_idle_wake(c);
     if (ret == 0) {
         ret = mbedtls_ssl_close_notify(&c->ssl);
     }
@@ -123,7 +126,7 @@ ZS_API int zs_close_notify(zs_ctx *c)
 ZS_API int zs_renegotiate(zs_ctx *c)
 {
     ACCT_BEGIN;
-    int ret = zs_bufs_full(c);
+    int ret = zs_idle_wake(c);
     if (ret == 0) {
         ret = mbedtls_ssl_renegotiate(&c->ssl);
     }
@@ -165,6 +168,10 @@ ZS_API const char *zs_alpn(const zs_ctx *c)
 /* The peer's leaf certificate as DER (length in *len), or NULL. */
 ZS_API const unsigned char *zs_peer_cert(const zs_ctx *c, uint32_t *len)
 {
+    if (c->peer_der != NULL) { /* TLS 1.3, established (zs_idle.c) */
+        *len = c->peer_der_len;
+        return c->peer_der;
+    }
     const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&c->ssl);
     *len = crt != NULL ? (uint32_t) crt->raw.len : 0;
     return crt != NULL ? crt->raw.p : NULL;

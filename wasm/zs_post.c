@@ -168,7 +168,7 @@ ZS_API int zs_key_update(zs_ctx *c, int request_update)
         return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
     }
     ACCT_BEGIN;
-    int ret = zs_bufs_full(c);
+    int ret = zs_idle_wake(c);
     if (ret == 0) {
         ret = send_key_update(c, request_update);
     }
@@ -188,7 +188,7 @@ ZS_API int zs_send_ticket(zs_ctx *c)
         return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
     }
     ACCT_BEGIN;
-    int ret = zs_bufs_full(c);
+    int ret = zs_idle_wake(c);
     if (ret == 0) {
         ret = mbedtls_ssl_flush_output(ssl);
     }

@@ -70,10 +70,9 @@ class HostTcp implements TcpConn {
    *  the kernel takes bytes, and Node's own 'drain' fires only past its 16 KB high-water mark
    *  (a send waiting on a smaller SO_SNDBUF would never wake). */
   write(data: Uint8Array): void {
-    this.sock.write(data, this.written);
+    // A callback per write, not one kept per connection: an idle one holds none
+    this.sock.write(data, () => this.events.onDrain());
   }
-
-  private readonly written = (): void => this.events.onDrain();
 
   get queued(): number {
     return this.sock.writableLength;

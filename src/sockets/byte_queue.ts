@@ -5,8 +5,12 @@
  */
 import type { BufferPool } from '../tls/pool.js';
 
+/** What an empty queue holds: no array of its own (a host with thousands of idle connections
+ *  keeps three queues per TLS connection, nearly all empty). Never written: push makes one. */
+const NONE: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
 export class ByteQueue {
-  private chunks: Uint8Array[] = [];
+  private chunks = NONE;
   private total = 0;
 
   /** With `pool`, chunks in its buffers go back to it once wholly taken, dropped or cleared
@@ -21,14 +25,16 @@ export class ByteQueue {
   /** Appends `bytes`; the queue keeps the array (the caller must not reuse it). */
   push(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.chunks.push(bytes);
+    if (this.chunks === NONE) this.chunks = [bytes];
+    else this.chunks.push(bytes);
     this.total += bytes.length;
   }
 
   /** Puts `bytes` back in front (what a layer above took but did not use). */
   unshift(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.chunks.unshift(bytes);
+    if (this.chunks === NONE) this.chunks = [bytes];
+    else this.chunks.unshift(bytes);
     this.total += bytes.length;
   }
 
@@ -65,15 +71,14 @@ export class ByteQueue {
         left = 0;
       }
     }
-    // An emptied array keeps its grown store; length 0 gives it back (idle queues hold none).
-    if (this.total === 0) this.chunks.length = 0;
+    if (this.total === 0) this.chunks = NONE; // an idle queue holds no array
   }
 
   /** Removes every chunk and returns them in order (a closing layer's last records); the caller
    *  becomes their holder (pooled ones included). */
-  splice(): Uint8Array[] {
-    const all = this.chunks;
-    this.chunks = [];
+  splice(): readonly Uint8Array[] {
+    const all = this.chunks; // NONE when empty: the caller only reads it
+    this.chunks = NONE;
     this.total = 0;
     return all;
   }

@@ -20,7 +20,7 @@ const ours = (level: number, name: number) =>
   || (level === C.IPPROTO_IPV6 && name === C.IPV6_RECVPKTINFO);
 
 /** getsockopt of one of these options: 0; null when the option is not one of them. */
-export function getIpOption(opts: Map<string, unknown>, level: number, name: number, out: Out): number | null {
+export function getIpOption(opts: ReadonlyMap<string, unknown>, level: number, name: number, out: Out): number | null {
   if (!ours(level, name)) return null;
   out.value = name === C.IP_LOCAL_PORT_RANGE ? (opts.get(RANGE) as number | undefined) ?? 0 : opts.get(PKTINFO) ? 1 : 0;
   return 0;
@@ -43,14 +43,14 @@ export function setIpOption(opts: Map<string, unknown>, level: number, name: num
 }
 
 /** Whether recvmsg reports where each datagram was sent. */
-export function wantsPktinfo(opts: Map<string, unknown>): boolean {
+export function wantsPktinfo(opts: ReadonlyMap<string, unknown>): boolean {
   return opts.get(PKTINFO) === true;
 }
 
 /** The ephemeral ports this socket picks from: IP_LOCAL_PORT_RANGE clamped to the stack's
  *  (EPHEMERAL_PORT_MIN..MAX; a 0 bound is the stack's), or the stack's own when the two do not
  *  meet (Linux's rule, which the option comes from). */
-export function portRange(opts: Map<string, unknown>): [number, number] {
+export function portRange(opts: ReadonlyMap<string, unknown>): [number, number] {
   const lo0 = config.EPHEMERAL_PORT_MIN, hi0 = config.EPHEMERAL_PORT_MAX;
   const v = (opts.get(RANGE) as number | undefined) ?? 0;
   const lo = Math.max(v & 0xffff || lo0, lo0), hi = Math.min(v >>> 16 || hi0, hi0);

@@ -19,6 +19,8 @@ export interface Linger { l_onoff: number; l_linger: number }
 /** An out-parameter: the call stores its result in `value` (like a C pointer argument). */
 export interface Out<T> { value?: T }
 
+const NO_OPTS: ReadonlyMap<string, unknown> = new Map();
+
 export abstract class Sock implements FdObject {
   readonly wq = new WaitQueue();
   nonblock = false;
@@ -30,7 +32,17 @@ export abstract class Sock implements FdObject {
   closed = false;
   sndbuf = config.NET_CONTEXT_SNDBUF;
   rcvbuf = config.NET_CONTEXT_RCVBUF;
-  readonly opts = new Map<string, unknown>();
+  private optMap: Map<string, unknown> | null = null; // made at the first option set
+
+  /** The options set so far (SO_*, IP, TCP), by key; empty until one is set. */
+  get opts(): ReadonlyMap<string, unknown> {
+    return this.optMap ?? NO_OPTS;
+  }
+
+  /** The option map to change (made here: most sockets of a busy host set none). */
+  protected get optsW(): Map<string, unknown> {
+    return (this.optMap ??= new Map());
+  }
 
   constructor(readonly family: number, readonly type: number, readonly proto: number) {}
 
@@ -117,10 +129,10 @@ export abstract class Sock implements FdObject {
     if (level === C.IPPROTO_IPV6 && name === C.IPV6_V6ONLY && this.family === C.AF_INET6) {
       const v = intOf(value);
       if (v === null) return -E.EINVAL;
-      this.opts.set('v6only', v !== 0);
+      this.optsW.set('v6only', v !== 0);
       return 0;
     }
-    return (this.inet ? setIpOption(this.opts, level, name, value) : null) ?? -E.ENOPROTOOPT;
+    return (this.inet ? setIpOption(this.optsW, level, name, value) : null) ?? -E.ENOPROTOOPT;
   }
 
   /** An AF_INET / AF_INET6 socket (IP-level options apply). */
@@ -174,26 +186,26 @@ export abstract class Sock implements FdObject {
         if (name === C.SO_KEEPALIVE && this.type !== C.SOCK_STREAM) return -E.ENOPROTOOPT;
         const v = intOf(value);
         if (v === null) return -E.EINVAL;
-        this.opts.set(`so${name}`, v ? 1 : 0);
+        this.optsW.set(`so${name}`, v ? 1 : 0);
         this.applyOptions();
         return 0;
       }
       case C.SO_PRIORITY: {
         const v = intOf(value);
         if (v === null || v < 0 || v > 255) return -E.EINVAL; // uint8
-        this.opts.set(`so${name}`, v);
+        this.optsW.set(`so${name}`, v);
         return 0;
       }
       case C.SO_TIMESTAMPING: case C.SO_TXTIME: { // accepted for compatibility
         const v = intOf(value);
         if (v === null) return -E.EINVAL;
-        this.opts.set(`so${name}`, v);
+        this.optsW.set(`so${name}`, v);
         return 0;
       }
       case C.SO_LINGER: {
         const l = value as Linger;
         if (!l || typeof l !== 'object' || intOf(l.l_onoff) === null || intOf(l.l_linger) === null) return -E.EINVAL;
-        this.opts.set('linger', { l_onoff: l.l_onoff, l_linger: l.l_linger });
+        this.optsW.set('linger', { l_onoff: l.l_onoff, l_linger: l.l_linger });
         return 0;
       }
       case C.SO_BINDTODEVICE: return this.bindToDevice(value);
@@ -206,7 +218,7 @@ export abstract class Sock implements FdObject {
     const name = value == null ? '' : (value as { ifr_name?: unknown }).ifr_name;
     if (typeof name !== 'string') return -E.EINVAL;
     if (name !== '' && !this.interfaces().includes(name)) return -E.ENODEV;
-    this.opts.set('device', name);
+    this.optsW.set('device', name);
     return 0;
   }
 

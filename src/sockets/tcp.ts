@@ -142,7 +142,7 @@ export class TcpSock extends Sock {
     const child = this.newChild();
     child.rcvbuf = this.rcvbuf;
     child.sndbuf = this.sndbuf;
-    for (const [k, v] of this.opts) child.opts.set(k, v);
+    for (const [k, v] of this.opts) child.optsW.set(k, v);
     child.attach(conn);
     child.state = 'connected';
     child.applyOptions();
@@ -461,18 +461,23 @@ export class TcpSock extends Sock {
     return r;
   }
 
+  /** TCP_NODELAY when the socket has not set it (a TLS socket sends whole flights: on). */
+  protected get nodelayDefault(): number {
+    return 0;
+  }
+
   protected override getTcpOpt(name: number, out: Out<unknown>): number {
-    return getTcpOption(this.opts, name, out);
+    return getTcpOption(this.opts, name, out, this.nodelayDefault);
   }
 
   protected override setTcpOpt(name: number, value: unknown): number {
-    const r = setTcpOption(this.opts, name, value);
+    const r = setTcpOption(this.optsW, name, value);
     if (r === 0) this.applyOptions();
     return r;
   }
 
   protected override applyOptions(): void {
-    if (this.conn) applyTcpOptions(this.opts, this.conn);
+    if (this.conn) applyTcpOptions(this.opts, this.conn, this.nodelayDefault);
   }
 
   protected override interfaces(): string[] {

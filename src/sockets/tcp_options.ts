@@ -11,10 +11,11 @@ const NAMES = [C.TCP_NODELAY, C.TCP_KEEPIDLE, C.TCP_KEEPINTVL, C.TCP_KEEPCNT];
 /** The map keys, made once: a key built per set is a string each socket keeps. */
 const KEYS: Record<number, string> = Object.fromEntries(NAMES.map((n) => [n, `tcp${n}`]));
 
-/** getsockopt(IPPROTO_TCP): 0 or -ENOPROTOOPT. */
-export function getTcpOption(opts: Map<string, unknown>, name: number, out: Out<unknown>): number {
+/** getsockopt(IPPROTO_TCP): 0 or -ENOPROTOOPT. `nodelay`: TCP_NODELAY unless set (the
+ *  socket type's default). */
+export function getTcpOption(opts: ReadonlyMap<string, unknown>, name: number, out: Out<unknown>, nodelay = 0): number {
   if (!NAMES.includes(name)) return -E.ENOPROTOOPT;
-  out.value = (opts.get(KEYS[name]) as number | undefined) ?? TCP_DEFAULTS[name];
+  out.value = (opts.get(KEYS[name]) as number | undefined) ?? (name === C.TCP_NODELAY ? nodelay : TCP_DEFAULTS[name]);
   return 0;
 }
 
@@ -27,9 +28,10 @@ export function setTcpOption(opts: Map<string, unknown>, name: number, value: un
   return 0;
 }
 
-/** Applies TCP_NODELAY and SO_KEEPALIVE (with TCP_KEEPIDLE) to a live connection. */
-export function applyTcpOptions(opts: Map<string, unknown>, conn: TcpConn): void {
-  conn.setNoDelay(opts.get(KEYS[C.TCP_NODELAY]) === 1);
+/** Applies TCP_NODELAY (`nodelay` unless set) and SO_KEEPALIVE (with TCP_KEEPIDLE) to a live
+ *  connection. */
+export function applyTcpOptions(opts: ReadonlyMap<string, unknown>, conn: TcpConn, nodelay = 0): void {
+  conn.setNoDelay(((opts.get(KEYS[C.TCP_NODELAY]) as number | undefined) ?? nodelay) === 1);
   const idle = (opts.get(KEYS[C.TCP_KEEPIDLE]) as number | undefined) ?? TCP_DEFAULTS[C.TCP_KEEPIDLE];
   conn.setKeepAlive(!!opts.get(`so${C.SO_KEEPALIVE}`), idle * 1000);
 }

@@ -13,7 +13,7 @@ import type { Sock } from './socket.js';
 import { TcpSock } from './tcp.js';
 import { TlsOptions } from './tls_options.js';
 import { TlsLayer } from './tls_layer.js';
-import { contexts, clientCache, listeners, type ContextToken } from './tls_state.js';
+import { contexts, clientCache, listeners, sessionKey, type ContextToken } from './tls_state.js';
 import * as tlsIo from './tls_io.js';
 import type { SockAddr } from './addr.js';
 
@@ -23,14 +23,17 @@ export class TlsSock extends TcpSock {
   override tls: TlsOptions;
   /** A listener's ticket key, session cache and cookie key (renewed by a purge). */
   srvState: TlsServerState | null = null;
-  private peerKey = '';
   private nbPending = false; // a non-blocking connect whose success was not yet reported
 
   constructor(family: number, proto: number, ctx: ContextToken | null, tls = new TlsOptions()) {
     super(family, proto);
     this.ctx = ctx;
     this.tls = tls;
-    this.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, 1); // whole flights, no Nagle stall
+  }
+
+  /** TCP_NODELAY on unless set: whole flights, no Nagle stall. */
+  protected override get nodelayDefault(): number {
+    return 1;
   }
 
   /** An accepted connection: a TLS socket with the listener's options; its context is taken
@@ -63,7 +66,6 @@ export class TlsSock extends TcpSock {
       if (this.nbPending) { this.nbPending = false; return 0; }
       return -E.EISCONN;
     }
-    this.peerKey = `${addr.addr}|${addr.port}`;
     const r = await super.connect(addr);
     if (r === -E.EINPROGRESS) {
       this.nbPending = true;
@@ -109,14 +111,15 @@ export class TlsSock extends TcpSock {
   private startTls(role: 'client' | 'server', srv: TlsServerState | null = null): void {
     const cfg = this.tls.engineConfig(role, false);
     cfg.minVersion = Math.max(cfg.minVersion ?? TLS1_2, this.proto === C.IPPROTO_TLS_1_3 ? TLS1_3 : TLS1_2); // 1_3 never downgrades
-    if (role === 'client' && this.tls.sessionCache) cfg.session = clientCache.get(this.peerKey);
+    // The client cache's key is made here, not kept on the socket: only a caching socket needs it
+    const key = role === 'client' && this.tls.sessionCache ? sessionKey(this.peerAddr()) : null;
+    if (key !== null) cfg.session = clientCache.get(key);
     if (role === 'server' && srv) cfg.serverState = { handle: srv.handle, tickets: true, cache: !!this.tls.sessionCache };
-    const cache = role === 'client' && this.tls.sessionCache;
     try {
       this.layer = new TlsLayer(this.transport, this, {
         config: cfg,
         handshakeTimeout: config.NET_SOCKETS_TLS_CONNECT_TIMEOUT,
-        onSession: cache ? (saved) => clientCache.set(this.peerKey, saved) : undefined,
+        onSession: key !== null ? (saved) => clientCache.set(key, saved) : undefined,
       });
     } catch (e) {
       // the configuration cannot make a session (a credential gone since setsockopt)

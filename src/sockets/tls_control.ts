@@ -56,7 +56,7 @@ const layerOf = (s: Sock | null): TlsLayer | null => (s instanceof TcpSock ? s.l
  *  (and emptied) in the same call: into `queue` when given. */
 export function tlsGetError(s: Sock | null, ret: number, queue?: Out<TlsErrorInfo[]> | null): number {
   const L = layerOf(s);
-  const errs = L ? L.errors.splice(0) : [];
+  const errs = L ? L.takeErrors() : [];
   if (queue && typeof queue === 'object') queue.value = errs.map((e) => ({ code: e.code, errno: e.errno, message: e.message }));
   if (ret > 0) return C.SSL_ERROR_NONE;
   if (!s) return C.SSL_ERROR_SYSCALL;

@@ -68,6 +68,7 @@ const small = (n: number, buf: Uint8Array) => n < buf.length >> 2;
 /** A fed chunk the session is done with goes back to the pool. */
 const giveBack = (chunk: Uint8Array) => recordPool.give(chunk);
 const NO_HOOKS: Omit<LayerOptions, 'config' | 'handshakeTimeout'> = Object.freeze({});
+const NO_ERRORS: readonly TlsError[] = Object.freeze([]);
 
 /** One TLS session driving one connection; created in state handshaking. Calls on a failed
  *  layer report its sticky errno; on a detached one the owner has already dropped it. */
@@ -81,8 +82,7 @@ export class TlsLayer {
   cleanClose = false;
   /** The peer's close_notify (or EOF) came: nothing more to read. */
   peerClosed = false;
-  /** TLS errors, oldest first (zsock_tls_get_error reads and empties them). */
-  readonly errors: TlsError[] = [];
+  private errorList: TlsError[] | null = null; // made at the first error
   /** What the last send/recv that gave -EAGAIN was doing (SSL_get_error's WANT_*). */
   lastOp: 'read' | 'write' | null = null;
   /** Ciphertext bytes taken from the connection. */
@@ -128,6 +128,18 @@ export class TlsLayer {
   /** Decrypted bytes not yet read. */
   get unread(): number {
     return this.plain.length;
+  }
+
+  /** TLS errors, oldest first (takeErrors empties them). */
+  get errors(): readonly TlsError[] {
+    return this.errorList ?? NO_ERRORS;
+  }
+
+  /** Takes the TLS errors, oldest first (zsock_tls_get_error). */
+  takeErrors(): TlsError[] {
+    const e = this.errorList ?? [];
+    this.errorList = null;
+    return e;
   }
 
   /** Ciphertext waiting for room on the connection. */
@@ -262,7 +274,7 @@ export class TlsLayer {
       this.setState('open');
       this.storeSession();
     } else if (st.state === 'fatal') {
-      this.errors.push(st.error);
+      (this.errorList ??= []).push(st.error);
       this.cleanClose = st.error.code === MBEDTLS.CONN_EOF;
       this.fail({ kind: 'engine', error: st.error });
     } else if (st.state === 'closed') {
@@ -286,7 +298,7 @@ export class TlsLayer {
       this.starved = false;
       if (st.state === 'closed') this.peerClosed = true;
       if (st.state === 'fatal') {
-        this.errors.push(st.error);
+        (this.errorList ??= []).push(st.error);
         this.fail({ kind: 'engine', error: st.error });
       }
       break;

@@ -22,6 +22,7 @@ export interface TlsCertVerifyCb {
 /** The most key log text a socket keeps unread (TLS_KEYLOG): a few handshakes' lines. */
 const KEYLOG_KEEP = 4096;
 const NO_LINES = new Uint8Array(0);
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** The SOL_TLS options of one socket (set at any time; a session uses them when it starts). */
 export class TlsOptions {
@@ -30,7 +31,7 @@ export class TlsOptions {
   ciphersuites: number[] | null = null;
   verify: number | null = null; // null: mbedTLS's default (client required, server none)
   dtlsRole = C.TLS_DTLS_ROLE_CLIENT;
-  alpn: string[] = [];
+  alpn: readonly string[] = NO_NAMES; // a set list replaces it
   dtlsTimeoutMin = 1000;
   dtlsTimeoutMax = 60000;
   certNocopy = C.TLS_CERT_NOCOPY_NONE;
@@ -49,7 +50,7 @@ export class TlsOptions {
     const o = Object.assign(new TlsOptions(), this);
     o.keylogLines = NO_LINES;
     o.secTags = [...this.secTags];
-    o.alpn = [...this.alpn];
+    o.alpn = this.alpn.length ? [...this.alpn] : NO_NAMES;
     o.ciphersuites = this.ciphersuites && [...this.ciphersuites];
     return o;
   }

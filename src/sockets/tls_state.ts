@@ -39,6 +39,11 @@ export const contexts = {
 
 const sessions = new Map<string, Uint8Array>();
 
+/** The client cache's key for a connection's peer: "address|port" ('' when it is gone). */
+export function sessionKey(peer: { addr: string; port: number } | null): string {
+  return peer ? `${peer.addr}|${peer.port}` : '';
+}
+
 /** Client sessions by "address|port", oldest evicted (CONFIG_..._MAX_CLIENT_SESSION_COUNT). */
 export const clientCache = {
   get(key: string): Uint8Array | undefined {

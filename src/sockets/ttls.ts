@@ -12,7 +12,7 @@ import { TLS1_2, TLS1_3, TlsError, type TlsSession } from '../tls/index.js';
 import { TcpSock, onEstablished } from './tcp.js';
 import { TlsOptions } from './tls_options.js';
 import { TlsLayer } from './tls_layer.js';
-import { contexts, clientCache } from './tls_state.js';
+import { contexts, clientCache, sessionKey } from './tls_state.js';
 import { mapRule, policySize, renewRuleServerState, ruleServerState, type TtlsRule } from './ttls_policy.js';
 
 /** What mapping found for one connection (kept on the socket: TcpSock.policy). */
@@ -82,11 +82,6 @@ function refuse(tcp: TcpSock): void {
   tcp.changed();
 }
 
-const peerKey = (tcp: TcpSock) => {
-  const p = tcp.peerAddr();
-  return p ? `${p.addr}|${p.port}` : '';
-};
-
 /** Starts TLS on the connection in its rule's role (INIT_CONNECTION, a transparent rule, an
  *  asynchronous handshake). With `allowHsTimeout` a handshake that times out before the peer
  *  sent anything leaves the connection plain. 0, -ENOMEM without a free TLS context, or the
@@ -108,7 +103,7 @@ export function secure(tcp: TcpSock, allowHsTimeout: boolean): number {
   if (rule.versions && !rule.versions.includes('1.3')) cfg.maxVersion = TLS1_2;
   if (rule.versions && !rule.versions.includes('1.2')) cfg.minVersion = TLS1_3;
   cfg.renegotiation = true; // RESET_CIPHER, on both sides
-  const key = peerKey(tcp);
+  const key = sessionKey(tcp.peerAddr());
   if (role === 'client') cfg.session = clientCache.get(key);
   else cfg.serverState = { handle: ruleServerState(rule).handle, tickets: true, cache: true };
   const nd: { value?: unknown } = {};
@@ -173,6 +168,6 @@ export function renegotiate(tcp: TcpSock): number {
 export function resetSession(tcp: TcpSock): void {
   const rule = mappingOf(tcp).rule;
   if (!rule) return;
-  if (rule.role === 'client') clientCache.delete(peerKey(tcp));
+  if (rule.role === 'client') clientCache.delete(sessionKey(tcp.peerAddr()));
   else renewRuleServerState(rule);
 }

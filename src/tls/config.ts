@@ -49,7 +49,7 @@ export interface TlsConfig {
    *  29 x25519); default: mbedTLS's list. */
   groups?: number[];
   /** ALPN protocol names in order of preference: 1..8 names of 1..255 bytes, else EINVAL. */
-  alpn?: string[];
+  alpn?: readonly string[];
   /** DTLS handshake retransmission timeouts in ms (default 1000 / 60000). */
   dtlsTimeouts?: { min: number; max: number };
   /** RFC 6066 max_fragment_length the client asks for: 512, 1024, 2048 or 4096, or 0 for none.
@@ -209,7 +209,7 @@ function setGroups(core: Core, ctx: number, ids: number[]): void {
   ok(core.x.zs_conf_groups(ctx, p, ids.length), 'groups');
 }
 
-function setAlpn(core: Core, ctx: number, names: string[]): void {
+function setAlpn(core: Core, ctx: number, names: readonly string[]): void {
   if (names.length === 0 || names.length > 8 || names.some((n) => n.length === 0 || n.length > 255 || n.includes('\0'))) {
     throw invalid('ALPN: 1..8 names of 1..255 bytes');
   }

@@ -63,18 +63,22 @@ export class Staging {
   }
 }
 
+/** An empty queue: no array of its own (an idle session holds none). Never written. */
+const NONE: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
 export class CipherPipe {
-  private inQ: Uint8Array[] = [];
+  private inQ = NONE;
   private inBytes = 0;
-  private outQ: Uint8Array[] = [];
+  private outQ = NONE;
   private outBytes = 0;
   private staged = 0;   // bytes copied into the in-window by begin()
   private consumed = 0; // of those, bytes the core has read (before the latest zs_io)
   private eof = false;
 
+  /** `ctx`: the core context the pipe lends its windows to (it is only used while it lives). */
   constructor(
     private readonly core: Core,
-    private readonly ctx: () => number,
+    private readonly ctx: number,
     readonly datagram: boolean,
   ) {}
 
@@ -86,7 +90,8 @@ export class CipherPipe {
    *  until `release` gives it back. */
   feed(data: Uint8Array): void {
     if (data.length === 0) return; // an empty datagram carries no record
-    this.inQ.push(data);
+    if (this.inQ === NONE) this.inQ = [data];
+    else this.inQ.push(data);
     this.inBytes += data.length;
   }
 
@@ -112,9 +117,9 @@ export class CipherPipe {
       out = [concat(out, this.outBytes)];
       for (const part of this.outQ) Staging.of(this.core).outPool.give(part);
     }
-    this.outQ = [];
+    this.outQ = NONE;
     this.outBytes = 0;
-    return out;
+    return out === NONE ? [] : out;
   }
 
   /** Takes the queued input the core has not read (stream): after the peer's close_notify it is
@@ -128,7 +133,7 @@ export class CipherPipe {
   /** Drops the queued input (the session is freed): every chunk is released. */
   clear(): void {
     for (const c of this.inQ) this.release(c);
-    this.inQ = [];
+    this.inQ = NONE;
     this.inBytes = 0;
   }
 
@@ -153,8 +158,8 @@ export class CipherPipe {
     }
     this.staged = n;
     this.consumed = 0;
-    this.core.x.zs_io(this.ctx(), s.inPtr, n, s.outPtr, s.outCap);
-    if (this.eof && !this.datagram && !this.hasUnstaged()) this.core.x.zs_io_eof(this.ctx());
+    this.core.x.zs_io(this.ctx, s.inPtr, n, s.outPtr, s.outCap);
+    if (this.eof && !this.datagram && !this.hasUnstaged()) this.core.x.zs_io_eof(this.ctx);
   }
 
   /** True when input is queued beyond what begin() could stage. */
@@ -165,7 +170,7 @@ export class CipherPipe {
   /** Collects the core's output and gives it a fresh out-window; input position is kept.
    *  Returns the number of bytes collected. */
   flush(): number {
-    const x = this.core.x, ctx = this.ctx(), s = Staging.of(this.core);
+    const x = this.core.x, ctx = this.ctx, s = Staging.of(this.core);
     const produced = x.zs_io_out_len(ctx);
     this.consumed += x.zs_io_in_used(ctx);
     if (produced > 0) this.collect(s.outPtr, produced);
@@ -177,7 +182,8 @@ export class CipherPipe {
   end(): void {
     this.flush();
     if (this.datagram) {
-      for (const d of this.inQ.splice(0, this.framesIn(this.consumed))) {
+      const used = this.framesIn(this.consumed);
+      for (const d of used > 0 ? this.inQ.splice(0, used) : NONE) {
         this.inBytes -= d.length;
         this.release(d);
       }
@@ -214,7 +220,7 @@ export class CipherPipe {
         n = 0;
       }
     }
-    if (this.inBytes === 0) this.inQ.length = 0; // an idle session keeps no grown array
+    if (this.inBytes === 0) this.inQ = NONE; // an idle session keeps no array
   }
 
   private collect(ptr: number, len: number): void {
@@ -231,6 +237,7 @@ export class CipherPipe {
     const pooled = !this.datagram && len > s.outCap / 4;
     const bytes = pooled ? s.outPool.take().subarray(0, len) : new Uint8Array(len);
     bytes.set(this.core.u8.subarray(ptr, ptr + len));
+    if (this.outQ === NONE) this.outQ = [];
     if (!this.datagram) {
       this.outQ.push(bytes);
       this.outBytes += len;

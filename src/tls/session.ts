@@ -78,7 +78,7 @@ export class TlsSession extends SessionInfo {
     if (this.datagram && max === TLS1_3) throw engineError.unsupported('DTLS 1.3');
     this.ctx = this.core.x.zs_new(this.id, this.role === 'server' ? 1 : 0, this.datagram ? 1 : 0, min, max);
     if (this.ctx === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
-    this.pipe = new CipherPipe(this.core, () => this.ctx, this.datagram);
+    this.pipe = new CipherPipe(this.core, this.ctx, this.datagram);
     this.verifyCallback = config.verifyCallback;
     if (this.verifyCallback) byId.set(this.id, this);
     const sinks = [config.keylog, this.core.keylog].filter((f): f is (l: Uint8Array) => void => typeof f === 'function');

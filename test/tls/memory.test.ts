@@ -72,12 +72,51 @@ test(`an idle connection ${FULL ? 'gives its record buffers back; a full record 
     for (let r = c.read(rd, Date.now()); r.state === 'done'; r = c.read(rd.subarray(got), Date.now())) got += r.n;
     assert.is(got, big.length);
     assert.equal(rd.subarray(0, got), big);
-    assert.is(c.memory().current, idle, 'idle again after the records are read');
+    // Idle again: the same blocks, each possibly rounded up by less than the allocator's header
+    // plus alignment (36 bytes on wasm32), which it never leaves as a fragment; what holes the
+    // arena has (other suites', a freed handshake's) decides that, not this context.
+    const again = c.memory().current;
+    assert.ok(Math.abs(again - idle) < 2 * 36, `idle again after the records are read: ${again}, was ${idle}`);
     assert.ok(c.memory().peak <= Math.max(peak, created + 64), 'regrowing holds no more than a full context');
     assert.is((c.write(big, Date.now()) as { n: number }).n > 0, true);
     flush(c, s);
-    assert.ok(c.memory().current >= created - 64, 'full buffers while a write may be pending');
+    // Both 16 KiB record buffers again (the context holds less than when it was created: no
+    // handshake state, nor a parsed certificate, since wasm/zs_idle.c)
+    assert.ok(c.memory().current - idle > 32768, 'full buffers while a write may be pending');
     freeAll();
+  }
+});
+
+test('an idle TLS 1.3 client frees its handshake state; later tickets, the peer certificate and resumption still work', () => {
+  const st = new TlsServerState();
+  const idleClient = (v: number, resume?: Uint8Array) => {
+    const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost', maxVersion: v, session: resume });
+    const s = session({ role: 'server', certs: [pki.serverEc()], serverState: { handle: st.handle, tickets: true, cache: false } });
+    handshake(c, s);
+    flush(c, s);
+    assert.is(c.read(new Uint8Array(16), Date.now()).state, 'want-read');
+    return { c, s };
+  };
+  try {
+    const tls12 = idleClient(TLS1_2).c.memory().current; // mbedTLS frees TLS 1.2's in its last step
+    const { c, s } = idleClient(TLS1_3);
+    const idle = c.memory().current;
+    // mbedTLS 3.6 keeps a TLS 1.3 client's handshake parameters (about 1.5 KB) for the context's
+    // life, and both versions kept the peer's certificate parsed (wasm/zs_idle.c)
+    assert.ok(idle < tls12 + 512, `TLS 1.3 client idle ${idle}, TLS 1.2 ${tls12}`);
+    assert.is(c.ticketsReceived, 1);
+    assert.equal(c.peerCertificate, pki.serverEc().cert);
+    assert.is(s.sendTicket(Date.now()).state, 'done');
+    flush(s, c);
+    assert.is(c.read(new Uint8Array(16), Date.now()).state, 'want-read');
+    assert.is(c.ticketsReceived, 2, 'a ticket after the handshake state was freed');
+    assert.ok(c.memory().current < idle + 128, 'freed again after the ticket');
+    assert.equal(c.peerCertificate, pki.serverEc().cert);
+    const r = idleClient(TLS1_3, c.saveSession()!);
+    assert.is(r.s.resumed, true, 'the later ticket resumes');
+  } finally {
+    freeAll();
+    st.free();
   }
 });
 
