@@ -39,9 +39,11 @@ export const contexts = {
 
 const sessions = new Map<string, Uint8Array>();
 
-/** The client cache's key for a connection's peer: "address|port" ('' when it is gone). */
-export function sessionKey(peer: { addr: string; port: number } | null): string {
-  return peer ? `${peer.addr}|${peer.port}` : '';
+/** The client cache's key for a connection's peer: "address|port"; null when it is gone (then
+ *  nothing is cached or offered: one key for every unknown peer would hand a server another's
+ *  session). */
+export function sessionKey(peer: { addr: string; port: number } | null): string | null {
+  return peer ? `${peer.addr}|${peer.port}` : null;
 }
 
 /** Client sessions by "address|port", oldest evicted (CONFIG_..._MAX_CLIENT_SESSION_COUNT). */

@@ -104,7 +104,7 @@ export function secure(tcp: TcpSock, allowHsTimeout: boolean): number {
   if (rule.versions && !rule.versions.includes('1.2')) cfg.minVersion = TLS1_3;
   cfg.renegotiation = true; // RESET_CIPHER, on both sides
   const key = sessionKey(tcp.peerAddr());
-  if (role === 'client') cfg.session = clientCache.get(key);
+  if (role === 'client' && key !== null) cfg.session = clientCache.get(key);
   else cfg.serverState = { handle: ruleServerState(rule).handle, tickets: true, cache: true };
   const nd: { value?: unknown } = {};
   tcp.getsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, nd);
@@ -117,7 +117,7 @@ export function secure(tcp: TcpSock, allowHsTimeout: boolean): number {
       config: cfg,
       handshakeTimeout: (rule.handshakeTimeout ?? 0) > 0 ? rule.handshakeTimeout! * 1000 : config.NET_SOCKETS_TLS_CONNECT_TIMEOUT,
       detachOnSilentTimeout: allowHsTimeout,
-      onSession: role === 'client' ? (saved) => clientCache.set(key, saved) : undefined,
+      onSession: role === 'client' && key !== null ? (saved) => clientCache.set(key, saved) : undefined,
       onDetach: () => plainAgain(tcp),
     });
   } catch (err) {
@@ -168,6 +168,10 @@ export function renegotiate(tcp: TcpSock): number {
 export function resetSession(tcp: TcpSock): void {
   const rule = mappingOf(tcp).rule;
   if (!rule) return;
-  if (rule.role === 'client') clientCache.delete(sessionKey(tcp.peerAddr()));
-  else renewRuleServerState(rule);
+  if (rule.role !== 'client') {
+    renewRuleServerState(rule);
+    return;
+  }
+  const key = sessionKey(tcp.peerAddr());
+  if (key !== null) clientCache.delete(key);
 }
