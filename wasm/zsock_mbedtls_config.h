@@ -132,15 +132,12 @@ void zs_log_line(const char *text, ...);
 /* P-256 on our fixed 32-bit limbs with a precomputed generator table (wasm/zs_p256.c), about
  * 3x mbedTLS's generic code per operation in wasm. ZSOCK_STOCK_ECC keeps mbedTLS's (the bench's
  * native peer: mbedTLS as a user builds it). The generator's comb: ZSOCK_P256_COMB_TABLES tables
- * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). */
+ * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). 2 in every profile:
+ * 4 made P-256 handshakes about 3% faster for 1.9 KB more (docs/bench.md, "The fourth trim"). */
 #ifndef ZSOCK_STOCK_ECC
 #define ZSOCK_P256_FIXED
 #ifndef ZSOCK_P256_COMB_TABLES
-#ifdef ZSOCK_PROFILE_EMBEDDED
 #define ZSOCK_P256_COMB_TABLES 2
-#else
-#define ZSOCK_P256_COMB_TABLES 4
-#endif
 #endif
 #endif
 /* ECDH key generation and shared secrets through wasm/zs_ecc.c: the host first (host profile,
