@@ -26,7 +26,14 @@ CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(BUILD)/gen -I $(MBEDTLS_SRC)/include -I 
 # and bulk within the noise; the hot loops are clang's -O2 code in the speed files below, which
 # wasm-opt -Os leaves as fast (docs/bench.md, "The third trim"). LINK_OPT=-O2 keeps the old pass.
 LINK_OPT ?= -Os
-LDFLAGS_WASM := $(LINK_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc \
+# A second binaryen pass over emcc's output (Debian's binaryen, which emscripten's package
+# depends on), at -Oz (-0.8 KB) and run to convergence, assuming no implicit traps (-iit: loads
+# out of bounds and division by zero; -0.7 KB): our code has neither, and its one deliberate
+# trap, the allocator's FATAL path, is an explicit one that -iit keeps. Handshakes and bulk
+# within the noise (docs/bench.md, "The fourth trim"). POST_OPT= skips it.
+POST_OPT ?= -Oz -iit --converge --low-memory-unused --zero-filled-memory
+# -sMALLOC=none: the C heap is ours (wasm/zs_heap.c), 1.3 KB smaller than emmalloc.
+LDFLAGS_WASM := $(LINK_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=none \
   -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0
 
 SHIM_SRC := $(wildcard wasm/*.c)
@@ -47,6 +54,8 @@ toolchain:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq emscripten node-acorn >/dev/null; }
 	@[ -d /usr/share/nodejs/acorn ] || { echo "==> installing node-acorn (emscripten's optimizer)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq node-acorn >/dev/null; }
+	@command -v wasm-opt >/dev/null 2>&1 || { echo "==> installing binaryen (wasm-opt)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binaryen >/dev/null; }
 
 node_modules/.installed: package.json
 	@echo "==> npm install"
@@ -102,7 +111,9 @@ WCF_chachapoly := $(if $(filter 1,$(CHACHA_SIMD)),-Dmbedtls_chacha20_update=zs_c
 # the PEM and certificate parsers; RSA encryption and decryption refused in pk_wrap.c (only the
 # RSA key exchanges use them, and none is built).
 WCF_pem := -Dstrstr=zs_strstr
-WCF_x509_crt := -Dstrstr=zs_strstr
+# mbedTLS's own inet_pton for the IP-address SAN match (MBEDTLS_TEST_SW_INET_PTON, its switch
+# for platforms without one) instead of musl's: -0.1 KB.
+WCF_x509_crt := -Dstrstr=zs_strstr -DMBEDTLS_TEST_SW_INET_PTON
 WCF_pk_wrap := -Dmbedtls_rsa_pkcs1_encrypt=zs_rsa_no_encrypt -Dmbedtls_rsa_pkcs1_decrypt=zs_rsa_no_decrypt
 # RSA keys with zero primes or private exponent refused, not repaired by deduction (rsa.c).
 WCF_rsa := -Dmbedtls_rsa_deduce_primes=zs_rsa_no_deduce_primes -Dmbedtls_rsa_deduce_private_exponent=zs_rsa_no_deduce_d
@@ -115,8 +126,11 @@ WCF_rsa := -Dmbedtls_rsa_deduce_primes=zs_rsa_no_deduce_primes -Dmbedtls_rsa_ded
 # Of the speed files, only AES and GHASH gain from loop unrolling (AES-GCM bulk 0.8x without);
 # in the others V8 runs the rolled loops as fast, and bignum_core alone is about 4.7 KB smaller.
 # ecp.c's point arithmetic now runs for P-384 alone (P-256 and X25519 have their own fixed-limb
-# code, wasm/zs_ecc.c): at SIZE_OPT, -1 KB, P-384 handshakes within the noise.
-SPEED_FILES := aes gcm poly1305 chachapoly bignum bignum_core ecp_curves
+# code, wasm/zs_ecc.c): at SIZE_OPT, -1 KB, P-384 handshakes within the noise. bignum.c too
+# (-3.6 KB): its multiply loops are bignum_core's, which stays fast; what it runs itself is
+# ECDSA's and RSA's per-handshake inversions and reductions: P-256, X25519 and RSA-2048 server
+# handshakes within the noise, a P-384 server 1.05x.
+SPEED_FILES := aes gcm poly1305 chachapoly bignum_core ecp_curves
 UNROLL_FILES := aes gcm
 # -Oz rather than -Os: -1 KB, handshakes within the noise (docs/bench.md, "The third trim").
 SIZE_OPT ?= -Oz
@@ -139,8 +153,12 @@ $(OBJ)/everest/%.o: $(EVEREST)/library/%.c wasm/zsock_mbedtls_config.h
 # zs_mem (memcpy, memmove, memset) is the only file built with -mbulk-memory: memory.copy and
 # memory.fill for the record copies; -fno-builtin keeps its short-copy loops as loops.
 SHIM_SPEED := zs_engine zs_chacha20_simd zs_p256_field zs_c25519 zs_mem
-SHIM_CF_zs_chacha20_simd := -msimd128
+# The SIMD ChaCha20's rounds rolled up (-0.5 KB): ChaCha20 bulk within the noise.
+SHIM_CF_zs_chacha20_simd := -msimd128 -fno-unroll-loops
 SHIM_CF_zs_mem := -mbulk-memory -fno-builtin
+# The C heap (wasm/zs_heap.c, in place of emscripten's allocator: -sMALLOC=none): no builtins,
+# so that the compiler cannot turn calloc's malloc + memset into a call to calloc.
+SHIM_CF_zs_heap := -fno-builtin
 $(OBJ)/shim/%.o: wasm/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
 	@$(EMCC) $(CFLAGS_WASM) $(if $(filter $(SHIM_SPEED),$*),,$(SIZE_OPT)) $(SHIM_CF_$*) -Wall -Wextra -Werror -c $< -o $@
@@ -151,6 +169,13 @@ $(BUILD)/wasm/zs-mem-test.wasm: wasm/zs_mem.c
 	@$(EMCC) -O2 $(SHIM_CF_zs_mem) -Wall -Wextra -Werror -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
 	  -sEXPORTED_FUNCTIONS=_memcpy,_memmove,_memset $< -o $@
 
+# wasm/zs_heap.c alone, with the core's flags, for test/accel/zs_heap.test.ts: memory may grow to
+# 4 MiB from 256 KiB, so that the test grows it and reaches its end.
+$(BUILD)/wasm/zs-heap-test.wasm: wasm/zs_heap.c
+	@mkdir -p $(@D)
+	@$(EMCC) -O2 $(SIZE_OPT) $(SHIM_CF_zs_heap) -Wall -Wextra -Werror -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 \
+	  -sMALLOC=none -sINITIAL_MEMORY=262144 -sTOTAL_STACK=65536 -sMAXIMUM_MEMORY=4194304 -sEXPORTED_FUNCTIONS=_malloc,_free,_calloc,_realloc $< -o $@
+
 wasm: toolchain mbedtls
 	@echo "==> wasm core ($(PROFILE) profile): mbedTLS + zsock shim with $$($(EMCC) --version 2>/dev/null | sed -n 1p | cut -d' ' -f1-10)"
 	@$(MAKE) --no-print-directory -j$(shell nproc) $(WASM_OUT)
@@ -159,6 +184,7 @@ $(WASM_OUT): $(SHIM_O) $(MBEDTLS_O) $(EVEREST_O)
 	@echo "==> linking $@ ($(PROFILE) profile)"
 	@mkdir -p $(@D)
 	@$(EMCC) $(LDFLAGS_WASM) $^ -o $@
+	@$(if $(POST_OPT),wasm-opt $(POST_OPT) --enable-simd --enable-bulk-memory $@ -o $@)
 	@echo "    $$(stat -c %s $@) bytes, $$(gzip -9c $@ | wc -c) gzipped"
 
 wasm-all:
@@ -181,7 +207,7 @@ test-deps:
 	  echo "==> installing interop peers (openssl, gnutls-bin, curl, tshark)"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl gnutls-bin curl tshark >/dev/null; }
 
-test: build test-deps test-native $(BUILD)/wasm/zs-mem-test.wasm
+test: build test-deps test-native $(BUILD)/wasm/zs-mem-test.wasm $(BUILD)/wasm/zs-heap-test.wasm
 	@echo "==> typecheck, and the import rules (no cycles, no upward imports)"
 	@npx tsc --noEmit -p .
 	@node scripts/check-imports.mjs src

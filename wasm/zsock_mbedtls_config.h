@@ -132,15 +132,12 @@ void zs_log_line(const char *text, ...);
 /* P-256 on our fixed 32-bit limbs with a precomputed generator table (wasm/zs_p256.c), about
  * 3x mbedTLS's generic code per operation in wasm. ZSOCK_STOCK_ECC keeps mbedTLS's (the bench's
  * native peer: mbedTLS as a user builds it). The generator's comb: ZSOCK_P256_COMB_TABLES tables
- * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). */
+ * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). 2 in every profile:
+ * 4 made P-256 handshakes about 3% faster for 1.9 KB more (docs/bench.md, "The fourth trim"). */
 #ifndef ZSOCK_STOCK_ECC
 #define ZSOCK_P256_FIXED
 #ifndef ZSOCK_P256_COMB_TABLES
-#ifdef ZSOCK_PROFILE_EMBEDDED
 #define ZSOCK_P256_COMB_TABLES 2
-#else
-#define ZSOCK_P256_COMB_TABLES 4
-#endif
 #endif
 #endif
 /* ECDH key generation and shared secrets through wasm/zs_ecc.c: the host first (host profile,
@@ -210,10 +207,24 @@ void zs_log_line(const char *text, ...);
 #define MBEDTLS_SSL_SESSION_TICKETS
 #define MBEDTLS_SSL_TICKET_C
 #define MBEDTLS_SSL_CACHE_C
-#define MBEDTLS_SSL_ENCRYPT_THEN_MAC
+/* No MBEDTLS_SSL_ENCRYPT_THEN_MAC (RFC 7366): it changes only CBC suites, and none is built;
+ * without it the ClientHello leaves out an extension that no AEAD suite uses (-0.25 KB). */
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
 #define MBEDTLS_SSL_RENEGOTIATION       /* SIOCTTLSCTL RESET_CIPHER on TLS 1.2 */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES
+/* The default ciphersuite list: every suite this configuration builds, in the order mbedTLS's
+ * preference table gives them. Written out, mbedTLS uses it as it is instead of keeping its
+ * table of every suite it knows (about 190) and filtering it at first use: -0.8 KB. It must
+ * name exactly the suites built (test/native/trim.c checks). */
+#define MBEDTLS_SSL_CIPHERSUITES \
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS1_3_AES_256_GCM_SHA384, \
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256, \
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, \
+    MBEDTLS_TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256, \
+    MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256
 
 #endif /* ZSOCK_MBEDTLS_CONFIG_H */

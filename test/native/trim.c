@@ -2,7 +2,7 @@
  * The wasm core's smaller stand-ins (wasm/zs_sha1.c, wasm/zs_trim.c), natively under
  * AddressSanitizer: SHA-1 as one loop against FIPS 180's examples and a long message fed in odd
  * pieces; the strstr the PEM and certificate parsers get; the refused RSA encryption and RSA
- * parameter deduction.
+ * parameter deduction; the written-out default ciphersuite list (MBEDTLS_SSL_CIPHERSUITES).
  * Usage: trim [CERTS_DIR] (unused). Prints one line per case; exit 0 when all pass.
  */
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "mbedtls/sha1.h"
 #include "mbedtls/rsa.h"
+#include "mbedtls/ssl_ciphersuites.h"
 
 char *zs_strstr(const char *hay, const char *needle);
 int zs_rsa_no_encrypt(mbedtls_rsa_context *ctx, int (*f_rng)(void *, unsigned char *, size_t),
@@ -96,11 +97,33 @@ static void test_rsa_refused(void)
     printf("RSA encryption, decryption and parameter deduction refused\n");
 }
 
+/* The list zsock_mbedtls_config.h writes out names every suite the configuration builds, once,
+ * and nothing else: what mbedTLS's own filtering of its table gave. */
+static void test_default_suites(void)
+{
+    static unsigned char listed[0x10000];
+    size_t n = 0, built = 0;
+    for (const int *p = mbedtls_ssl_list_ciphersuites(); *p != 0; p++, n++) {
+        CHECK(*p > 0 && *p < 0x10000 && !listed[*p]);
+        CHECK(mbedtls_ssl_ciphersuite_from_id(*p) != NULL);
+        listed[*p] = 1;
+    }
+    for (int id = 1; id < 0x10000; id++) {
+        if (mbedtls_ssl_ciphersuite_from_id(id) != NULL) {
+            CHECK(listed[id]);
+            built++;
+        }
+    }
+    CHECK(n == built && n == 13);
+    printf("default ciphersuite list: the %zu suites built, each once\n", n);
+}
+
 int main(void)
 {
     test_sha1();
     test_strstr();
     test_rsa_refused();
+    test_default_suites();
     printf("trim: all passed\n");
     return 0;
 }
