@@ -27,11 +27,12 @@ CFLAGS_WASM := $(WASM_OPT) -I wasm -I $(BUILD)/gen -I $(MBEDTLS_SRC)/include -I 
 # wasm-opt -Os leaves as fast (docs/bench.md, "The third trim"). LINK_OPT=-O2 keeps the old pass.
 LINK_OPT ?= -Os
 # A second binaryen pass over emcc's output (Debian's binaryen, which emscripten's package
-# depends on), at -Oz (-0.8 KB) and run to convergence, assuming no implicit traps (-iit: loads
-# out of bounds and division by zero; -0.7 KB): our code has neither, and its one deliberate
-# trap, the allocator's FATAL path, is an explicit one that -iit keeps. Handshakes and bulk
-# within the noise (docs/bench.md, "The fourth trim"). POST_OPT= skips it.
-POST_OPT ?= -Oz -iit --converge --low-memory-unused --zero-filled-memory
+# depends on), at -Oz (-0.8 KB) and run to convergence, with the two assumptions emcc itself
+# makes of a standalone module (nothing below address 1024, memory zero at start). Not -iit
+# (-0.7 KB more): assuming loads never trap lets binaryen move a load above the check that
+# guards it, and the C code checks every handle from the host before it reads through it.
+# Handshakes and bulk within the noise (docs/bench.md, "The fourth trim"). POST_OPT= skips it.
+POST_OPT ?= -Oz --converge --low-memory-unused --zero-filled-memory
 # -sMALLOC=none: the C heap is ours (wasm/zs_heap.c), 1.3 KB smaller than emmalloc.
 LDFLAGS_WASM := $(LINK_OPT) -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMALLOC=none \
   -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0

@@ -132,12 +132,13 @@ void zs_log_line(const char *text, ...);
 /* P-256 on our fixed 32-bit limbs with a precomputed generator table (wasm/zs_p256.c), about
  * 3x mbedTLS's generic code per operation in wasm. ZSOCK_STOCK_ECC keeps mbedTLS's (the bench's
  * native peer: mbedTLS as a user builds it). The generator's comb: ZSOCK_P256_COMB_TABLES tables
- * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). 2 in every profile:
- * 4 made P-256 handshakes about 3% faster for 1.9 KB more (docs/bench.md, "The fourth trim"). */
+ * of 15 points, 960 bytes each (1, 2, 4 or 8; more tables, fewer doublings). One in every
+ * profile, for the full core's 200,000-byte budget: 2 made P-256 handshakes about 5% faster for
+ * 1 KB more, 4 about 3% more for 1.9 KB more (docs/bench.md, "The fourth trim"). */
 #ifndef ZSOCK_STOCK_ECC
 #define ZSOCK_P256_FIXED
 #ifndef ZSOCK_P256_COMB_TABLES
-#define ZSOCK_P256_COMB_TABLES 2
+#define ZSOCK_P256_COMB_TABLES 1
 #endif
 #endif
 /* ECDH key generation and shared secrets through wasm/zs_ecc.c: the host first (host profile,

@@ -45,7 +45,8 @@ P.before(() => {
     mkdirSync(dirname(join(stage, f)), { recursive: true });
     cpSync(join(ROOT, f), join(stage, f));
   }
-  cpSync(join(ROOT, 'build/wasm'), join(stage, 'build/wasm'), { recursive: true, filter: (p) => !/\.wasm$/.test(p) || /zsock-core(-embedded)?\.wasm$/.test(p) });
+  // every built wasm but the host core (the package must run without it), test builds included
+  cpSync(join(ROOT, 'build/wasm'), join(stage, 'build/wasm'), { recursive: true, filter: (p) => !/zsock-core-host\.wasm$/.test(p) });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
   mkdirSync(app);
   for (const f of existsSync(cache) ? readdirSync(cache) : []) if (f !== 'xs') rmSync(join(cache, f), { recursive: true, force: true });
@@ -65,7 +66,7 @@ P('npm pack runs prepack and the tarball carries the types, the cores, the simul
     'xs/xs.mk', 'xs/core.c', 'xs/io419_sim.js', 'wasm/zs_abi.spec', 'scripts/fetch-xsnap.sh', 'build/js/sim/xs_build.js']) {
     assert.ok(paths.has(want), `${want} is in the package`);
   }
-  assert.not.ok([...paths].some((p) => p.startsWith('build/js/test/') || p.startsWith('test/')), 'no tests in the package');
+  assert.not.ok([...paths].some((p) => p.startsWith('build/js/test/') || p.startsWith('test/') || /^build\/wasm\/zs-.*-test\.wasm$/.test(p)), 'no tests (nor their wasm builds) in the package');
   assert.not.ok([...paths].some((p) => p.startsWith('build/xs') || p.startsWith('build/xsnap') || p.includes('moddable/xs')), 'no XS binary or XS sources');
   assert.ok(info.size < 2_000_000, `package size ${info.size}`);
 });
