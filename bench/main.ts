@@ -280,8 +280,10 @@ async function main(): Promise<void> {
   printTable(rows);
   for (const [name, s] of Object.entries(prof.sizes)) console.log(`size ${name}: ${JSON.stringify(s)}`);
   const { json, svg } = writeOutputs(join(ROOT, 'build/bench'), rows, { quick: QUICK, runs: { rounds: R, handshakesPerRound: K, bulkMB: MB, idle: IDLE, idleRounds: IDLE_ROUNDS }, ...prof });
-  if (!QUICK) copyFileSync(svg, join(ROOT, 'docs/bench.svg'));
-  console.log(`\n${json}\n${svg}${QUICK ? '' : ' (copied to docs/bench.svg)'}`);
+  // Only a full run's chart is the docs' (a BENCH_ONLY run's has some rows, or none).
+  const full = !QUICK && ONLY.length === 0;
+  if (full) copyFileSync(svg, join(ROOT, 'docs/bench.svg'));
+  console.log(`\n${json}\n${svg}${full ? ' (copied to docs/bench.svg)' : ''}`);
   process.exit(0);
 }
 
