@@ -229,9 +229,13 @@ ZS_API void zs_conf_dtls_timeouts(zs_ctx *c, uint32_t min_ms, uint32_t max_ms)
     mbedtls_ssl_conf_handshake_timeout(&c->conf, min_ms, max_ms);
 }
 
-/* RFC 6066 max_fragment_length code: 0 none, 1 = 512 ... 4 = 4096. */
+/* RFC 6066 max_fragment_length code: 0 none, 1 = 512 ... 4 = 4096;
+ * MBEDTLS_ERR_SSL_BAD_INPUT_DATA for any other value (not narrowed to a byte first: 260 is not 4). */
 ZS_API int zs_conf_max_frag_len(zs_ctx *c, int code)
 {
+    if (code < MBEDTLS_SSL_MAX_FRAG_LEN_NONE || code > MBEDTLS_SSL_MAX_FRAG_LEN_4096) {
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
     return mbedtls_ssl_conf_max_frag_len(&c->conf, (unsigned char) code);
 }
 

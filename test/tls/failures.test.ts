@@ -1,8 +1,9 @@
 /** Handshake and record failures: each with its errno and the exact reason. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TLS1_2, TLS1_3, TlsSession, X509_BADCERT, MBEDTLS, type TlsConfig, type TlsStep, type TlsError } from '../../src/tls/index.js';
+import { TLS1_2, TLS1_3, TlsSession, X509_BADCERT, MBEDTLS, contentLimit, type TlsConfig, type TlsStep, type TlsError } from '../../src/tls/index.js';
 import { ECONNABORTED, EINVAL, ENOMEM, ETIMEDOUT } from '../../src/errno.js';
+import { getCore } from '../../src/tls/wasm.js'; // internal: the core behind the engine
 import { pki } from '../helpers/pki.js';
 import { handshake, flush } from '../helpers/pump.js';
 import { session, freeAll } from '../helpers/sessions.js';
@@ -219,6 +220,18 @@ test('DTLS handshake gives up after the maximum timeout: ETIMEDOUT', () => {
   }
   const e = fatal(step);
   assert.is(e.errno, ETIMEDOUT);
+});
+
+test('zs_conf_max_frag_len refuses a code other than 0..4, before narrowing it to a byte (regression: 260 set 4096)', () => {
+  const x = getCore().x, ctx = x.zs_new(1, 0, 0, 0x0303, 0x0304);
+  try {
+    for (const code of [-1, 5, 256, 260]) assert.is(x.zs_conf_max_frag_len(ctx, code), MBEDTLS.BAD_INPUT_DATA, `code ${code}`);
+    for (const code of [0, 1]) assert.is(x.zs_conf_max_frag_len(ctx, code), 0, `code ${code}`);
+    // 4096 only where the core's records hold it (the embedded core's smaller one is 2048)
+    assert.is(x.zs_conf_max_frag_len(ctx, 4), contentLimit() >= 4096 ? 0 : MBEDTLS.BAD_INPUT_DATA, 'code 4');
+  } finally {
+    x.zs_free(ctx);
+  }
 });
 
 test.run();
