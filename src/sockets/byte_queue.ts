@@ -3,11 +3,9 @@
  * TCP connection, and the ciphertext and plaintext queues of a TLS layer. One type, so taking,
  * peeking, putting back and wiping are written and tested once.
  */
-import type { BufferPool } from '../tls/pool.js';
+import { NO_CHUNKS, type BufferPool } from '../tls/pool.js';
 
-/** What an empty queue holds: no array of its own (a host with thousands of idle connections
- *  keeps three queues per TLS connection, nearly all empty). Never written: push makes one. */
-const NONE: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+const NONE = NO_CHUNKS; // an idle queue holds no array
 
 export class ByteQueue {
   private chunks = NONE;

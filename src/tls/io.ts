@@ -8,7 +8,7 @@
  * and an idle session holds no wasm memory for I/O at all.
  */
 import { ZS, type CoreExports } from './abi.js';
-import { BufferPool } from './pool.js';
+import { BufferPool, NO_CHUNKS } from './pool.js';
 import { config } from '../config.js';
 
 /** What staging needs of the loaded core (wasm.ts's Core; an interface, so io.ts sits below it). */
@@ -63,8 +63,7 @@ export class Staging {
   }
 }
 
-/** An empty queue: no array of its own (an idle session holds none). Never written. */
-const NONE: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+const NONE = NO_CHUNKS; // an idle session's queues hold no array
 
 export class CipherPipe {
   private inQ = NONE;

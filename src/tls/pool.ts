@@ -12,6 +12,11 @@
  */
 import { config } from '../config.js';
 
+/** The chunk list of an empty queue (the record path's and the sockets' byte queues): no array
+ *  of its own, as a host with thousands of idle connections keeps several per connection,
+ *  nearly all empty. Frozen, never written: a queue makes its own array at its first chunk. */
+export const NO_CHUNKS: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
 /** Marks on a pooled buffer's ArrayBuffer: its pool, and whether it is free now. */
 const POOL = Symbol('zsock.pool');
 const FREE = Symbol('zsock.pool.free');
