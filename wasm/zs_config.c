@@ -339,36 +339,6 @@ ZS_API int zs_set_cid(zs_ctx *c, int enable, const unsigned char *own, size_t le
                                own, len);
 }
 
-/* Client: resume the session serialised by zs_session_save. */
-ZS_API int zs_session_load(zs_ctx *c, const unsigned char *buf, size_t len)
-{
-    ACCT_BEGIN;
-    mbedtls_ssl_session s;
-    mbedtls_ssl_session_init(&s);
-    int ret = mbedtls_ssl_session_load(&s, buf, len);
-    if (ret == 0) {
-        ret = mbedtls_ssl_set_session(&c->ssl, &s);
-    }
-    mbedtls_ssl_session_free(&s);
-    ACCT_END(c);
-    return ret;
-}
-
-/* Serialises the current session into buf; *olen gets the size (also when buf is too small). */
-ZS_API int zs_session_save(zs_ctx *c, unsigned char *buf, size_t cap, size_t *olen)
-{
-    ACCT_BEGIN;
-    mbedtls_ssl_session s;
-    mbedtls_ssl_session_init(&s);
-    int ret = mbedtls_ssl_get_session(&c->ssl, &s);
-    if (ret == 0) {
-        ret = mbedtls_ssl_session_save(&s, buf, cap, olen);
-    }
-    mbedtls_ssl_session_free(&s);
-    ACCT_END(c);
-    return ret;
-}
-
 /* ---- BIO and timer callbacks: the windows lent by zs_io, the time given by zs_clock ------- */
 
 static int is_dgram(const zs_ctx *c)

@@ -115,6 +115,28 @@ test('sessions resume from the policy caches; RESET_SESSION makes the next hands
   assert.is(await resumed(third.s), 0, 'after RESET_SESSION the handshake is full again');
 });
 
+test('a cached session of another version is not offered: the rule changed to TLS 1.2 only, the handshake is full', async () => {
+  // The client cache is keyed by the peer's address: a TLS 1.3 session stays cached for it when
+  // the policy for that port changes (CI met this when the kernel gave a listener a port again).
+  const [l, port] = tcpListener();
+  const connectSecure = async () => {
+    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+    const [rc, s] = await within(Promise.all([Z.zsock_connect(c, lo4(port)), Z.zsock_accept(l)]), 5000, 'connect');
+    assert.is(rc, 0);
+    await initBoth(c, s);
+    await echo(c, s, 'tickets arrive with the first data');
+    return { c, s };
+  };
+  assert.is(Z.ttls_policy_set(rules(port)), 0);
+  await connectSecure();
+  assert.is(Z.ttls_policy_set(rules(port, { versions: ['1.2'] })), 0);
+  const second = await connectSecure(); // was ECONNABORTED on both ends: a TLS 1.3 hello on a 1.2-only client
+  assert.is(await resumed(second.s), 0);
+  const q = req(Z.TTLS_QUERY_ONLY);
+  assert.is(await ioctl(second.c, q), 0);
+  assert.is(q.protocol, 0x0303);
+});
+
 test('RESET_CIPHER renegotiates a TLS 1.2 connection', async () => {
   const { c, s } = await plainPair({ versions: ['1.2'] });
   await initBoth(c, s);

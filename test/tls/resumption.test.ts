@@ -66,6 +66,30 @@ test('a ticket from another server key is refused and a full handshake follows',
   assert.ok(again.fromServer > 1000, 'full handshake with the certificate');
 });
 
+test('a saved session this connection cannot resume is left unused: a full handshake, no failure', () => {
+  // mbedTLS 3.6 would write a hello of the session's version, or end a TLS 1.3 handshake on a
+  // ticket for another server name; a cache keyed by address meets both when options change.
+  const saved = (v: number) => {
+    const full = connect(v);
+    if (v === TLS1_3) takeTickets(full.c, full.s);
+    return full.c.saveSession()!;
+  };
+  const s13 = saved(TLS1_3), s12 = saved(TLS1_2);
+  for (const [what, resume, version] of [['a TLS 1.3 session, TLS 1.2 only', s13, TLS1_2], ['a TLS 1.2 session, TLS 1.3 only', s12, TLS1_3]] as const) {
+    const again = connect(version, resume);
+    assert.is(again.c.version, version, what);
+    assert.ok(again.fromServer > 1000, `${what}: a full handshake with the certificate (${again.fromServer} bytes)`);
+  }
+  const c = session({ role: 'client', ca: [pki.ca()], hostname: '127.0.0.1', session: s13 });
+  const s = session({ role: 'server', certs: [pki.serverRsa()], serverState: { handle: state.handle, tickets: true, cache: false } });
+  let fromServer = 0;
+  const r = handshake(c, s, { tamper: (w, b) => { if (w === 'server') fromServer += b.length; return b; } });
+  assert.is(r.client.state, 'done', 'a TLS 1.3 ticket for "localhost" on a connection to "127.0.0.1"');
+  assert.ok(fromServer > 1000, `full handshake (${fromServer} bytes)`);
+  // the same ticket still resumes where its name matches
+  assert.ok(connect(TLS1_3, s13).fromServer < 1000, 'resumed under its own name');
+});
+
 test('saveSession before the handshake gives null', () => {
   const c = session({ role: 'client', ca: [pki.ca()], hostname: 'localhost' });
   assert.is(c.saveSession(), null);
