@@ -1,12 +1,13 @@
 // The API reference: every export of `zsock`, `zsock/posix`, `zsock/tls` and `zsock/idiomatic` with its signature
 // and its doc comment, read from the sources with the TypeScript compiler, written to docs/api/.
-// `--check` writes nothing and exits 1 listing the exports that have no doc comment (make test
-// runs it through test/api/docs.test.ts); `--check --entry file.ts` checks that module alone
+// `--check` writes nothing and exits 1 listing the exports that have no doc comment, or the
+// pages of docs/api that differ from what it would write (make test runs it through
+// test/api/docs.test.ts); `--check --entry file.ts` checks that module alone
 // (the test's proof that the check fails). A constant group's comment (one statement declaring
 // several) documents each of its names; an alias (`export const socket = Z.zsock_socket`) takes
 // the comment of what it aliases.
 import ts from 'typescript';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const check = process.argv.includes('--check');
@@ -117,7 +118,13 @@ if (check) {
     console.error(`exports without a doc comment (${missing.length}):\n  ${missing.join('\n  ')}`);
     process.exit(1);
   }
-  console.log('every export documented');
+  // A page that no longer says what the source exports (an --entry probe has no page).
+  const stale = pages.filter((p) => p.out && (!existsSync(join('docs/api', p.out)) || readFileSync(join('docs/api', p.out), 'utf8') !== p.text));
+  if (stale.length) {
+    console.error(`docs/api out of date: ${stale.map((p) => p.out).join(' ')}; regenerate with \`node scripts/api-docs.mjs\``);
+    process.exit(1);
+  }
+  console.log('every export documented; docs/api up to date');
 } else {
   mkdirSync('docs/api', { recursive: true });
   for (const p of pages) writeFileSync(join('docs/api', p.out), p.text);
