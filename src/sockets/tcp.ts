@@ -1,7 +1,7 @@
 /**
- * TCP stream sockets over the NetDriver. Receive data waits in a queue (the driver is paused
- * when it reaches SO_RCVBUF); sends are accepted while the driver's unsent bytes are below
- * SO_SNDBUF, so short writes, EAGAIN and the loss of POLLOUT happen as on a device.
+ * TCP stream sockets over the NetDriver: how a socket gets its connection (bind, connect with
+ * Zephyr's SYN deadline, listen and accept), its options, and the TLS layer above it. The
+ * connection's bytes (queues, backpressure, poll events) are tcp_stream.ts's.
  *
  * A stream socket owns an optional TLS layer (tls_layer.ts) over its own connection: a TLS
  * socket (tls.ts) attaches one when its connect or accept completes, the policy (ttls.ts)
@@ -12,23 +12,21 @@ import * as E from '../errno.js';
 import * as C from '../constants.js';
 import { config } from '../config.js';
 import { driver } from '../net/index.js';
-import type { TcpConn, TcpEvents } from '../net/driver.js';
+import type { TcpConn } from '../net/driver.js';
 import { timers } from '../platform.js';
-import { Sock, type Out } from './socket.js';
+import type { Sock, Out } from './socket.js';
+import { TcpStream } from './tcp_stream.js';
 import { applyTcpOptions, getTcpOption, setTcpOption } from './tcp_options.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
 import { bindAddr, release, repick } from './ports.js';
 import { portRange } from './ip_options.js';
 import { ListenQueue, clampBacklog } from './tcp_listen.js';
-import { ByteQueue } from './byte_queue.js';
 import type { StreamTransport, TlsLayer } from './tls_layer.js';
 import { purgeSessionCaches, type ContextToken } from './tls_state.js';
 import type { TlsOptions } from './tls_options.js';
 import { getStreamTlsOpt } from './tls_sockopt.js';
 import * as tlsIo from './tls_io.js';
-import { ConnEvents, ConnTransport, FinWait } from './tcp_conn.js';
-
-type State = 'new' | 'connecting' | 'connected' | 'listening' | 'failed';
+import { ConnTransport } from './tcp_conn.js';
 
 /** Told when a plain TCP connection is established, outbound (its connect completed) or
  *  inbound (accepted, its fd already reserved): the TLS policy maps it here, once. */
@@ -42,8 +40,7 @@ export function onEstablished(hook: EstablishedHook | null): void {
 
 /** A TCP stream socket (plain, or a TLS socket's base: tls.ts), owning an optional TLS layer.
  *  States: new -> connecting -> connected | failed; new -> listening. */
-export class TcpSock extends Sock {
-  state: State = 'new';
+export class TcpSock extends TcpStream {
   /** The TLS layer over this connection, while one is attached. */
   layer: TlsLayer | null = null;
   /** The TLS context this socket holds (a TLS socket from creation; a policy-secured
@@ -57,18 +54,10 @@ export class TcpSock extends Sock {
   readonly transport: StreamTransport = new ConnTransport(this);
   private local: SockAddr | null = null;
   private autoPort = false;
-  private conn: TcpConn | null = null;
   private listening: ListenQueue<TcpSock> | null = null;
-  private readonly rx = new ByteQueue();
-  private eof = false;       // the peer's FIN
-  private gone = false;      // the connection is closed
-  private rdShut = false;    // shutdown(SHUT_RD)
-  private paused = false;
   private nbConnect = false; // a non-blocking connect whose success was not yet reported
   private tlsErrorTaken = false;
   private synTimer: unknown = undefined;
-  /** Bumped when a connection is dropped (ConnEvents ignores the old one's events). */
-  connGen = 0;
   private ready: Promise<void> | null = null; // a listener's: bound (whenReady)
   private markReady: (() => void) | null = null;
 
@@ -248,54 +237,12 @@ export class TcpSock extends Sock {
     this.synTimer = undefined;
   }
 
-  private attach(conn: TcpConn): void {
-    this.conn = conn;
-    conn.events = this.events();
-  }
-
-  private events(): TcpEvents {
-    return new ConnEvents(this, this.connGen);
-  }
-
-  /** The driver's events (ConnEvents, for the current connection only). @internal */
+  /** The connect completed: the SYN deadline is over, the options apply. @internal */
   connOpened(): void {
     this.stopSynTimer();
     this.state = 'connected';
     this.applyOptions();
     this.connected();
-    this.moved();
-  }
-
-  /** @internal */
-  connData(d: Uint8Array): void {
-    this.rx.push(d);
-    if (this.rx.length >= this.rcvbuf && !this.paused) {
-      this.paused = true;
-      this.conn?.pause();
-    }
-    this.moved();
-  }
-
-  /** @internal */
-  connEnded(): void {
-    this.eof = true;
-    this.moved();
-  }
-
-  /** @internal */
-  connFailed(errno: number): void {
-    if (this.state === 'connecting') this.state = 'failed';
-    this.error = errno;
-    this.moved();
-  }
-
-  /** @internal */
-  connClosed(): void {
-    this.gone = true;
-    if (this.state === 'connecting') {
-      this.state = 'failed';
-      this.error ||= E.ECONNREFUSED;
-    }
     this.moved();
   }
 
@@ -310,101 +257,9 @@ export class TcpSock extends Sock {
     return this.sendPlain(buf, flags, to);
   }
 
-  private async sendPlain(buf: Uint8Array, flags: number, _to: SockAddr | null): Promise<number> {
-    if (this.state !== 'connected') return this.state === 'failed' && this.error ? -this.takeError() : -E.ENOTCONN;
-    if (buf.length === 0) return 0;
-    return this.block(() => {
-      const r = this.sendNow(buf);
-      return r === -E.EAGAIN ? null : r;
-    }, this.sndtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
-  }
-
-  /** Sends what fits now, never waiting: the count, -EAGAIN, or -errno. One driver write per
-   *  call, of a copy (the caller may reuse buf), or of buf itself with `copy` false (a layer
-   *  above that hands over bytes it never touches again). For layers above (TLS) and sendto. */
-  sendNow(buf: Uint8Array, copy = true): number {
-    if (this.state !== 'connected') return -E.ENOTCONN;
-    if (this.error) return -this.takeError();
-    if (this.gone || !this.conn) return -E.EPIPE;
-    const room = this.sndbuf - this.conn.queued;
-    if (room <= 0) return -E.EAGAIN;
-    const n = Math.min(room, buf.length);
-    this.conn.write(copy ? buf.slice(0, n) : buf.subarray(0, n));
-    return n;
-  }
-
-  /** Sends FIN after what is queued (a layer above whose session died ends the transport). */
-  finish(): void {
-    if (this.conn && !this.gone) this.conn.end();
-  }
-
-  /** Hands bytes to the driver regardless of SO_SNDBUF (a closing TLS socket's last records). */
-  sendForce(buf: Uint8Array): void {
-    if (this.conn && !this.gone) this.conn.write(buf);
-  }
-
-  /** Puts bytes back in front of the receive queue: what a TLS session on this connection had
-   *  taken but not used when it stopped (plain text again after close_notify). */
-  unread(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.rx.unshift(bytes);
-    this.changed();
-  }
-
-  /** True while both directions are open (no FIN from the peer, no reset, no local close). */
-  get established(): boolean {
-    return this.state === 'connected' && !this.gone && !this.eof && !this.error;
-  }
-
-  /** Reads what is queued now, never waiting: the count, 0 at EOF, -EAGAIN, or -errno (the
-   *  pending error is peeked, not taken: SO_ERROR still reports it). */
-  recvNow(buf: Uint8Array): number {
-    if (this.rx.length > 0) return this.take(buf, false);
-    if (this.rdShut || this.eof) return 0;
-    if (this.error) return -this.error;
-    return this.gone ? 0 : -E.EAGAIN;
-  }
-
   override async recvfrom(buf: Uint8Array, flags: number, from: SockAddr | null): Promise<number> {
     if (this.layer || this.secure) return tlsIo.recv(this, buf, flags);
     return this.recvPlain(buf, flags, from);
-  }
-
-  private async recvPlain(buf: Uint8Array, flags: number, from: SockAddr | null): Promise<number> {
-    if (this.state !== 'connected') return this.state === 'failed' && this.error ? -this.takeError() : -E.ENOTCONN;
-    if (buf.length === 0) return 0;
-    const peek = (flags & C.ZSOCK_MSG_PEEK) !== 0;
-    const waitall = (flags & C.ZSOCK_MSG_WAITALL) !== 0 && !peek;
-    let got = 0;
-    const r = await this.block(() => {
-      if (this.rx.length > 0) {
-        got += this.take(buf.subarray(got), peek);
-        if (!waitall || got === buf.length) return got;
-      }
-      if (got > 0 && (this.eof || this.rdShut || this.error)) return got;
-      if (this.rdShut || this.eof) return 0;
-      if (this.error) return -this.takeError();
-      return null;
-    }, this.rcvtimeo, (flags & C.ZSOCK_MSG_DONTWAIT) !== 0);
-    if (from && this.conn?.remote) fill(from, fromNet(this.conn.remote));
-    return typeof r === 'number' && r < 0 && got > 0 ? got : r; // a WAITALL timeout keeps the partial count
-  }
-
-  /** Copies queued bytes into dst; consumes them unless peeking. */
-  private take(dst: Uint8Array, peek: boolean): number {
-    const n = this.rx.take(dst, peek);
-    if (peek) return n;
-    if (this.paused && this.rx.length < this.rcvbuf) {
-      this.paused = false;
-      this.conn?.resume();
-    }
-    return n;
-  }
-
-  protected override shutdownRead(): number {
-    this.rdShut = true;
-    this.changed();
-    return 0;
   }
 
   override pollEvents(): number {
@@ -412,36 +267,20 @@ export class TcpSock extends Sock {
     return this.plainEvents();
   }
 
-  /** The connection's own poll events (a TLS layer adds its own on top). */
-  plainEvents(): number {
-    const err = this.error ? C.ZSOCK_POLLERR : 0;
-    switch (this.state) {
-      case 'listening': return (this.listening?.length ? C.ZSOCK_POLLIN : 0) | err;
-      case 'failed': return C.ZSOCK_POLLERR;
-      case 'connected': {
-        let ev = err;
-        if (this.rx.length > 0 || this.eof || this.rdShut || this.gone) ev |= C.ZSOCK_POLLIN;
-        if (this.eof || this.gone) ev |= C.ZSOCK_POLLHUP;
-        if (!this.gone && this.conn && this.conn.queued < this.sndbuf) ev |= C.ZSOCK_POLLOUT;
-        return ev;
-      }
-      default: return err;
-    }
+  /** A listener's poll events: POLLIN while a connection waits for accept(). */
+  override plainEvents(): number {
+    if (this.state !== 'listening') return super.plainEvents();
+    return (this.listening?.length ? C.ZSOCK_POLLIN : 0) | (this.error ? C.ZSOCK_POLLERR : 0);
   }
 
   /** FIONREAD: queued bytes; -EOPNOTSUPP while TLS is on (Zephyr). */
   override readable(): number {
-    return this.layer || this.secure ? -E.EOPNOTSUPP : this.rx.length;
+    return this.layer || this.secure ? -E.EOPNOTSUPP : super.readable();
   }
 
   override localAddr(): SockAddr | null {
     const live = this.conn?.local;
     return live ? fromNet(live) : this.local;
-  }
-
-  override peerAddr(): SockAddr | null {
-    const r = this.state === 'connected' ? this.conn?.remote : null;
-    return r ? fromNet(r) : null;
   }
 
   /** SOL_TLS on a socket with TLS options: the session's queries, then the options; on a plain
@@ -492,14 +331,7 @@ export class TcpSock extends Sock {
     this.ctx?.release();
     this.ctx = null;
     super.close();
-    const conn = this.conn;
-    if (conn && (this.rx.length > 0 || this.paused)) {
-      conn.destroy(); // unread data: reset, as a host stack does on close
-    } else if (conn) {
-      conn.end(); // FIN after what is queued; the peer's FIN then closes it
-      conn.events = new FinWait(conn, config.NET_TCP_FIN_TIMEOUT);
-      conn.resume();
-    }
+    this.closeConn();
     this.listening?.close();
     if (this.local) release('tcp', this.local);
   }

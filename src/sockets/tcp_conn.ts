@@ -8,7 +8,7 @@ import type { TcpConn, TcpEvents } from '../net/driver.js';
 import { timers } from '../platform.js';
 import type { StreamTransport } from './tls_layer.js';
 
-/** What the events need of their socket (tcp.ts's TcpSock). */
+/** What the events need of their socket (tcp_stream.ts's TcpStream). */
 export interface ConnOwner {
   /** Bumped when the socket drops a connection: events of an older one are ignored. */
   readonly connGen: number;
@@ -59,7 +59,7 @@ export class FinWait implements TcpEvents {
   onError(): void {}
 }
 
-/** What the transport needs of its socket (tcp.ts's TcpSock). */
+/** What the transport needs of its socket (tcp_stream.ts's TcpStream). */
 export interface TransportOwner {
   recvNow(dst: Uint8Array): number;
   sendNow(src: Uint8Array, copy: boolean): number;

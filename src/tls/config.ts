@@ -4,7 +4,7 @@
  */
 import type { Core } from './wasm.js';
 import { ZS } from './abi.js';
-import { MBEDTLS, TlsError, tlsError } from './errors.js';
+import { MBEDTLS, TlsError, engineError, tlsError } from './errors.js';
 import { EINVAL } from '../errno.js';
 import { utf8Encode } from '../utf8.js';
 import { withSharedCred, type CredParts } from './cred_cache.js';
@@ -123,6 +123,28 @@ function withBytes(core: Core, parts: Uint8Array[], fn: (...ptrLen: number[]) =>
   } finally {
     core.u8.fill(0, base, base + total);
   }
+}
+
+/** TLS 1.3 suites are 0x1301..0x1305 (RFC 8446 B.4). */
+const isTls13Suite = (id: number) => id >= 0x1301 && id <= 0x1305;
+
+/** The [min, max] versions a session configured with `c` offers or accepts. Throws TlsError:
+ *  EINVAL for a version that is not TLS1_2 or TLS1_3 or an empty range, ENOTSUP for DTLS 1.3. */
+export function versionRange(c: TlsConfig): [TlsVersion, TlsVersion] {
+  const datagram = c.transport === 'datagram';
+  let min = c.minVersion ?? TLS1_2;
+  let max = c.maxVersion ?? (datagram ? TLS1_2 : TLS1_3);
+  // A suite list implies the versions: mbedTLS would offer TLS 1.3 without a 1.3 suite and
+  // then fail, so a list of TLS 1.2 suites means TLS 1.2 (and of 1.3 suites, TLS 1.3).
+  const suites = c.ciphersuites;
+  if (suites?.length && suites.every((id) => !isTls13Suite(id))) max = Math.min(max, TLS1_2);
+  if (suites?.length && suites.every(isTls13Suite)) min = Math.max(min, TLS1_3);
+  for (const v of [min, max]) {
+    if (v !== TLS1_2 && v !== TLS1_3) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, `TLS version 0x${Number(v).toString(16)}`);
+  }
+  if (min > max) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, 'minVersion above maxVersion (or ciphersuites outside the versions)');
+  if (datagram && max === TLS1_3) throw engineError.unsupported('DTLS 1.3');
+  return [min, max];
 }
 
 /** Configures context `ctx` from `c` and sets it up; throws TlsError (EINVAL / ENOMEM). */

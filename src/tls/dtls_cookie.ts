@@ -4,7 +4,7 @@
  * is kept for a peer until it returns a valid cookie, so spoofed ClientHellos hold no memory.
  */
 import { getCore } from './wasm.js';
-import type { TlsServerState } from './session.js';
+import type { TlsServerState } from './server_state.js';
 
 /** What to do with a datagram from a peer that has no session. */
 export type CookieVerdict =

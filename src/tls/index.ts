@@ -1,5 +1,7 @@
 /** The sans-IO TLS engine over the wasm mbedTLS core (see session.ts). */
-export { TlsSession, TlsServerState, type TlsStep } from './session.js';
+export { TlsSession } from './session.js';
+export type { TlsStep } from './step.js';
+export { TlsServerState } from './server_state.js';
 export { TLS1_2, TLS1_3, type TlsConfig, type TlsVersion, type VerifyMode } from './config.js';
 export { CIPHERSUITES } from './ciphersuites.js';
 export { dtlsRecordCid, dtlsRecordSeq } from './dtls_record.js';

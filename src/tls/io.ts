@@ -9,6 +9,7 @@
  */
 import { ZS, type CoreExports } from './abi.js';
 import { BufferPool, NO_CHUNKS } from './pool.js';
+import { MBEDTLS } from './errors.js';
 import { config } from '../config.js';
 
 /** What staging needs of the loaded core (wasm.ts's Core; an interface, so io.ts sits below it). */
@@ -159,6 +160,34 @@ export class CipherPipe {
     this.consumed = 0;
     this.core.x.zs_io(this.ctx, s.inPtr, n, s.outPtr, s.outCap);
     if (this.eof && !this.datagram && !this.hasUnstaged()) this.core.x.zs_io_eof(this.ctx);
+  }
+
+  /** Runs one core call `op` with the windows lent: the core's answer. Retries on WANT_WRITE
+   *  (window full) after collecting output, on WANT_READ after input was consumed (mbedTLS may
+   *  stop after taking a message in, e.g. a TLS 1.3 NewSessionTicket, and report it only on the
+   *  next call), and on WANT_READ while more input is queued than one window could stage. */
+  run(op: () => number): number {
+    const x = this.core.x;
+    this.begin();
+    try {
+      for (;;) {
+        const used = x.zs_io_in_used(this.ctx);
+        const r = op();
+        if (r === MBEDTLS.WANT_READ && x.zs_io_in_used(this.ctx) > used) continue;
+        if (r === MBEDTLS.WANT_WRITE) {
+          if (this.flush() === 0) return MBEDTLS.BUFFER_TOO_SMALL; // cannot make progress
+          continue;
+        }
+        if (r === MBEDTLS.WANT_READ && this.hasUnstaged()) {
+          this.end();
+          this.begin();
+          continue;
+        }
+        return r;
+      }
+    } finally {
+      this.end();
+    }
   }
 
   /** True when input is queued beyond what begin() could stage. */

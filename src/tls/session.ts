@@ -4,43 +4,22 @@
  * The caller feeds received ciphertext (`feed`), drives the session (`handshake`, `read`,
  * `write`, `closeNotify`), and sends whatever `drain` returns. Nothing here waits, touches a
  * socket or reads a clock: each driving call is told the time. Every driving call answers a
- * TlsStep, the next action for the socket layer (rustls style):
- *   done      the handshake is over / n bytes were read or written
- *   want-read feed more ciphertext, or call again at `timerDeadline` (DTLS)
- *   want-verify the verify callback deferred its answer (a Promise); call again once it
- *             settled (`onVerifyAnswer` tells when)
- *   closed    the peer sent close_notify (sticky)
- *   fatal     the session is dead; the error is sticky and says why
- * After every call, `pendingOutput > 0` means there is ciphertext to send.
+ * TlsStep, the next action for the socket layer (step.ts). After every call,
+ * `pendingOutput > 0` means there is ciphertext to send.
  */
 import { getCore } from './wasm.js';
 import { ZS } from './abi.js';
 import { SessionInfo } from './session_info.js';
 import { CipherPipe, Staging } from './io.js';
 import { MBEDTLS, TlsError, engineError, tlsError } from './errors.js';
-import { EINVAL, ENOMEM } from '../errno.js';
-import { applyConfig, type TlsConfig, TLS1_2, TLS1_3 } from './config.js';
+import { ENOMEM } from '../errno.js';
+import { applyConfig, versionRange, type TlsConfig, TLS1_3 } from './config.js';
+import { keylogSinks, takeKeylog, type KeylogSink } from './keylog.js';
+import { CLOSED, WANT_READ, WANT_VERIFY, done, type TlsStep } from './step.js';
 
-/** What a driving call of TlsSession answers, the socket layer's next action (file comment). */
-export type TlsStep =
-  | { readonly state: 'done'; readonly n: number; /** DTLS read: the record's length before truncation */ readonly full?: number }
-  | { readonly state: 'want-read' }
-  | { readonly state: 'want-verify' }
-  | { readonly state: 'closed' }
-  | { readonly state: 'fatal'; readonly error: TlsError };
-
-const WANT_READ: TlsStep = Object.freeze({ state: 'want-read' });
-const WANT_VERIFY: TlsStep = Object.freeze({ state: 'want-verify' });
 const VERIFY_PENDING = ZS.VERIFY_PENDING; // zs_handshake: paused for a deferred verify answer
 const VERIFY_DEFER = ZS.VERIFY_DEFER;     // zs_host_verify: the answer comes later
 const BADCERT_OTHER = 0x0100; // MBEDTLS_X509_BADCERT_OTHER: a deferred answer that failed
-const CLOSED: TlsStep = Object.freeze({ state: 'closed' });
-const done = (n: number): TlsStep => ({ state: 'done', n });
-
-/** TLS 1.3 suites are 0x1301..0x1305 (RFC 8446 B.4). */
-const isTls13Suite = (id: number) => id >= 0x1301 && id <= 0x1305;
-
-const NO_SINKS: readonly ((lines: Uint8Array) => void)[] = Object.freeze([]);
 
 let nextId = 1;
 const byId = new Map<number, TlsSession>();
@@ -56,7 +35,7 @@ export class TlsSession extends SessionInfo {
   private verifyAnswer: number | null = null; // a deferred verify callback's flags, not yet given
   /** Called when a deferred verify answer arrives: drive the handshake again. */
   onVerifyAnswer: (() => void) | null = null;
-  private readonly keylogSinks: readonly ((lines: Uint8Array) => void)[];
+  private readonly keylogSinks: readonly KeylogSink[];
 
   /** Creates a configured session. Throws TlsError: EINVAL for unusable configuration
    *  (unparsable certificate or key, bad option), ENOMEM when the arena is exhausted. */
@@ -64,25 +43,13 @@ export class TlsSession extends SessionInfo {
     super(getCore());
     this.role = config.role;
     this.datagram = config.transport === 'datagram';
-    let min = config.minVersion ?? TLS1_2;
-    let max = config.maxVersion ?? (this.datagram ? TLS1_2 : TLS1_3);
-    // A suite list implies the versions: mbedTLS would offer TLS 1.3 without a 1.3 suite and
-    // then fail, so a list of TLS 1.2 suites means TLS 1.2 (and of 1.3 suites, TLS 1.3).
-    const suites = config.ciphersuites;
-    if (suites?.length && suites.every((id) => !isTls13Suite(id))) max = Math.min(max, TLS1_2);
-    if (suites?.length && suites.every(isTls13Suite)) min = Math.max(min, TLS1_3);
-    for (const v of [min, max]) {
-      if (v !== TLS1_2 && v !== TLS1_3) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, `TLS version 0x${Number(v).toString(16)}`);
-    }
-    if (min > max) throw new TlsError(MBEDTLS.BAD_INPUT_DATA, EINVAL, 'minVersion above maxVersion (or ciphersuites outside the versions)');
-    if (this.datagram && max === TLS1_3) throw engineError.unsupported('DTLS 1.3');
+    const [min, max] = versionRange(config);
     this.ctx = this.core.x.zs_new(this.id, this.role === 'server' ? 1 : 0, this.datagram ? 1 : 0, min, max);
     if (this.ctx === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
     this.pipe = new CipherPipe(this.core, this.ctx, this.datagram);
     this.verifyCallback = config.verifyCallback;
     if (this.verifyCallback) byId.set(this.id, this);
-    const sinks = [config.keylog, this.core.keylog].filter((f): f is (l: Uint8Array) => void => typeof f === 'function');
-    this.keylogSinks = sinks.length ? sinks : NO_SINKS;
+    this.keylogSinks = keylogSinks(config, this.core);
     try {
       applyConfig(this.core, this.ctx, config);
       if (this.keylogSinks.length && this.core.x.zs_keylog(this.ctx, 1) < 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
@@ -274,47 +241,13 @@ export class TlsSession extends SessionInfo {
 
   // ---- internals -------------------------------------------------------------------------
 
-  /** Runs `op` with the windows lent; retries on WANT_WRITE (window full) after collecting
-   *  output, on WANT_READ after input was consumed (mbedTLS may stop after taking a message
-   *  in, e.g. a TLS 1.3 NewSessionTicket, and report it only on the next call), and on
-   *  WANT_READ while more input is queued than one window could stage. */
+  /** Runs `op` through the pipe (CipherPipe.run), then passes on the key log lines it made. */
   private call(op: () => number): number {
-    const x = this.core.x;
-    this.pipe.begin();
     try {
-      for (;;) {
-        const used = x.zs_io_in_used(this.ctx);
-        const r = op();
-        if (r === MBEDTLS.WANT_READ && x.zs_io_in_used(this.ctx) > used) continue;
-        if (r === MBEDTLS.WANT_WRITE) {
-          if (this.pipe.flush() === 0) return MBEDTLS.BUFFER_TOO_SMALL; // cannot make progress
-          continue;
-        }
-        if (r === MBEDTLS.WANT_READ && this.pipe.hasUnstaged()) {
-          this.pipe.end();
-          this.pipe.begin();
-          continue;
-        }
-        return r;
-      }
+      return this.pipe.run(op);
     } finally {
-      this.pipe.end();
-      if (this.keylogSinks.length) this.takeKeylog();
+      if (this.keylogSinks.length) takeKeylog(this.core, this.ctx, this.keylogSinks);
     }
-  }
-
-  /** Hands the key log lines the call derived to the sinks; no copy stays in core memory, and
-   *  the one given is wiped once they return. A sink's exception is not the session's. */
-  private takeKeylog(): void {
-    const cap = ZS.KEYLOG_CAP, p = this.core.scratch(cap);
-    const n = this.core.x.zs_keylog_take(this.ctx, p, cap);
-    if (n <= 0) return;
-    const lines = this.core.u8.slice(p, p + n);
-    this.core.u8.fill(0, p, p + n);
-    for (const sink of this.keylogSinks) {
-      try { sink(lines); } catch { /* a key log that cannot be written fails no connection */ }
-    }
-    lines.fill(0);
   }
 
   /** DTLS: what a short read left of a record is discarded, as UDP does; returns its length. */
@@ -385,30 +318,4 @@ export class TlsSession extends SessionInfo {
 
 function verifyHook(id: number, depth: number, der: Uint8Array, flagsPtr: number): number {
   return byId.get(id)?.callVerify(depth, der, flagsPtr) ?? 0;
-}
-
-/** Shared server state of one listening socket: ticket keys, session cache, DTLS cookie key.
- *  The core counts references: every session configured with it holds one, so `free()` may be
- *  called at any time (a purge, a closed listener) and the sessions still using the state keep
- *  it until they are freed; new sessions must be given a new state. */
-export class TlsServerState {
-  private readonly core = getCore();
-  /** The core's handle (pass as TlsConfig.serverState). 0 once freed. */
-  handle: number;
-
-  constructor(opts: { ticketLifetime?: number } = {}) {
-    this.handle = this.core.x.zs_srv_new(opts.ticketLifetime ?? 86400);
-    if (this.handle === 0) throw new TlsError(MBEDTLS.ALLOC_FAILED, ENOMEM, 'TLS arena exhausted');
-  }
-
-  /** Lets the state go (idempotent). Sessions configured with it keep it alive until freed. */
-  free(): void {
-    if (this.handle) this.core.x.zs_srv_free(this.handle);
-    this.handle = 0;
-  }
-
-  /** References held now: 1 for this owner plus one per live session (0 once freed). */
-  get refs(): number {
-    return this.handle ? this.core.x.zs_srv_refs(this.handle) : 0;
-  }
 }
