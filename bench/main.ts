@@ -31,7 +31,7 @@ const R = Number(process.env.BENCH_ROUNDS) || (QUICK ? 9 : 21);
 const K = QUICK ? 4 : 8;
 const MB = Number(process.env.BENCH_MB) || (QUICK ? 4 : 16);
 const IDLE = Number(process.env.BENCH_IDLE) || 1000;
-const IDLE_ROUNDS = QUICK ? 1 : 3;
+const IDLE_ROUNDS = QUICK ? 1 : 7;
 /** Unmeasured rounds before a bulk row: at least 32 MB per side. V8 compiles the core's hot
  *  functions in the background while the first rounds run (each round's handshake makes more
  *  of them hot), and process CPU time counts that compiling: with 4 MB rounds the first 6 to 8
