@@ -195,7 +195,7 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
     udpOpen(at: NetAddr, o, events: UdpEvents, onReady): UdpEndpoint {
       if (at.family === 6) {
         later(() => onReady(E.EAFNOSUPPORT, null));
-        return { events, local: null, send() {}, close() {} };
+        return { events, local: null, send() {}, close(freed) { freed?.(); } };
       }
       const got = bindPicked(at.port, (port) => {
         const s = lib.dgram.createSocket({ type: 'udp4', reuseAddr: o.reuse });
@@ -212,7 +212,7 @@ export function espruinoDriver(lib: EspruinoLibs, opts: EspruinoOptions): NetDri
           if (to.family === 6) return ep.events.onError(E.EAFNOSUPPORT);
           got?.it.send(toBin(data), to.port, to.address);
         },
-        close() { got?.it.close(); },
+        close(freed) { got?.it.close(); freed?.(); },
       };
       return ep;
     },

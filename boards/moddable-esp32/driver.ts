@@ -215,7 +215,7 @@ export function moddableDriver(io: IO419, opts: ModdableOptions): NetDriver {
         send(data: Uint8Array, to: NetAddr) {
           try { u?.write(data, to.address, to.port); } catch { ep.events.onError(E.EINVAL); }
         },
-        close() { u?.close(); u = null; },
+        close(freed) { u?.close(); u = null; freed?.(); },
       };
       return ep;
     },

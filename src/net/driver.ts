@@ -77,7 +77,9 @@ export interface UdpEndpoint {
    *  IP_ANY_TYPE): a socket of one family receives the other's datagrams, and may answer them. */
   readonly dual?: boolean;
   readonly local: NetAddr | null;
-  close(): void;
+  /** Closes the endpoint; `freed` is called once the platform no longer holds its port (at
+   *  once where closing frees it at once; the host's waits for the datagrams handed over). */
+  close(freed?: () => void): void;
   events: UdpEvents;
 }
 

@@ -115,6 +115,7 @@ class HostTcp implements TcpConn {
 class HostUdp implements UdpEndpoint {
   private pending = 0;
   private closing = false;
+  private freed?: () => void;
 
   constructor(readonly sock: dgram.Socket, public events: UdpEvents) {
     sock.on('message', (m, r) => this.events.onMessage(bytes(m), addrOf(r.address, r.port, r.family)!));
@@ -139,13 +140,16 @@ class HostUdp implements UdpEndpoint {
   }
 
   /** Closes once the datagrams already handed over are sent (node would drop them). */
-  close(): void {
+  close(freed?: () => void): void {
     this.closing = true;
+    this.freed = freed;
     if (this.pending === 0) this.shut();
   }
 
   private shut(): void {
     try { this.sock.close(); } catch { /* already closed */ }
+    this.freed?.(); // node closes the descriptor at once: the port is free
+    this.freed = undefined;
   }
 }
 

@@ -16,6 +16,11 @@ import { AF_INET6 } from '../constants.js';
 interface Holder { family: number; addr: string; v6only: boolean; reuse: boolean }
 
 const claims = new Map<string, Holder[]>();
+/** Ports a closed socket gave back while its host endpoint still holds them (a datagram handed
+ *  over is still going out): free for an explicit bind, as Zephyr's close frees them, but not
+ *  picked for port 0 while another is free: the host's bind would fail and the port be re-picked
+ *  after getsockname() had named it. Counted: two sockets may share a port (SO_REUSEADDR). */
+const closing = new Map<string, number>();
 
 const key = (proto: string, port: number) => `${proto}:${port}`;
 const isAny = (a: string) => a === ANY4 || a === ANY6;
@@ -45,6 +50,22 @@ export function release(proto: string, local: SockAddr): void {
   if (!list!.length) claims.delete(k);
 }
 
+/** Gives back `local`'s claim now and keeps its port from bind(0) until the returned callback
+ *  says the platform has let go of it. */
+export function releaseClosing(proto: string, local: SockAddr): () => void {
+  release(proto, local);
+  const k = key(proto, local.port);
+  closing.set(k, (closing.get(k) ?? 0) + 1);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const n = closing.get(k)! - 1;
+    if (n > 0) closing.set(k, n);
+    else closing.delete(k);
+  };
+}
+
 /** bind(): checks the address and claims its port (an ephemeral one for port 0, `auto`, from
  *  `range`: the socket's IP_LOCAL_PORT_RANGE). The bound address, or a negative errno. */
 export function bindAddr(proto: string, family: number, addr: SockAddr, reuse: boolean, v6only = false, range?: [number, number]): { local: SockAddr; auto: boolean } | number {
@@ -68,15 +89,17 @@ export function repick(proto: string, errno: number, local: SockAddr, auto: bool
 }
 
 /** A free ephemeral port in `range` (the stack's by default), claimed (shareable when `reuse`):
- *  random tries, then a sweep, so a narrow range's last free port is found; -EADDRINUSE when
- *  every port is taken. */
+ *  random tries, then a sweep, so a narrow range's last free port is found, and a port still
+ *  closing only when no other is free; -EADDRINUSE when every port is taken. */
 export function pickPort(proto: string, h: Holder, range: [number, number] = [config.EPHEMERAL_PORT_MIN, config.EPHEMERAL_PORT_MAX]): number {
   const [lo, hi] = range;
-  const free = (port: number) => !claims.has(key(proto, port)) && claim(proto, port, h) === 0;
+  const free = (port: number, closingToo: boolean) =>
+    !claims.has(key(proto, port)) && (closingToo || !closing.has(key(proto, port))) && claim(proto, port, h) === 0;
   for (let i = 0; i < 64; i++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
-    if (free(port)) return port;
+    if (free(port, false)) return port;
   }
-  for (let port = lo; port <= hi; port++) if (free(port)) return port;
+  for (let port = lo; port <= hi; port++) if (free(port, false)) return port;
+  for (let port = lo; port <= hi; port++) if (free(port, true)) return port; // the host may still refuse it: re-picked then
   return -EADDRINUSE;
 }

@@ -9,7 +9,7 @@ import { driver } from '../net/index.js';
 import type { UdpEndpoint } from '../net/driver.js';
 import { Sock } from './socket.js';
 import { ANY4, ANY6, checkAddr, fill, fromNet, toNet, type SockAddr } from './addr.js';
-import { bindAddr, release, repick } from './ports.js';
+import { bindAddr, releaseClosing, repick } from './ports.js';
 import { portRange, wantsPktinfo } from './ip_options.js';
 
 const MAX_PAYLOAD = 65507; // IPv4 UDP payload limit
@@ -41,10 +41,7 @@ export class UdpSock extends Sock {
   override bind(addr: SockAddr): number {
     const b = bindAddr('udp', this.family, addr, this.reuse(), this.v6only, portRange(this.opts));
     if (typeof b === 'number') return b;
-    if (this.local) {
-      this.ep?.close();
-      release('udp', this.local);
-    }
+    if (this.local) this.letGo(this.local);
     this.local = b.local;
     this.autoPort = b.auto;
     this.ready = new Promise((r) => (this.markReady = r));
@@ -203,7 +200,15 @@ export class UdpSock extends Sock {
 
   override close(): void {
     super.close();
-    this.ep?.close();
-    if (this.local) release('udp', this.local);
+    if (this.local) this.letGo(this.local);
+    else this.ep?.close();
+  }
+
+  /** Closes the endpoint bound to `local` and gives its port back; bind(0) passes over it
+   *  while the host still sends this socket's last datagrams from it. */
+  private letGo(local: SockAddr): void {
+    const freed = releaseClosing('udp', local);
+    if (this.ep) this.ep.close(freed);
+    else freed();
   }
 }

@@ -32,15 +32,21 @@ function client(): number {
   return fd;
 }
 
-/** The server echoes `n` records back to their senders. */
-async function echo(s: number, n: number): Promise<void> {
-  const buf = new Uint8Array(2000);
-  for (let i = 0; i < n; i++) {
-    const from = {} as Z.SockAddr;
-    const len = await Z.zsock_recvfrom(s, buf, 0, from);
-    assert.ok(len > 0, `server recv ${len}`);
-    assert.is(await Z.zsock_sendto(s, buf.subarray(0, len), 0, from), len);
-  }
+/** The server echoes `n` records back to their senders. The test awaits it last: when the test
+ *  fails first, its server closes and this fails too, after the test; that must not end the run
+ *  (an unhandled rejection stops uvu, and the failure it reports is this one, not the test's). */
+function echo(s: number, n: number): Promise<void> {
+  const serving = (async () => {
+    const buf = new Uint8Array(2000);
+    for (let i = 0; i < n; i++) {
+      const from = {} as Z.SockAddr;
+      const len = await Z.zsock_recvfrom(s, buf, 0, from);
+      assert.ok(len > 0, `server recv ${len}`);
+      assert.is(await Z.zsock_sendto(s, buf.subarray(0, len), 0, from), len);
+    }
+  })();
+  serving.catch(() => {}); // still rejects where the test awaits it
+  return serving;
 }
 
 test('client handshake in connect; records both ways; one record per recv', async () => {

@@ -139,4 +139,36 @@ test('sendmsg gathers the iovecs into one datagram', async () => {
   await sleep(0);
 });
 
+// Regression: a closed socket's host endpoint still held its port while its last datagram went
+// out; bind(0) took that port, the host refused it, and the port getsockname() had named moved
+// (a DTLS server's client then timed out).
+test('bind(0) passes over the port of a closed socket whose last datagram is still going out', async () => {
+  const [rx, at] = bound();
+  for (let round = 0; round < 16; round++) {
+    // Two ports a round (each round its own, so no earlier round's socket is still closing):
+    // without the hold, half the picks took the closing one.
+    const lo = 62130 + 2 * round, range = ((lo + 1) << 16) | lo;
+    const a = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, 0);
+    assert.is(Z.zsock_setsockopt(a, Z.IPPROTO_IP, Z.IP_LOCAL_PORT_RANGE, range), 0);
+    assert.is(Z.zsock_bind(a, lo4(0)), 0);
+    await Z.zsock_get_context_object(a)!.whenReady();
+    const was = {} as Z.SockAddr;
+    Z.zsock_getsockname(a, was);
+    assert.is(await Z.zsock_sendto(a, new Uint8Array([round]), 0, at), 1);
+    Z.zsock_close(a); // the datagram is handed to the host: its socket closes once it is sent
+    const b = Z.zsock_socket(Z.AF_INET, Z.SOCK_DGRAM, 0);
+    assert.is(Z.zsock_setsockopt(b, Z.IPPROTO_IP, Z.IP_LOCAL_PORT_RANGE, range), 0);
+    assert.is(Z.zsock_bind(b, lo4(0)), 0);
+    const told = {} as Z.SockAddr;
+    Z.zsock_getsockname(b, told);
+    assert.is.not(told.port, was.port, `round ${round}: the closing socket's port`);
+    await Z.zsock_get_context_object(b)!.whenReady();
+    const now = {} as Z.SockAddr;
+    Z.zsock_getsockname(b, now);
+    assert.is(now.port, told.port, 'the port getsockname named is the one bound');
+    assert.is(await Z.zsock_recvfrom(rx, new Uint8Array(4), 0, {} as Z.SockAddr), 1, 'the last datagram went out');
+    Z.zsock_close(b);
+  }
+});
+
 test.run();
