@@ -95,17 +95,21 @@ test('QUERY_ONLY version 2: VERIFY_RESULT reads as TLS_CERT_VERIFY_RESULT on bot
 
 const resumed = async (fd: number) => (await attrs(fd)).get(Z.TTLS_ATTR_RESUMED);
 
+/** A connection to listener `l` (on `port`), secured by the policy, with data through it (a
+ *  TLS 1.3 client's tickets arrive with it). */
+async function securePair(l: number, port: number): Promise<{ c: number; s: number }> {
+  const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
+  const [rc, s] = await within(Promise.all([Z.zsock_connect(c, lo4(port)), Z.zsock_accept(l)]), 5000, 'connect');
+  assert.is(rc, 0);
+  await initBoth(c, s);
+  await echo(c, s, 'tickets arrive with the first data');
+  return { c, s };
+}
+
 test('sessions resume from the policy caches; RESET_SESSION makes the next handshake a full one', async () => {
   const [l, port] = tcpListener();
   assert.is(Z.ttls_policy_set(rules(port)), 0);
-  const connectSecure = async () => {
-    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
-    const [rc, s] = await within(Promise.all([Z.zsock_connect(c, lo4(port)), Z.zsock_accept(l)]), 5000, 'connect');
-    assert.is(rc, 0);
-    await initBoth(c, s);
-    await echo(c, s, 'tickets arrive with the first data');
-    return { c, s };
-  };
+  const connectSecure = () => securePair(l, port);
   const first = await connectSecure();
   assert.is(await resumed(first.s), 0, 'the first handshake is full');
   const second = await connectSecure();
@@ -119,14 +123,7 @@ test('a cached session of another version is not offered: the rule changed to TL
   // The client cache is keyed by the peer's address: a TLS 1.3 session stays cached for it when
   // the policy for that port changes (CI met this when the kernel gave a listener a port again).
   const [l, port] = tcpListener();
-  const connectSecure = async () => {
-    const c = Z.zsock_socket(Z.AF_INET, Z.SOCK_STREAM, 0);
-    const [rc, s] = await within(Promise.all([Z.zsock_connect(c, lo4(port)), Z.zsock_accept(l)]), 5000, 'connect');
-    assert.is(rc, 0);
-    await initBoth(c, s);
-    await echo(c, s, 'tickets arrive with the first data');
-    return { c, s };
-  };
+  const connectSecure = () => securePair(l, port);
   assert.is(Z.ttls_policy_set(rules(port)), 0);
   await connectSecure();
   assert.is(Z.ttls_policy_set(rules(port, { versions: ['1.2'] })), 0);
