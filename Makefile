@@ -101,9 +101,6 @@ CF_pk_wrap := -Dmbedtls_ecp_check_pub_priv=zs_ecp_check_pub_priv $(call HOST_ONL
 CF_ssl_tls13_generic := $(call HOST_ONLY,-Dpsa_hash_compute=zs_memo_hash_compute)
 CF_ssl_tls12_client := $(call HOST_ONLY,-Dmbedtls_ssl_get_key_exchange_md_tls1_2=zs_memo_ske_md)
 CF_x509_crt := $(call HOST_ONLY,-Dmbedtls_md=zs_memo_md)
-# The arena is not zero-filled at load (its pages stay untouched until used): the allocator's
-# memset goes through zs_arena_memset (wasm/zs_platform.c), which skips that one fill.
-CF_memory_buffer_alloc := -Dmemset=zs_arena_memset
 
 # ChaCha20 four blocks at a time in wasm SIMD128 (wasm/zs_chacha20_simd.c, the only file built
 # with -msimd128): chachapoly.c's keystream calls, renamed in wasm builds. CHACHA_SIMD=0 keeps

@@ -95,11 +95,6 @@ export function randomFill(buf: Uint8Array): void {
   poolAt += n;
 }
 
-/** A diagnostics line from below the socket layer (the TLS core's allocator reports). */
-export function logLine(text: string): void {
-  console.error(text);
-}
-
 /** Where every TLS session's key log lines go (NSS's SSLKEYLOGFILE format, for Wireshark):
  *  the file $SSLKEYLOGFILE names, as curl and NSS use it, appended to (created 0600); null
  *  when it is unset. Read once, when the TLS core loads. */

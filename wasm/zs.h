@@ -8,7 +8,7 @@
  *    For datagram transports both windows hold frames of [u32 little-endian length][bytes].
  *  - Time: the caller passes the time (zs_clock) and asks for the next timer deadline.
  *  - Entropy: one host import, zs_host_random.
- * Memory comes from one arena (mbedTLS's buffer allocator); each context counts the arena bytes
+ * Memory comes from one arena (zs_arena.c's allocator); each context counts the arena bytes
  * it holds now and at its peak, so RAM per TLS context is measured, not guessed.
  */
 #ifndef ZS_H
@@ -142,6 +142,14 @@ void zs_acct_begin(int64_t *u0);
 void zs_acct_end(zs_ctx *c, int64_t u0);
 int zs_rng(void *p, unsigned char *out, size_t len);
 size_t zs_arena_used_bytes(void);
+
+/* zs_arena.c: mbedTLS's calloc and free over one region; bytes and blocks in use include
+ * each block's header */
+void zs_arena_init(void *region, size_t len);
+void *zs_arena_calloc(size_t n, size_t each);
+void zs_arena_free(void *p);
+void zs_arena_usage(size_t *used, size_t *blocks, size_t *peak);
+void zs_arena_peak_reset(void);
 
 /* zs_post.c */
 #define ZS_VERIFY_DEFER 1          /* zs_host_verify: the answer comes later (zs_verify_resume) */

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "mbedtls/memory_buffer_alloc.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_time.h"
 #include "mbedtls/platform_util.h"
@@ -81,26 +80,6 @@ int zs_rng(void *p, unsigned char *out, size_t len)
 
 /* ---- arena -------------------------------------------------------------------------------- */
 
-static int arena_untouched; /* inside zs_init's mbedtls_memory_buffer_alloc_init */
-
-/* Bytes zeroed at the arena's start: more than the allocator's first block header (its fields
- * are read as zero), which malloc may have left its own bookkeeping in. */
-#define ZS_ARENA_HEAD 256
-
-/* memory_buffer_alloc.c's memset (renamed in that one file: the Makefile's
- * CF_memory_buffer_alloc). Its init zeroes the whole arena, which makes every page of it
- * resident (RSS) at load, before any context needs it, and for nothing: the allocator zeroes
- * each block it hands out (calloc) and writes its own headers. So only the head is zeroed;
- * the other pages stay untouched until a context uses them. */
-void *zs_arena_memset(void *p, int c, size_t n)
-{
-    unsigned char *b = p;
-    if (arena_untouched && b >= arena && b < arena + arena_size && n > ZS_ARENA_HEAD) {
-        n = ZS_ARENA_HEAD;
-    }
-    return memset(p, c, n);
-}
-
 /* Sets up the arena of `size` bytes (taken from wasm memory once) and PSA. 0 or -1. */
 ZS_API int zs_init(uint32_t size)
 {
@@ -113,39 +92,39 @@ ZS_API int zs_init(uint32_t size)
     }
     arena_size = size;
 #if !defined(ZS_SYSTEM_ALLOC)
-    arena_untouched = 1;
-    mbedtls_memory_buffer_alloc_init(arena, size);
-    arena_untouched = 0;
+    zs_arena_init(arena, size);
+    mbedtls_platform_set_calloc_free(zs_arena_calloc, zs_arena_free);
 #endif
     return psa_crypto_init() == PSA_SUCCESS ? 0 : -1;
 }
 
 /* ZS_SYSTEM_ALLOC (native sanitizer builds only): mbedTLS allocates from the C library, so
  * AddressSanitizer sees every block; the arena figures then read 0. */
-size_t zs_arena_used_bytes(void)
+static void usage(size_t *used, size_t *blocks, size_t *peak)
 {
 #if defined(ZS_SYSTEM_ALLOC)
-    return 0;
+    *used = *blocks = *peak = 0;
 #else
-    size_t used, blocks;
-    mbedtls_memory_buffer_alloc_cur_get(&used, &blocks);
-    return used;
+    zs_arena_usage(used, blocks, peak);
 #endif
+}
+
+size_t zs_arena_used_bytes(void)
+{
+    size_t used, blocks, peak;
+    usage(&used, &blocks, &peak);
+    return used;
 }
 
 /* out[0] = arena size, out[1] = bytes in use, out[2] = blocks in use, out[3] = peak bytes. */
 ZS_API void zs_arena_stats(uint32_t *out)
 {
-    size_t used = 0, blocks = 0, max_used = 0, max_blocks = 0;
-#if !defined(ZS_SYSTEM_ALLOC)
-    mbedtls_memory_buffer_alloc_cur_get(&used, &blocks);
-    mbedtls_memory_buffer_alloc_max_get(&max_used, &max_blocks);
-#endif
-    (void) max_blocks;
+    size_t used, blocks, peak;
+    usage(&used, &blocks, &peak);
     out[0] = (uint32_t) arena_size;
     out[1] = (uint32_t) used;
     out[2] = (uint32_t) blocks;
-    out[3] = (uint32_t) max_used;
+    out[3] = (uint32_t) peak;
 }
 
 /* Everything a context allocates happens inside a call made on that context (the engine is
@@ -154,18 +133,20 @@ ZS_API void zs_arena_stats(uint32_t *out)
 void zs_acct_begin(int64_t *u0)
 {
     *u0 = (int64_t) zs_arena_used_bytes();
-    mbedtls_memory_buffer_alloc_max_reset();
+#if !defined(ZS_SYSTEM_ALLOC)
+    zs_arena_peak_reset();
+#endif
 }
 
 void zs_acct_end(zs_ctx *c, int64_t u0)
 {
-    size_t max_used, max_blocks;
+    size_t used, blocks, peak;
     int64_t before = c->mem_cur;
-    mbedtls_memory_buffer_alloc_max_get(&max_used, &max_blocks);
-    c->mem_cur = before + ((int64_t) zs_arena_used_bytes() - u0);
-    int64_t peak = before + ((int64_t) max_used - u0);
-    if (peak > c->mem_peak) {
-        c->mem_peak = peak;
+    usage(&used, &blocks, &peak);
+    c->mem_cur = before + ((int64_t) used - u0);
+    int64_t high = before + ((int64_t) peak - u0);
+    if (high > c->mem_peak) {
+        c->mem_peak = high;
     }
 }
 

@@ -57,17 +57,3 @@ int zs_rsa_no_deduce_d(mbedtls_mpi const *P, mbedtls_mpi const *Q, mbedtls_mpi c
     (void) P, (void) Q, (void) E, (void) D;
     return MBEDTLS_ERR_MPI_BAD_INPUT_DATA;
 }
-
-#if defined(__wasm__)
-#include <wasi/api.h>
-
-/* mbedtls_fprintf in the wasm core (wasm/zsock_mbedtls_config.h): only memory_buffer_alloc.c
- * prints, and only constant FATAL lines on a corrupted arena; the host's fd_write logs them.
- * musl's fwrite to stderr, its FILE and exit cost about 1 KB. */
-void zs_log_line(const char *text, ...)
-{
-    __wasi_ciovec_t iov = { (const uint8_t *) text, strlen(text) };
-    __wasi_size_t written;
-    (void) __wasi_fd_write(2, &iov, 1, &written);
-}
-#endif

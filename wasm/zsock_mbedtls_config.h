@@ -46,8 +46,7 @@
 /* ---- Platform: no OS. Memory from one arena; time and entropy from the host ------------- */
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
-#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
-#define MBEDTLS_MEMORY_DEBUG            /* current/peak arena bytes, for per-context accounting */
+/* mbedtls_calloc/free: the arena's allocator (wasm/zs_arena.c), set at zs_init */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG /* mbedtls_psa_external_get_random() -> host import */
 #if defined(__wasm__)
@@ -69,13 +68,6 @@ long long zs_time(long long *t);
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 #define MBEDTLS_PLATFORM_GMTIME_R_ALT   /* pure C, no libc time zone code */
 #define MBEDTLS_DEPRECATED_REMOVED
-#if defined(__wasm__)
-/* The allocator's FATAL lines (a corrupted arena: a bug) reach the host's log through one WASI
- * write (wasm/zs_trim.c), and the corrupted arena traps: no libc stdio or exit in the core. */
-#define MBEDTLS_PLATFORM_FPRINTF_MACRO(stream, ...) zs_log_line(__VA_ARGS__)
-#define MBEDTLS_PLATFORM_EXIT_MACRO(status) __builtin_trap()
-void zs_log_line(const char *text, ...);
-#endif
 
 /* ---- Symmetric crypto and hashes ---------------------------------------------------------- */
 #define MBEDTLS_AES_C

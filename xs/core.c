@@ -11,7 +11,7 @@
  * The shim's host imports are C here: zs_host_random reads the board's TRNG (sys.c), so
  * hooks.random is never called; zs_host_verify calls hooks.verify(id, depth, der, len, flags)
  * with mbedTLS's flags word bounced through a reserved slot of the region. hooks.grown is never
- * called (the region never moves) and hooks.log neither (mbedTLS's allocator reports to stderr).
+ * called (the region never moves).
  */
 #include "xsAll.h"
 #include "core.h"

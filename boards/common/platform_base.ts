@@ -24,13 +24,6 @@ export function randomFill(buf: Uint8Array): void {
   sys.random(buf);
 }
 
-/** A diagnostics line: the engine's trace() where it has one (Moddable), else its console. */
-export function logLine(text: string): void {
-  const g = globalThis as { trace?: (s: string) => void; console?: { log(s: string): void } };
-  if (g.trace) g.trace(`${text}\n`);
-  else g.console?.log(text);
-}
-
 /** The key log: a device has nowhere to write one; the simulator's `zsock:sys` takes the lines
  *  when it runs with --keylog (they go to the simulator's file, over the board's channel). */
 export function keylogSink(): ((lines: Uint8Array) => void) | null {

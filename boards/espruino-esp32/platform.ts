@@ -3,7 +3,7 @@ import type { NetDriver } from '../../src/net/driver.js';
 import type { CoreBinding } from '../../src/tls/wasm.js';
 import { espruinoDriver, type EspruinoLibs } from './driver.js';
 import { nativeCore, limits, boardConfig, noFiles } from '../common/platform_base.js';
-export { exitProgram, timers, randomFill, logLine, keylogSink } from '../common/platform_base.js';
+export { exitProgram, timers, randomFill, keylogSink } from '../common/platform_base.js';
 
 declare const require: (name: string) => any;
 

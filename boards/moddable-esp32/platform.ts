@@ -8,7 +8,7 @@ import type { NetDriver } from '../../src/net/driver.js';
 import type { CoreBinding } from '../../src/tls/wasm.js';
 import { moddableDriver, type IO419 } from './driver.js';
 import { nativeCore, limits, boardConfig, noFiles } from '../common/platform_base.js';
-export { exitProgram, timers, randomFill, logLine, keylogSink } from '../common/platform_base.js';
+export { exitProgram, timers, randomFill, keylogSink } from '../common/platform_base.js';
 
 export const platformName = 'moddable-esp32';
 export const platformConfig = boardConfig;

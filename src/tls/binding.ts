@@ -7,7 +7,6 @@ export interface CoreHooks {
   random(ptr: number, len: number): void;
   verify(id: number, depth: number, der: number, len: number, flags: number): number;
   grown(): void;
-  log(ptr: number, len: number): void;
 }
 
 /** One way to instantiate the C shim: wasm on the host, a native module on a device. */

@@ -5,14 +5,13 @@
  * the Makefile (wasm_binding.ts); on a board, the same C shim compiled into the firmware and
  * offered as a native module (boards/BOARD/platform.ts). Everything above this file sees only Core.
  */
-import { defaultCoreBinding, defaultArenaSize, randomFill, logLine, keylogSink } from '../platform.js';
+import { defaultCoreBinding, defaultArenaSize, randomFill, keylogSink } from '../platform.js';
 import { ZS, type CoreExports } from './abi.js';
 import type { CoreBinding, CoreHooks } from './binding.js';
 
 export type { CoreBinding, CoreHooks } from './binding.js';
 import { MBEDTLS, TlsError } from './errors.js';
 import { ENOMEM } from '../errno.js';
-import { utf8Decode } from '../utf8.js';
 import { Staging } from './io.js';
 
 export type { CoreExports } from './abi.js';
@@ -119,8 +118,6 @@ export class Core {
       verify: (id, depth, der, len, flags) =>
         this.verifyHook ? this.verifyHook(id, depth, this.u8.slice(der, der + len), flags) : 0,
       grown: () => this.refresh(),
-      // Only mbedTLS's allocator reports heap corruption this way.
-      log: (ptr, len) => logLine(utf8Decode(this.u8.subarray(ptr, ptr + len))),
     };
   }
 }

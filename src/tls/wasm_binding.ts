@@ -2,8 +2,8 @@
  * The host's CoreBinding: the standalone .wasm (-sSTANDALONE_WASM, no emscripten JS glue).
  * Its imports are exactly entropy and the certificate-verify hook (env), AES-GCM, ECDH and
  * signature checks for a core of the host profile (env.zs_host_gcm, env.zs_host_ecc,
- * env.zs_host_ecdsa_verify, env.zs_host_rsa_verify), a memory-growth notice, and WASI's fd_write,
- * through which mbedTLS's allocator reports a corrupted arena (just before the core traps).
+ * env.zs_host_ecdsa_verify, env.zs_host_rsa_verify) and a memory-growth notice. A corrupted
+ * arena traps (wasm/zs_arena.c): the core prints nothing.
  * Any other import is a build error and fails the load loudly.
  */
 import type { CoreExports } from './abi.js';
@@ -18,7 +18,6 @@ export function wasmBinding(bytes: Uint8Array): CoreBinding {
     size: bytes.length,
     instantiate(hooks: CoreHooks): CoreExports {
       let x: CoreExports | null = null;
-      const dv = () => new DataView(x!.memory.buffer);
       const env: Record<string, Function> = {
         zs_host_random: (ptr: number, len: number) => { hooks.random(ptr, len); return 0; },
         zs_host_verify: hooks.verify,
@@ -28,19 +27,7 @@ export function wasmBinding(bytes: Uint8Array): CoreBinding {
         zs_host_ecdsa_verify: hostEcdsaVerify(() => x!.memory), // and its signature checks
         zs_host_rsa_verify: hostRsaVerify(() => x!.memory),
       };
-      const wasi: Record<string, Function> = {
-        fd_write: (fd: number, iov: number, iovcnt: number, nwritten: number) => {
-          let n = 0;
-          for (let i = 0; i < iovcnt; i++) {
-            const p = dv().getUint32(iov + 8 * i, true), l = dv().getUint32(iov + 8 * i + 4, true);
-            if (fd === 1 || fd === 2) hooks.log(p, l);
-            n += l;
-          }
-          dv().setUint32(nwritten, n, true);
-          return 0;
-        },
-      };
-      const known: Record<string, Record<string, Function>> = { env, wasi_snapshot_preview1: wasi };
+      const known: Record<string, Record<string, Function>> = { env };
       for (const imp of WebAssembly.Module.imports(module)) {
         if (!known[imp.module]?.[imp.name]) {
           throw new Error(`zsock core: unexpected import ${imp.module}.${imp.name} (build problem)`);

@@ -35,10 +35,6 @@ export function randomFill(buf: Uint8Array): void {
   sys.random(buf);
 }
 
-export function logLine(text: string): void {
-  host.eprint(text);
-}
-
 /** No key log in a test program. */
 export function keylogSink(): ((lines: Uint8Array) => void) | null {
   return null;
