@@ -198,22 +198,20 @@ async function scaleChild(who: string): Promise<void> {
   // Both sides first open and close one batch: what the first handshakes cost once for the
   // process (V8 compiling the hot code, the wasm core's tier-up: about 8 MB of compiler memory
   // that the allocator keeps) is not a cost per connection.
-  if (who === 'zsock') (await zsockIdle(WARM, srv.port, () => 0)).fds.forEach((fd) => zsock_close(fd));
+  if (who === 'zsock') (await zsockIdle(WARM, srv.port)).forEach((fd) => zsock_close(fd));
   else (await nodeIdle(WARM, srv.port)).forEach((s) => s.destroy());
   await new Promise((r) => setTimeout(r, 300));
   gc();
   const rss0 = process.memoryUsage().rss, c0 = process.cpuUsage(), t0 = performance.now();
-  let arenaPer = 0;
-  if (who === 'zsock') {
-    const a0 = getCore().arena().used;
-    await zsockIdle(IDLE, srv.port, () => 0);
-    arenaPer = (getCore().arena().used - a0) / IDLE;
-  } else {
-    await nodeIdle(IDLE, srv.port);
-  }
+  const a0 = who === 'zsock' ? getCore().arena().used : 0;
+  if (who === 'zsock') await zsockIdle(IDLE, srv.port);
+  else await nodeIdle(IDLE, srv.port);
+  // Open: until the last handshake completed, on both sides. Then tickets and ACKs settle
+  // before memory is read.
   const openMs = performance.now() - t0, c = process.cpuUsage(c0);
   await new Promise((r) => setTimeout(r, 300));
   gc();
+  const arenaPer = who === 'zsock' ? (getCore().arena().used - a0) / IDLE : 0;
   // Loading no longer zero-fills the arena (issue 19 item 4): the arena pages the connections
   // use become resident as they use them, so RSS growth counts the TLS contexts by itself.
   const rssPer = (process.memoryUsage().rss - rss0) / IDLE;

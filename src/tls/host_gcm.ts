@@ -6,6 +6,22 @@ import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:cryp
 
 const MODES: Record<number, CipherGCMTypes> = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' };
 
+/** Reusable arrays for the short inputs (key, nonce, additional data, tag), by role and length:
+ *  node:crypto copies each before createCipheriv, setAAD or setAuthTag returns, so a record
+ *  passes them in these instead of four new views of the core's memory (about 0.4 KB of garbage
+ *  a record, 3 KB a handshake). Longer ones than SHORT_MAX get a view as before. The key's copy
+ *  is wiped once the cipher holds it (keys are 16, 24 or 32 bytes: always a copy). */
+const SHORT_MAX = 64;
+const KEY = 0, IV = 1, AD = 2, TAG = 3;
+const shorts: Uint8Array[][] = [[], [], [], []];
+
+function short(role: number, m: Uint8Array, at: number, n: number): Uint8Array {
+  if (n > SHORT_MAX) return m.subarray(at, at + n);
+  const b = shorts[role][n] ?? (shorts[role][n] = new Uint8Array(n));
+  for (let i = 0; i < n; i++) b[i] = m[at + i];
+  return b;
+}
+
 /** zs_host_gcm(enc, key, keylen, iv, ivlen, ad, adlen, in, len, out, tag, taglen) over the
  *  core's memory: 0; 1 when a decryption's tag does not verify; 2 for a key length or a host
  *  error. It never throws into the core. `in` and `out` may overlap (records are sealed in place). */
@@ -17,25 +33,26 @@ export function hostGcm(memory: () => { readonly buffer: ArrayBufferLike }) {
     if (!mode) return 2;
     try {
       if (m.buffer !== memory().buffer) m = new Uint8Array(memory().buffer);
-      const key = m.subarray(k, k + kl), nonce = m.subarray(iv, iv + ivl);
       if (enc) {
-        const c = createCipheriv(mode, key, nonce, { authTagLength: tl });
-        c.setAAD(m.subarray(ad, ad + adl));
+        const c = createCipheriv(mode, short(KEY, m, k, kl), short(IV, m, iv, ivl), { authTagLength: tl });
+        c.setAAD(short(AD, m, ad, adl));
         const o = c.update(m.subarray(inp, inp + len));
         c.final();
         m.set(o, out);
         m.set(c.getAuthTag(), tag);
         return 0;
       }
-      const d = createDecipheriv(mode, key, nonce, { authTagLength: tl });
-      d.setAAD(m.subarray(ad, ad + adl));
-      d.setAuthTag(m.subarray(tag, tag + tl)); // copied by node:crypto
+      const d = createDecipheriv(mode, short(KEY, m, k, kl), short(IV, m, iv, ivl), { authTagLength: tl });
+      d.setAAD(short(AD, m, ad, adl));
+      d.setAuthTag(short(TAG, m, tag, tl));
       const o = d.update(m.subarray(inp, inp + len));
       try { d.final(); } catch { return 1; }
       m.set(o, out);
       return 0;
     } catch {
       return 2;
+    } finally {
+      shorts[KEY][kl]?.fill(0);
     }
   };
 }
