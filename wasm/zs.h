@@ -150,6 +150,7 @@ void *zs_arena_calloc(size_t n, size_t each);
 void zs_arena_free(void *p);
 void zs_arena_usage(size_t *used, size_t *blocks, size_t *peak);
 void zs_arena_peak_reset(void);
+uint32_t zs_arena_refused(void); /* callocs that returned NULL since zs_init */
 
 /* zs_post.c */
 #define ZS_VERIFY_DEFER 1          /* zs_host_verify: the answer comes later (zs_verify_resume) */

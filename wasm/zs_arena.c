@@ -56,6 +56,7 @@ static struct {
     struct blk *bin[BINS];
     uint32_t map[MAP_WORDS];
     size_t used, blocks, peak;
+    uint32_t refused; /* callocs answered NULL, ever */
 } A;
 
 static inline uint32_t size_of(const struct hdr *h)
@@ -161,6 +162,7 @@ void zs_arena_init(void *region, size_t len)
 void *zs_arena_calloc(size_t n, size_t each)
 {
     if (n == 0 || each == 0 || n > (REGION_MAX - MIN_BLOCK) / each) {
+        A.refused++;
         return NULL;
     }
     size_t len = n * each;
@@ -170,6 +172,7 @@ void *zs_arena_calloc(size_t n, size_t each)
     }
     struct blk *b = find(size);
     if (b == NULL) {
+        A.refused++;
         return NULL;
     }
     take(b);
@@ -248,6 +251,11 @@ void zs_arena_usage(size_t *used, size_t *blocks, size_t *peak)
 void zs_arena_peak_reset(void)
 {
     A.peak = A.used;
+}
+
+uint32_t zs_arena_refused(void)
+{
+    return A.refused;
 }
 
 #if defined(ZS_ARENA_TEST)

@@ -43,7 +43,11 @@ ZS_API uint32_t zs_io_out_len(const zs_ctx *c)
 /* Runs the handshake as far as it can go: 0 when it is over; ZS_VERIFY_PENDING (1) while the
  * host's verify callback has deferred its answer (see zs_verify_resume). A DTLS server answers
  * a ClientHello without a valid cookie with HelloVerifyRequest and starts over, keeping the
- * client's address: the host sees WANT_READ (and a datagram to send). */
+ * client's address: the host sees WANT_READ (and a datagram to send).
+ * A handshake that fails while the arena refused an allocation fails with ALLOC_FAILED (ENOMEM):
+ * mbedTLS reports some refusals as something else (a certificate whose signature it could not
+ * hash reads as signed by an unknown CA), and which allocation fails first depends on how the
+ * arena is fragmented. */
 ZS_API int zs_handshake(zs_ctx *c)
 {
     if (c->verify_deferred) {
@@ -53,6 +57,7 @@ ZS_API int zs_handshake(zs_ctx *c)
         return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
     }
     ACCT_BEGIN;
+    uint32_t refused = zs_arena_refused();
     int ret = zs_idle_wake(c);
     if (ret == 0) {
         ret = zs_post_run_handshake(c);
@@ -71,6 +76,9 @@ ZS_API int zs_handshake(zs_ctx *c)
     if (ret == 0) {
         zs_idle_trim(c);
         zs_bufs_idle(c);
+    } else if (ret < 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE &&
+               zs_arena_refused() != refused) {
+        ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
     ACCT_END(c);
     return ret;

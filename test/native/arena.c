@@ -3,7 +3,7 @@
  * its own: random calloc/free against a model of the live blocks (aligned, inside, apart,
  * zeroed, contents kept) with every invariant walked as it goes; merging (everything freed is
  * one block again); exhaustion (NULL, and the arena still serves); sizes that overflow; the
- * byte counts; the pages init leaves untouched; and a double or stray free trapping.
+ * byte counts and refusals; the pages init leaves untouched; and a double or stray free trapping.
  * Usage: arena [CERTS_DIR] (unused). Prints one line per case; exit 0 when all pass.
  */
 #include <signal.h>
@@ -23,6 +23,7 @@
 #define zs_arena_usage t_usage
 #define zs_arena_peak_reset t_peak_reset
 #define zs_arena_check t_check
+#define zs_arena_refused t_refused
 #include "zs_arena.c"
 
 #define REGION (256 * 1024)
@@ -115,9 +116,11 @@ static void test_random(void)
 
 static void test_counts_and_edges(void)
 {
+    uint32_t refused = t_refused();
     CHECK(t_calloc(0, 8) == NULL && t_calloc(8, 0) == NULL);
     CHECK(t_calloc(SIZE_MAX, 2) == NULL && t_calloc(2, SIZE_MAX / 2 + 1) == NULL);
     CHECK(t_calloc(REGION, 1) == NULL && t_calloc(1, REGION_MAX) == NULL);
+    CHECK(t_refused() == refused + 6); /* each refusal counted (the engine's ENOMEM, zs_handshake) */
     t_free(NULL);
 
     /* Bytes in use count each block whole (its header, the grain); the peak holds until reset. */
