@@ -93,13 +93,14 @@ $(X25519_TABLE): scripts/gen-x25519-table.mjs scripts/comb.mjs
 # a key pair's check (pk_wrap.c).
 CF_psa_crypto_ecp := -Dmbedtls_ecp_mul=zs_ecp_mul
 CF_ecdsa := -Dmbedtls_ecp_mul_restartable=zs_ecp_mul_restartable -Dmbedtls_ecp_muladd_restartable=zs_ecp_muladd_restartable
-# The host profile's signature verification (wasm/zs_host_sig.c): the three hashes of signed
-# content remember their message, and pk_wrap.c's verifications ask the host.
+# The host profile's signatures (wasm/zs_host_sig.c): the hashes of signed content remember their
+# message, and pk_wrap.c's verifications and ECDSA signing ask the host.
 HOST_ONLY = $(if $(filter host,$(PROFILE)),$(1))
 CF_pk_wrap := -Dmbedtls_ecp_check_pub_priv=zs_ecp_check_pub_priv $(call HOST_ONLY,-Dmbedtls_ecdsa_read_signature=zs_ecdsa_read_signature \
-  -Dmbedtls_rsa_pkcs1_verify=zs_rsa_pkcs1_verify)
+  -Dmbedtls_rsa_pkcs1_verify=zs_rsa_pkcs1_verify -Dmbedtls_ecdsa_write_signature=zs_ecdsa_write_signature)
 CF_ssl_tls13_generic := $(call HOST_ONLY,-Dpsa_hash_compute=zs_memo_hash_compute)
 CF_ssl_tls12_client := $(call HOST_ONLY,-Dmbedtls_ssl_get_key_exchange_md_tls1_2=zs_memo_ske_md)
+CF_ssl_tls12_server := $(CF_ssl_tls12_client)
 CF_x509_crt := $(call HOST_ONLY,-Dmbedtls_md=zs_memo_md)
 
 # ChaCha20 four blocks at a time in wasm SIMD128 (wasm/zs_chacha20_simd.c, the only file built

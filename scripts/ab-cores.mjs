@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { randomFillSync, createCipheriv, createDecipheriv } from 'node:crypto';
 import { hostEcc } from '../build/js/src/tls/host_ecc.js';
-import { hostEcdsaVerify, hostRsaVerify } from '../build/js/src/tls/host_sig.js';
+import { hostEcdsaSign, hostEcdsaVerify, hostRsaVerify } from '../build/js/src/tls/host_sig.js';
 const [mode, what, roundsS, kS, ...specs] = process.argv.slice(2);
 const ROUNDS = Number(roundsS), K = Number(kS);
 const ROOT = process.env.ZSOCK_ROOT || process.cwd();
@@ -50,6 +50,7 @@ function load(spec) {
     emscripten_notify_memory_growth: () => {}, zs_host_gcm: hostGcm(() => x.memory),
     zs_host_ecc: opt === 'noecc' ? () => 0 : hostEcc(() => x.memory),
     zs_host_ecdsa_verify: opt === 'noecc' ? () => 0 : hostEcdsaVerify(() => x.memory),
+    zs_host_ecdsa_sign: opt === 'noecc' ? () => 0 : hostEcdsaSign(() => x.memory),
     zs_host_rsa_verify: opt === 'noecc' ? () => 0 : hostRsaVerify(() => x.memory) };
   const wasi = new Proxy({}, { get: (_, n) => (n === 'proc_exit' ? (c) => { throw new Error('exit ' + c); } : () => 52) });
   x = new WebAssembly.Instance(mod, { env, wasi_snapshot_preview1: wasi }).exports;

@@ -1,9 +1,9 @@
 /**
- * The host side of the host profile's signature verification (wasm/zs_host_sig.c): the core's
- * imports `zs_host_ecdsa_verify` and `zs_host_rsa_verify`, done with node:crypto. The core asks
- * only with the message it hashed; a 0 sends it to mbedTLS, whose answer stands.
+ * The host side of the host profile's signatures (wasm/zs_host_sig.c): the core's imports
+ * `zs_host_ecdsa_verify`, `zs_host_rsa_verify` and `zs_host_ecdsa_sign`, done with node:crypto.
+ * The core asks only with the message it hashed; a 0 sends it to mbedTLS, whose answer stands.
  */
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { NIST, hostAccel, inside } from './host_ecc.js';
 import { bytesEqual } from './bytes.js';
 
@@ -100,5 +100,51 @@ export function hostRsaVerify(memory: Memory) {
       !inside(m, n, nlen) || !inside(m, e, elen) || !inside(m, sig, nlen)) return refuse();
     return counted(() => verify(alg, m.subarray(msg, msg + mlen), rsaKey(m.subarray(n, n + nlen), m.subarray(e, e + elen)),
       m.subarray(sig, sig + nlen)));
+  };
+}
+
+/** Private keys imported for signing: a server's own key, the same for each of its handshakes.
+ *  Few (a process serves a few certificates), each with a copy of its scalar, wiped when the
+ *  entry goes; node:crypto's own copy goes with the KeyObject. A key is imported only when its
+ *  scalar gives its point (node:crypto would sign with a scalar of 0, or out of range). */
+const signers: { group: number; d: Uint8Array; point: Uint8Array; key: KeyObject }[] = [];
+const SIGNERS_MAX = 4;
+
+function signer(group: number, d: Uint8Array, point: Uint8Array): KeyObject {
+  const hit = signers.find((e) => e.group === group && bytesEqual(e.d, d) && bytesEqual(e.point, point));
+  if (hit) return hit.key;
+  const n = NIST[group].bytes;
+  const x = b64(point.subarray(1, 1 + n)), y = b64(point.subarray(1 + n));
+  const key = createPrivateKey({ key: { kty: 'EC', crv: NIST[group].jwk, d: b64(d), x, y }, format: 'jwk' });
+  const ecdh = createECDH(NIST[group].curve);
+  ecdh.setPrivateKey(d); // throws for 0 or a scalar out of range
+  if (!bytesEqual(ecdh.getPublicKey(), point)) throw new Error('the scalar is not the point\'s');
+  signers.unshift({ group, d: d.slice(), point: point.slice(), key });
+  if (signers.length > SIGNERS_MAX) signers.pop()!.d.fill(0);
+  return key;
+}
+
+/** zs_host_ecdsa_sign(group, hash, msg, msglen, d, dlen, point, plen, sig, sigcap) over the
+ *  core's memory (wasm/zs_host_sig.c): the length of the DER signature over msg written to sig
+ *  with the key (d, point); 0 when it does not serve the call or the signature does not fit, and
+ *  the core then signs in C. It never throws into the core. */
+export function hostEcdsaSign(memory: Memory) {
+  const view = viewOf(memory);
+  return (group: number, hash: number, msg: number, mlen: number, d: number, dlen: number, p: number, plen: number,
+    sig: number, cap: number): number => {
+    msg >>>= 0; mlen >>>= 0; d >>>= 0; dlen >>>= 0; p >>>= 0; plen >>>= 0; sig >>>= 0; cap >>>= 0; // u32 from the core
+    const c = NIST[group], alg = HASH[hash];
+    const m = view();
+    if (!hostAccel.enabled || !c || !alg || dlen !== c.bytes || plen !== 1 + 2 * c.bytes || !inside(m, msg, mlen) ||
+      !inside(m, d, dlen) || !inside(m, p, plen) || !inside(m, sig, cap) || m[p] !== 4) return refuse();
+    try {
+      const s = sign(alg, m.subarray(msg, msg + mlen), { key: signer(group, m.subarray(d, d + dlen), m.subarray(p, p + plen)), dsaEncoding: 'der' });
+      if (s.length > cap) return refuse();
+      m.set(s, sig);
+      hostAccel.served++;
+      return s.length;
+    } catch {
+      return refuse();
+    }
   };
 }
