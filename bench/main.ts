@@ -16,7 +16,7 @@ import { getCore } from '../src/internal.js';
 import { configure } from '../src/config.js';
 import { zsock_close } from '../src/api/index.js';
 import { ROOT } from '../test/helpers/pki.js';
-import { abRounds, perRun, cpuOf, rate, stat, warmUp, warmUpAsync, MEM_WARM_MS, type Sample } from './lib/stats.js';
+import { abRounds, perRun, cpuOf, rate, stat, warmUp, warmUpAsync, MEM_WARM_MS, LOOP_WARM_MS, type Sample } from './lib/stats.js';
 import { KINDS, engineHandshake, engineBulk, ticket } from './lib/engine.js';
 import { nativeAvailable, nativeHandshakeRounds, nativeBulk } from './lib/native.js';
 import { nodeTls, holdingServer, nodeIdle } from './lib/node_tls.js';
@@ -78,7 +78,7 @@ async function handshakesLoopback(host = false): Promise<Row[]> {
     const z = await zsockSockets(kind), node = await nodeTls(kind);
     // Both sides warm up for the same CPU time, as the in-memory rows: Node's TLS is compiled
     // ahead of time, zsock's core and JS are not (a fresh host child is all cold).
-    const warm = [await warmUpAsync(MEM_WARM_MS, z.handshake), await warmUpAsync(MEM_WARM_MS, node.handshake)];
+    const warm = [await warmUpAsync(LOOP_WARM_MS, z.handshake), await warmUpAsync(LOOP_WARM_MS, node.handshake)];
     log(`  after ${warm[0]} (zsock) and ${warm[1]} (Node) unmeasured`);
     const ab = await abRounds(R, () => perHandshake(K, z.handshake), () => perHandshake(K, node.handshake));
     z.close();

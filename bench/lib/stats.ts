@@ -60,6 +60,13 @@ export async function abRounds(rounds: number, zsock: () => Promise<Sample> | Sa
  *  with three handshakes. */
 export const MEM_WARM_MS = 1500;
 
+/** CPU ms of unmeasured loopback handshakes per side before their rounds. Over sockets zsock's
+ *  JS path (sockets, the TLS layer, the host's crypto imports) compiles too: in a fresh process
+ *  a TLS 1.3 handshake of the host profile's core still took 2.5 ms after 1.5 s of warm-up
+ *  (about 600 handshakes) and came down to 1.1 ms after about 2,000 (docs/bench.md, "Loopback
+ *  handshakes: a longer warm-up"). Node's side warms up for as long. */
+export const LOOP_WARM_MS = 4000;
+
 /** Runs `f` unmeasured until `ms` of this process's CPU time went by; returns how many times. */
 export function warmUp(ms: number, f: () => void): number {
   const c0 = process.cpuUsage();
