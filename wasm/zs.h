@@ -108,6 +108,7 @@ typedef struct zs_ctx {
     int in_steps;                  /* inside zs_handshake's step loop: a verify may defer */
     int verify_deferred;           /* the host's verify callback has not answered yet */
     int verify_failed;             /* a deferred answer rejected the peer */
+    int arena_short;               /* the arena refused an allocation during the handshake */
     struct zs_keylog *keylog;      /* key log lines not yet taken (zs_keylog.c); NULL: off */
     unsigned char *peer_der;       /* TLS 1.3, once established: the peer's leaf (zs_idle.c) */
     uint32_t peer_der_len;

@@ -121,22 +121,31 @@ static unsigned first_bin(unsigned i)
     return BINS;
 }
 
-/* A free block of at least `size` bytes, or NULL. Its own bin's first block when that one is
- * big enough; else any block of the first bin whose every block is (the request rounded up to
- * the next bin's lower bound), so no bin is searched. */
+/* A free block of at least `size` bytes, or NULL when there is none. Its own bin's first block
+ * when that one is big enough; else any block of the first bin whose every block is (the request
+ * rounded up to the next bin's lower bound), so no bin is searched. Only when no such bin holds
+ * any is the request's own bin walked, so that NULL means the arena has no block that fits. */
 static struct blk *find(uint32_t size)
 {
-    unsigned i = bin_of(size);
-    if (A.bin[i] != NULL && size_of(&A.bin[i]->h) >= size) {
-        return A.bin[i];
+    unsigned own = bin_of(size), i;
+    if (A.bin[own] != NULL && size_of(&A.bin[own]->h) >= size) {
+        return A.bin[own];
     }
     if (size < SMALL) {
-        i++; /* exact bins: the next one up holds bigger blocks */
+        i = own + 1; /* exact bins: the next one up holds bigger blocks */
     } else {
         i = bin_of(size + (1u << (log2_of(size) - SUB_BITS)) - 1);
     }
     i = first_bin(i);
-    return i < BINS ? A.bin[i] : NULL;
+    if (i < BINS) {
+        return A.bin[i];
+    }
+    for (struct blk *b = A.bin[own]; b != NULL; b = b->next) {
+        if (size_of(&b->h) >= size) {
+            return b;
+        }
+    }
+    return NULL;
 }
 
 void zs_arena_init(void *region, size_t len)
@@ -161,7 +170,10 @@ void zs_arena_init(void *region, size_t len)
 
 void *zs_arena_calloc(size_t n, size_t each)
 {
-    if (n == 0 || each == 0 || n > (REGION_MAX - MIN_BLOCK) / each) {
+    if (n == 0 || each == 0) {
+        return NULL; /* nothing asked: not a shortage */
+    }
+    if (n > (REGION_MAX - MIN_BLOCK) / each) {
         A.refused++;
         return NULL;
     }
@@ -197,7 +209,8 @@ void *zs_arena_calloc(size_t n, size_t each)
     return memset(p, 0, len);
 }
 
-/* The block `p` was handed out as, or NULL when it cannot be one. */
+/* The block `p` was handed out as, or NULL when it cannot be one: its header, its neighbours'
+ * flags and, when the block below is free, that block's size must all agree. */
 static struct hdr *block_of(void *p)
 {
     unsigned char *h = (unsigned char *) p - HEADER;
@@ -206,8 +219,16 @@ static struct hdr *block_of(void *p)
     }
     struct hdr *b = (struct hdr *) h;
     uint32_t size = size_of(b);
-    if ((b->size & FREE) || size < MIN_BLOCK || size > (size_t) (A.end - h)) {
+    if ((b->size & FREE) || size < MIN_BLOCK || size % GRAIN != 0 || size > (size_t) (A.end - h) ||
+        (above(b)->size & PREV_FREE)) {
         return NULL;
+    }
+    if (b->size & PREV_FREE) {
+        struct hdr *lower = (struct hdr *) (h - b->prev);
+        if (b->prev < MIN_BLOCK || b->prev > (size_t) (h - A.base) || !(lower->size & FREE) ||
+            size_of(lower) != b->prev) {
+            return NULL;
+        }
     }
     return b;
 }
@@ -230,6 +251,7 @@ void zs_arena_free(void *p)
         size += size_of(up);
     }
     if (b->size & PREV_FREE) {
+        b->size |= FREE; /* inside the merged block now: freeing it again traps */
         b = (struct hdr *) ((unsigned char *) b - b->prev);
         take((struct blk *) b);
         size += size_of(b);

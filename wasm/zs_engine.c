@@ -40,21 +40,37 @@ ZS_API uint32_t zs_io_out_len(const zs_ctx *c)
     return c->out_len;
 }
 
+/* Whether a handshake's `ret` is a wait, or an end the peer or the clock made. */
+static int from_peer_or_clock(int ret)
+{
+    switch (ret) {
+        case MBEDTLS_ERR_SSL_WANT_READ:
+        case MBEDTLS_ERR_SSL_WANT_WRITE:
+        case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+        case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+        case MBEDTLS_ERR_SSL_CONN_EOF:
+        case MBEDTLS_ERR_SSL_TIMEOUT:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
 /* Runs the handshake as far as it can go: 0 when it is over; ZS_VERIFY_PENDING (1) while the
  * host's verify callback has deferred its answer (see zs_verify_resume). A DTLS server answers
  * a ClientHello without a valid cookie with HelloVerifyRequest and starts over, keeping the
  * client's address: the host sees WANT_READ (and a datagram to send).
- * A handshake that fails while the arena refused an allocation fails with ALLOC_FAILED (ENOMEM):
- * mbedTLS reports some refusals as something else (a certificate whose signature it could not
- * hash reads as signed by an unknown CA), and which allocation fails first depends on how the
- * arena is fragmented. */
+ * A handshake that fails on its own side after the arena refused it an allocation fails with
+ * ALLOC_FAILED (ENOMEM): mbedTLS reports some refusals as something else (a certificate whose
+ * signature it could not hash reads as signed by an unknown CA), and which allocation fails first
+ * depends on how the arena is fragmented. What the peer or the clock ended stays as it is. */
 ZS_API int zs_handshake(zs_ctx *c)
 {
     if (c->verify_deferred) {
         return ZS_VERIFY_PENDING;
     }
     if (c->verify_failed) {
-        return MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+        return c->arena_short ? MBEDTLS_ERR_SSL_ALLOC_FAILED : MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
     }
     ACCT_BEGIN;
     uint32_t refused = zs_arena_refused();
@@ -76,8 +92,9 @@ ZS_API int zs_handshake(zs_ctx *c)
     if (ret == 0) {
         zs_idle_trim(c);
         zs_bufs_idle(c);
-    } else if (ret < 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE &&
-               zs_arena_refused() != refused) {
+    }
+    c->arena_short |= zs_arena_refused() != refused;
+    if (ret < 0 && c->arena_short && !from_peer_or_clock(ret)) {
         ret = MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
     ACCT_END(c);

@@ -173,21 +173,23 @@ static int host_verified(const mbedtls_ecdsa_context *ctx, const unsigned char *
                                 (uint32_t) plen, sig, (uint32_t) slen) == 1;
 }
 
-/* Whether sig[0..len) is one DER SEQUENCE of two INTEGERs, as an ECDSA signature is. */
-static int der_signature(const unsigned char *sig, size_t len)
+/* Whether sig[0..len) is one DER SEQUENCE of two positive INTEGERs of at most n + 1 bytes, as
+ * an ECDSA signature on a curve of n-byte scalars is. */
+static int der_signature(const unsigned char *sig, size_t len, size_t n)
 {
     unsigned char *p = (unsigned char *) sig;
     const unsigned char *end = sig + len;
-    size_t n;
-    if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 ||
-        p + n != end) {
+    size_t k;
+    if (mbedtls_asn1_get_tag(&p, end, &k, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 ||
+        p + k != end) {
         return 0;
     }
     for (int i = 0; i < 2; i++) {
-        if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_INTEGER) != 0 || n == 0) {
+        if (mbedtls_asn1_get_tag(&p, end, &k, MBEDTLS_ASN1_INTEGER) != 0 || k == 0 || k > n + 1 ||
+            (p[0] & 0x80) != 0) {
             return 0;
         }
-        p += n;
+        p += k;
     }
     return p == end;
 }
@@ -206,7 +208,7 @@ static int host_signed(const mbedtls_ecdsa_context *ctx, mbedtls_md_type_t md_al
                                  pt, (uint32_t) plen, sig, sig_size > 256 ? 256 : (uint32_t) sig_size);
     }
     mbedtls_platform_zeroize(d, sizeof(d));
-    if (len <= 0 || (size_t) len > sig_size || !der_signature(sig, (size_t) len)) {
+    if (len <= 0 || (size_t) len > sig_size || !der_signature(sig, (size_t) len, n)) {
         return 0;
     }
     *slen = (size_t) len;

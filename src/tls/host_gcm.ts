@@ -3,6 +3,7 @@
  * `zs_host_gcm`, done with node:crypto. Only a core built with PROFILE=host imports it.
  */
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
+import { inside } from './host_ecc.js';
 
 const MODES: Record<number, CipherGCMTypes> = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' };
 
@@ -33,6 +34,9 @@ export function hostGcm(memory: () => { readonly buffer: ArrayBufferLike }) {
     if (!mode) return 2;
     try {
       if (m.buffer !== memory().buffer) m = new Uint8Array(memory().buffer);
+      k >>>= 0; iv >>>= 0; ivl >>>= 0; ad >>>= 0; adl >>>= 0; inp >>>= 0; len >>>= 0; out >>>= 0; tag >>>= 0; tl >>>= 0; // u32 from the core
+      if (!inside(m, k, kl) || !inside(m, iv, ivl) || !inside(m, ad, adl) || !inside(m, inp, len) ||
+        !inside(m, out, len) || !inside(m, tag, tl)) return 2;
       if (enc) {
         const c = createCipheriv(mode, short(KEY, m, k, kl), short(IV, m, iv, ivl), { authTagLength: tl });
         c.setAAD(short(AD, m, ad, adl));

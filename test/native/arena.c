@@ -50,6 +50,21 @@ static size_t used(void)
     return u;
 }
 
+/* Whether any free block could hold n bytes (a NULL from calloc must mean there is none). */
+static int fits_somewhere(size_t n)
+{
+    uint32_t need = (uint32_t) ((n + HEADER + GRAIN - 1) & ~(size_t) (GRAIN - 1));
+    if (need < MIN_BLOCK) {
+        need = MIN_BLOCK;
+    }
+    for (struct hdr *h = (struct hdr *) A.base; (unsigned char *) h < A.end; h = above(h)) {
+        if ((h->size & FREE) && size_of(h) >= need) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void check_block(int i)
 {
     for (size_t k = 0; k < live[i].n; k++) {
@@ -62,7 +77,7 @@ static size_t a_size(void)
 {
     switch (rnd() % 8) {
     case 0: return 16384 + 29 + rnd() % 300;
-    case 1: return rnd() % 20000;
+    case 1: return 1 + rnd() % 20000;
     default: return 1 + rnd() % 400;
     }
 }
@@ -81,6 +96,7 @@ static void test_random(void)
             unsigned char *p = t_calloc(n, 1);
             calls++;
             if (p == NULL) {
+                CHECK(!fits_somewhere(n)); /* good fit never answers NULL beside a block that fits */
                 nulls++;
                 continue;
             }
@@ -103,7 +119,7 @@ static void test_random(void)
             live[i].p = NULL;
         }
     }
-    CHECK(t_check() == 0 && used() == 0);
+    CHECK(t_check() == 0 && used() == 0 && nulls > 0);
     /* Merged: the whole region is one free block again. */
     size_t all = (size_t) (A.end - A.base) - HEADER;
     unsigned char *p = t_calloc(all, 1);
@@ -120,7 +136,8 @@ static void test_counts_and_edges(void)
     CHECK(t_calloc(0, 8) == NULL && t_calloc(8, 0) == NULL);
     CHECK(t_calloc(SIZE_MAX, 2) == NULL && t_calloc(2, SIZE_MAX / 2 + 1) == NULL);
     CHECK(t_calloc(REGION, 1) == NULL && t_calloc(1, REGION_MAX) == NULL);
-    CHECK(t_refused() == refused + 6); /* each refusal counted (the engine's ENOMEM, zs_handshake) */
+    CHECK(t_refused() == refused + 4); /* each shortage counted (the engine's ENOMEM, zs_handshake);
+                                         * a size of 0 asks for nothing and is not one */
     t_free(NULL);
 
     /* Bytes in use count each block whole (its header, the grain); the peak holds until reset. */
@@ -157,7 +174,43 @@ static void test_counts_and_edges(void)
     t_free(xyz);
     t_free(w);
     CHECK(t_check() == 0 && used() == 0);
-    printf("edges: zero and overflowing sizes, byte counts and peak, exhaustion, merging both ways\n");
+    /* Sizes at the bins' edges: exact bins end at 256 bytes, then eight per power of two. */
+    static const size_t edges[] = { 240, 248, 256, 264, 504, 512, 520, 1016, 1024, 1032, 4088, 4096, 4104 };
+    unsigned char *e[sizeof(edges) / sizeof(edges[0])];
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+        e[i] = t_calloc(edges[i] - HEADER, 1);
+        CHECK(e[i] != NULL && t_check() == 0);
+    }
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i += 2) {
+        t_free(e[i]);
+    }
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i += 2) { /* each hole fits its size again */
+        unsigned char *again = t_calloc(edges[i] - HEADER, 1);
+        CHECK(again != NULL && t_check() == 0);
+        e[i] = again;
+    }
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+        t_free(e[i]);
+    }
+    CHECK(t_check() == 0 && used() == 0);
+    printf("edges: zero and overflowing sizes, byte counts and peak, exhaustion, merging both ways, "
+           "sizes at the bins' edges\n");
+}
+
+/* Regions too small to hold a block, or none: every calloc is NULL, and nothing traps. */
+static void test_small_regions(void)
+{
+    t_init(NULL, REGION);
+    CHECK(t_calloc(1, 1) == NULL);
+    t_init(region, MIN_BLOCK + HEADER - 1);
+    CHECK(t_calloc(1, 1) == NULL);
+    t_init(region + 1, MIN_BLOCK + HEADER + GRAIN); /* unaligned at both ends: rounded inward */
+    unsigned char *p = t_calloc(1, 1);
+    CHECK(p == region + GRAIN + HEADER && t_calloc(1, 1) == NULL && t_check() == 0);
+    t_free(p);
+    CHECK(t_check() == 0);
+    t_init(region, REGION);
+    printf("small regions: none, less than a block, one block between unaligned ends\n");
 }
 
 /* init writes the first block's header and links and the end's sentinel, nothing between. */
@@ -199,6 +252,16 @@ static void double_free(void)
     t_free(p);
 }
 
+/* b's block merges with the free block below it (a): its old header is inside a free block. */
+static void double_free_after_merge(void)
+{
+    void *a = t_calloc(32, 1), *b = t_calloc(32, 1);
+    (void) t_calloc(32, 1);
+    t_free(a);
+    t_free(b);
+    t_free(b);
+}
+
 static void stray_free(void)
 {
     static char elsewhere[64];
@@ -218,7 +281,9 @@ int main(void)
     test_random();
     test_counts_and_edges();
     test_untouched();
+    test_small_regions();
     expect_trap(double_free, "a double free");
+    expect_trap(double_free_after_merge, "a double free of a block merged with the one below");
     expect_trap(stray_free, "a free of memory outside the arena");
     expect_trap(inside_free, "a free of a pointer inside a block");
     printf("arena: all passed\n");

@@ -1,5 +1,6 @@
 /** The host profile's AES-GCM import (src/tls/host_gcm.ts), over a memory as the core lends it:
- *  a NIST vector, in-place sealing, a bad tag, and bad lengths, without throwing into the core. */
+ *  a NIST vector, in-place sealing, a bad tag, bad lengths and ranges, without throwing into the
+ *  core. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hostGcm } from '../../src/tls/host_gcm.js';
@@ -51,6 +52,25 @@ G('a key length other than 16/24/32 or a bad tag length gives 2, never a throw',
   const { at, gcm } = setup(PT);
   assert.is(gcm(1, at.key, 20, at.iv, 12, at.ad, AAD.length, at.in, PT.length, at.out, at.tag, 16), 2);
   assert.is(gcm(1, at.key, 16, at.iv, 12, at.ad, AAD.length, at.in, PT.length, at.out, at.tag, 3), 2);
+});
+
+G('any range beyond memory gives 2 and writes nothing (regression: a key or nonce beyond it was read as zeros)', () => {
+  const { m, at, gcm } = setup(PT);
+  const end = m.length;
+  const cases: [string, number[]][] = [
+    ['key', [1, end - 8, 16, at.iv, 12, at.ad, AAD.length, at.in, PT.length, at.out, at.tag, 16]],
+    ['nonce', [1, at.key, 16, end - 4, 12, at.ad, AAD.length, at.in, PT.length, at.out, at.tag, 16]],
+    ['additional data', [1, at.key, 16, at.iv, 12, end - 2, AAD.length, at.in, PT.length, at.out, at.tag, 16]],
+    ['input', [1, at.key, 16, at.iv, 12, at.ad, AAD.length, end - 10, PT.length, at.out, at.tag, 16]],
+    ['output', [1, at.key, 16, at.iv, 12, at.ad, AAD.length, at.in, PT.length, end - 10, at.tag, 16]],
+    ['tag', [1, at.key, 16, at.iv, 12, at.ad, AAD.length, at.in, PT.length, at.out, end - 8, 16]],
+    ['a pointer that reads negative in JS', [1, -16, 16, at.iv, 12, at.ad, AAD.length, at.in, PT.length, at.out, at.tag, 16]],
+  ];
+  for (const [what, args] of cases) {
+    const before = m.slice();
+    assert.is((gcm as (...a: number[]) => number)(...args), 2, what);
+    assert.equal(m, before, `${what}: memory unchanged`);
+  }
 });
 
 G.run();
