@@ -95,6 +95,7 @@ function dispatch(h, payload) {
 	}
 	const t = objects.get(h.id);
 	if (!t) return;
+	t.told?.(h.e);
 	if (h.e === 'readable') t.onReadable?.(h.n);
 	else if (h.e === 'writable') t.onWritable?.(h.n);
 	else if (h.e === 'error') t.onError?.();
@@ -136,17 +137,25 @@ class Proxied {
 	forget() { objects.delete(this.#id); }
 }
 
+/* A TCP's write() before this board has been told of its connection (its first onWritable
+ * event) throws "not ready" here, without asking: the simulator's network runs while the board
+ * computes, and may have connected already; on the device the connect, and its flag, reach the
+ * program as an event (xs/io419.js). After an error event or close() the simulator answers. */
 class TCP extends Proxied {
+	#told = false;
+	#closed = false;
 	constructor(o) {
-		if (o === ADOPT) { super(arguments[1]); return; }
+		if (o === ADOPT) { super(arguments[1]); this.#told = true; return; }
 		super(nextId++);
 		o ??= {};
 		this.onReadable = o.onReadable; this.onWritable = o.onWritable; this.onError = o.onError; this.target = o.target;
 		const opts = plain(o, ['address', 'port', 'format']);
 		if (o.from !== undefined) opts.from = o.from instanceof TCP ? o.from.id : -1;
 		try { call({ op: 'new', cls: 'TCP', id: this.id, o: opts }); } catch (e) { this.forget(); throw e; }
-		if (o.from instanceof TCP) o.from.forget();
+		if (o.from instanceof TCP) { o.from.forget(); this.#told = true; }
 	}
+	/* An event for this socket arrived: a writable or an error one ends "not ready". */
+	told(e) { if (e === 'writable' || e === 'error') this.#told = true; }
 	read(arg) {
 		const dst = bytesOf(arg);
 		const [r, p] = this.call('read', [dst ? dst.length : arg]);
@@ -157,10 +166,11 @@ class TCP extends Proxied {
 		return r ?? undefined;
 	}
 	write(data) {
+		if (!this.#told && !this.#closed) throw new Error('not ready');
 		const bytes = bytesOf(data);
 		return this.call('write', bytes ? [] : [data], bytes ?? undefined)[0];
 	}
-	close() { this.call('close', []); this.forget(); }
+	close() { this.#closed = true; this.call('close', []); this.forget(); }
 	get remoteAddress() { return this.call('get', ['remoteAddress'])[0] ?? undefined; }
 	get remotePort() { return this.call('get', ['remotePort'])[0] ?? undefined; }
 	get format() { return this.call('get', ['format'])[0]; }

@@ -37,6 +37,10 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
     #closed = false;
     #format = 'buffer';
     #bare = false;
+    /** The firmware was told the connection is up (its first onWritable), or it adopted an
+     *  accepted one. Until then write() throws "not ready", whatever the network did meanwhile:
+     *  on the device the connect reaches the program as an event, and its flag with it. */
+    #connected = false;
     onReadable: Cb;
     onWritable: Cb;
     onError: Cb;
@@ -74,6 +78,7 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
       this.#rx = from.#rx; this.#failed = from.#failed; this.#errorDue = from.#errorDue;
       from.#end = null;
       from.#closed = true;
+      this.#connected = true;
       this.#attach(end);
       // An accepted socket is connected: the first onWritable says so, and buffered data follows.
       realm.post(() => {
@@ -87,7 +92,11 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
     #attach(end: TcpEnd): void {
       this.#end = end;
       end.events = {
-        onConnect: () => realm.post(() => !this.#closed && this.onWritable?.(this.#room())),
+        onConnect: () => realm.post(() => {
+          if (this.#closed) return;
+          this.#connected = true;
+          this.onWritable?.(this.#room());
+        }),
         onData: (b) => {
           this.#rx.push(b);
           realm.post(() => !this.#closed && this.#rx.length && this.onReadable?.(this.#rx.length));
@@ -141,7 +150,7 @@ export function moddableIO(h: VHost, realm: BoardRealm) {
       if (this.#closed) throw err('closed');
       if (this.#failed) return 0; // "silently ignored after an error"
       const end = this.#end!;
-      if (end.state === 'connecting') throw err('not ready');
+      if (!this.#connected) throw err('not ready');
       const bytes = this.#format === 'number' && typeof data === 'number' ? Uint8Array.of(data) : bytesOf(data);
       if (!bytes) throw err('invalid buffer');
       if (bytes.length > this.#room()) throw err('would block');

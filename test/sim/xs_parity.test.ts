@@ -3,7 +3,9 @@
  * errors by class and message, write before connect, a listener and a connection to itself, an
  * invalid read, FIN as onError after the data, UDP with the sender's address, `net`, DNS answers
  * and a name that does not resolve) prints the same lines on XS (through the pipe bridge) as on
- * V8 (the sandbox), and the lines expected.
+ * V8 (the sandbox), and the lines expected. (Regression: on a loaded machine the XS board's
+ * write right after `new TCP` passed, because the simulator's network had connected while the
+ * board computed; a board now learns of its connection only from the event, as on the device.)
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
