@@ -153,6 +153,9 @@ void zs_arena_usage(size_t *used, size_t *blocks, size_t *peak);
 void zs_arena_peak_reset(void);
 uint32_t zs_arena_refused(void); /* callocs that returned NULL since zs_init */
 
+/* zs_host_ecc.c, host profile: the IANA NamedGroup of a NIST curve the host serves, else 0 */
+int zs_host_group(const mbedtls_ecp_group *grp);
+
 /* zs_post.c */
 #define ZS_VERIFY_DEFER 1          /* zs_host_verify: the answer comes later (zs_verify_resume) */
 #define ZS_VERIFY_PENDING 1        /* zs_handshake: paused until zs_verify_resume */

@@ -34,8 +34,8 @@ ZS_IMPORT(zs_host_ecc) int zs_host_ecc(int op, int group, const unsigned char *k
                                        const unsigned char *p, uint32_t plen, unsigned char *out,
                                        uint32_t outcap);
 
-/* The IANA NamedGroup of a NIST curve the host serves, else 0. */
-static int nist_group(const mbedtls_ecp_group *grp)
+/** The IANA NamedGroup of a NIST curve the host serves, else 0 (here and in zs_host_sig.c). */
+int zs_host_group(const mbedtls_ecp_group *grp)
 {
     switch (grp->id) {
         case MBEDTLS_ECP_DP_SECP256R1: return 23;
@@ -49,7 +49,7 @@ static int host_base(const mbedtls_ecp_group *grp, mbedtls_ecp_point *R, const m
 {
     unsigned char k[MAX_BYTES], pt[1 + 2 * MAX_BYTES];
     size_t n = (grp->pbits + 7) / 8;
-    int group = nist_group(grp), ret = -1;
+    int group = zs_host_group(grp), ret = -1;
     if (group == 0 || n > MAX_BYTES || mbedtls_mpi_write_binary(d, k, n) != 0) {
         goto done;
     }
@@ -73,7 +73,7 @@ int zs_host_ecc_shared(const mbedtls_ecp_group *grp, mbedtls_mpi *z, const mbedt
 {
     unsigned char k[MAX_BYTES], pt[1 + 2 * MAX_BYTES], x[MAX_BYTES];
     size_t n = (grp->pbits + 7) / 8, plen = 0;
-    int group = nist_group(grp), ret = -1;
+    int group = zs_host_group(grp), ret = -1;
     if (group == 0 || n > MAX_BYTES || mbedtls_mpi_write_binary(d, k, n) != 0 ||
         mbedtls_ecp_point_write_binary(grp, Q, MBEDTLS_ECP_PF_UNCOMPRESSED, &plen, pt, sizeof(pt)) != 0 ||
         plen != 1 + 2 * n) {

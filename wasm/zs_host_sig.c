@@ -155,7 +155,7 @@ static int recall(const unsigned char *hash, size_t hlen)
 /* The IANA group of a key on a curve the host serves (else 0), and its public point. */
 static int host_key(const mbedtls_ecdsa_context *ctx, unsigned char pt[1 + 2 * 48], size_t *plen)
 {
-    int group = ctx->grp.id == MBEDTLS_ECP_DP_SECP256R1 ? 23 : ctx->grp.id == MBEDTLS_ECP_DP_SECP384R1 ? 24 : 0;
+    int group = zs_host_group(&ctx->grp);
     *plen = 0;
     return group != 0 && mbedtls_ecp_point_write_binary(&ctx->grp, &ctx->Q, MBEDTLS_ECP_PF_UNCOMPRESSED,
                                                         plen, pt, 1 + 2 * 48) == 0 ? group : 0;

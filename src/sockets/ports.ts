@@ -93,13 +93,18 @@ export function repick(proto: string, errno: number, local: SockAddr, auto: bool
  *  closing only when no other is free; -EADDRINUSE when every port is taken. */
 export function pickPort(proto: string, h: Holder, range: [number, number] = [config.EPHEMERAL_PORT_MIN, config.EPHEMERAL_PORT_MAX]): number {
   const [lo, hi] = range;
-  const free = (port: number, closingToo: boolean) =>
-    !claims.has(key(proto, port)) && (closingToo || !closing.has(key(proto, port))) && claim(proto, port, h) === 0;
+  const take = (port: number) => (claim(proto, port, h), port); // unclaimed: the claim holds
   for (let i = 0; i < 64; i++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
-    if (free(port, false)) return port;
+    const k = key(proto, port);
+    if (!claims.has(k) && !closing.has(k)) return take(port);
   }
-  for (let port = lo; port <= hi; port++) if (free(port, false)) return port;
-  for (let port = lo; port <= hi; port++) if (free(port, true)) return port; // the host may still refuse it: re-picked then
-  return -EADDRINUSE;
+  let late = -1; // the first port still closing: the host may still refuse it (re-picked then)
+  for (let port = lo; port <= hi; port++) {
+    const k = key(proto, port);
+    if (claims.has(k)) continue;
+    if (!closing.has(k)) return take(port);
+    if (late < 0) late = port;
+  }
+  return late < 0 ? -EADDRINUSE : take(late);
 }

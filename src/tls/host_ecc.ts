@@ -20,6 +20,15 @@ export const hostAccel = { enabled: true, served: 0, refused: 0 };
  *  given is checked with it before it is read or written. */
 export const inside = (m: Uint8Array, ptr: number, len: number): boolean => ptr + len <= m.length;
 
+/** How an import reaches the core's memory (its buffer is replaced when the memory grows). */
+export type Memory = () => { readonly buffer: ArrayBufferLike };
+
+/** A view of the core's memory for one import, made again only when the memory grew. */
+export function viewOf(memory: Memory): () => Uint8Array {
+  let v: Uint8Array = new Uint8Array(0);
+  return () => (v.buffer === memory().buffer ? v : (v = new Uint8Array(memory().buffer)));
+}
+
 /** What one call computes: k * G (uncompressed), or x(k * peer). node:crypto throws for a scalar
  *  out of range or a point off the curve. */
 function compute(op: number, group: number, k: Buffer, peer: Buffer | null): Buffer {
@@ -41,20 +50,20 @@ function shape(op: number, group: number): { k: number; p: number; out: number }
  *  written to `out`; 0 when the call is not one it serves (group, operation, a length that does
  *  not match, a range outside memory) or node:crypto refuses an input (the core then runs its C
  *  path, which gives mbedTLS's own error). It never throws into the core. */
-export function hostEcc(memory: () => { readonly buffer: ArrayBufferLike }) {
+export function hostEcc(memory: Memory) {
+  const view = viewOf(memory);
   return (op: number, group: number, k: number, klen: number, p: number, plen: number, out: number, outcap: number): number => {
-    const n = serve(memory, op, group, k, klen, p, plen, out, outcap);
+    const n = serve(view(), op, group, k, klen, p, plen, out, outcap);
     if (n) hostAccel.served++; else hostAccel.refused++;
     return n;
   };
 }
 
-function serve(memory: () => { readonly buffer: ArrayBufferLike }, op: number, group: number, k: number, klen: number,
+function serve(m: Uint8Array, op: number, group: number, k: number, klen: number,
   p: number, plen: number, out: number, outcap: number): number {
   const s = shape(op, group);
   k >>>= 0; klen >>>= 0; p >>>= 0; plen >>>= 0; out >>>= 0; outcap >>>= 0; // u32 from the core
   if (!hostAccel.enabled || !s || klen !== s.k || plen !== s.p || outcap < s.out) return 0;
-  const m = new Uint8Array(memory().buffer);
   if (!inside(m, k, klen) || !inside(m, p, plen) || !inside(m, out, s.out)) return 0;
   const key = Buffer.from(m.subarray(k, k + klen)); // a copy, wiped below
   try {

@@ -3,7 +3,7 @@
  * `zs_host_gcm`, done with node:crypto. Only a core built with PROFILE=host imports it.
  */
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
-import { inside } from './host_ecc.js';
+import { inside, viewOf, type Memory } from './host_ecc.js';
 
 const MODES: Record<number, CipherGCMTypes> = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' };
 
@@ -26,14 +26,14 @@ function short(role: number, m: Uint8Array, at: number, n: number): Uint8Array {
 /** zs_host_gcm(enc, key, keylen, iv, ivlen, ad, adlen, in, len, out, tag, taglen) over the
  *  core's memory: 0; 1 when a decryption's tag does not verify; 2 for a key length or a host
  *  error. It never throws into the core. `in` and `out` may overlap (records are sealed in place). */
-export function hostGcm(memory: () => { readonly buffer: ArrayBufferLike }) {
-  let m: Uint8Array = new Uint8Array(0); // a view of the core's memory, made again when the memory grows
+export function hostGcm(memory: Memory) {
+  const view = viewOf(memory);
   return (enc: number, k: number, kl: number, iv: number, ivl: number, ad: number, adl: number,
     inp: number, len: number, out: number, tag: number, tl: number): number => {
     const mode = MODES[kl];
     if (!mode) return 2;
     try {
-      if (m.buffer !== memory().buffer) m = new Uint8Array(memory().buffer);
+      const m = view();
       k >>>= 0; iv >>>= 0; ivl >>>= 0; ad >>>= 0; adl >>>= 0; inp >>>= 0; len >>>= 0; out >>>= 0; tag >>>= 0; tl >>>= 0; // u32 from the core
       if (!inside(m, k, kl) || !inside(m, iv, ivl) || !inside(m, ad, adl) || !inside(m, inp, len) ||
         !inside(m, out, len) || !inside(m, tag, tl)) return 2;

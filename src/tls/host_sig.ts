@@ -4,30 +4,32 @@
  * The core asks only with the message it hashed; a 0 sends it to mbedTLS, whose answer stands.
  */
 import { createECDH, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { NIST, hostAccel, inside } from './host_ecc.js';
+import { NIST, hostAccel, inside, viewOf, type Memory } from './host_ecc.js';
 import { bytesEqual } from './bytes.js';
 
 const HASH: Record<number, string> = { 1: 'sha256', 2: 'sha384', 3: 'sha512' };
-type Memory = () => { readonly buffer: ArrayBufferLike };
 
 /** Public keys already imported (a CA's or a peer's key is verified with again and again), most
  *  recently used first, each with a copy of the bytes it was made from: a lookup compares bytes
  *  (a base64 text of the key as the map key cost about 50 us per RSA verification under load). */
-const keys: { kind: number; a: Uint8Array; b: Uint8Array; key: KeyObject }[] = [];
-const KEYS_MAX = 32;
+type Entry = { kind: number; a: Uint8Array; b: Uint8Array; key: KeyObject };
+interface KeyCache { readonly entries: Entry[]; readonly max: number; readonly evicted?: (e: Entry) => void }
+const keys: KeyCache = { entries: [], max: 32 };
 const b64 = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).toString('base64url');
 
-/** The key of `kind` (a group, or 0 for RSA) made from a and b (a point; or n and e). */
-function cached(kind: number, a: Uint8Array, b: Uint8Array, make: () => KeyObject): KeyObject {
-  for (let i = 0; i < keys.length; i++) {
-    const e = keys[i];
+/** The key of `kind` (a group, or 0 for RSA) made from a and b (a point; or n and e; or a
+ *  private scalar and its point) in `cache`, made and kept there when it is not. */
+function cached(cache: KeyCache, kind: number, a: Uint8Array, b: Uint8Array, make: () => KeyObject): KeyObject {
+  const all = cache.entries;
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i];
     if (e.kind !== kind || !bytesEqual(e.a, a) || !bytesEqual(e.b, b)) continue;
-    if (i > 0) keys.unshift(...keys.splice(i, 1));
+    if (i > 0) all.unshift(...all.splice(i, 1));
     return e.key;
   }
   const key = make();
-  keys.unshift({ kind, a: a.slice(), b: b.slice(), key });
-  if (keys.length > KEYS_MAX) keys.pop();
+  all.unshift({ kind, a: a.slice(), b: b.slice(), key });
+  if (all.length > cache.max) cache.evicted?.(all.pop()!);
   return key;
 }
 
@@ -35,7 +37,7 @@ const NONE = new Uint8Array(0);
 
 function ecKey(group: number, point: Uint8Array): KeyObject {
   const n = NIST[group].bytes;
-  return cached(group, point, NONE, () => createPublicKey({ key: { kty: 'EC', crv: NIST[group].jwk,
+  return cached(keys, group, point, NONE, () => createPublicKey({ key: { kty: 'EC', crv: NIST[group].jwk,
     x: b64(point.subarray(1, 1 + n)), y: b64(point.subarray(1 + n)) }, format: 'jwk' }));
 }
 
@@ -43,7 +45,7 @@ function rsaKey(n: Uint8Array, e: Uint8Array): KeyObject {
   let i = 0;
   while (i < e.length - 1 && e[i] === 0) i++; // JWK integers are minimal
   const ex = e.subarray(i);
-  return cached(0, n, ex, () => createPublicKey({ key: { kty: 'RSA', n: b64(n), e: b64(ex) }, format: 'jwk' }));
+  return cached(keys, 0, n, ex, () => createPublicKey({ key: { kty: 'RSA', n: b64(n), e: b64(ex) }, format: 'jwk' }));
 }
 
 /** The verification itself, counted: 1 or 0, and 0 when node:crypto throws. */
@@ -56,12 +58,6 @@ function counted(f: () => boolean): number {
     hostAccel.refused++;
     return 0;
   }
-}
-
-/** A view of the core's memory for one import, made again only when the memory grew. */
-function viewOf(memory: Memory): () => Uint8Array {
-  let v: Uint8Array = new Uint8Array(0);
-  return () => (v.buffer === memory().buffer ? v : (v = new Uint8Array(memory().buffer)));
 }
 
 function refuse(): number {
@@ -107,21 +103,17 @@ export function hostRsaVerify(memory: Memory) {
  *  Few (a process serves a few certificates), each with a copy of its scalar, wiped when the
  *  entry goes; node:crypto's own copy goes with the KeyObject. A key is imported only when its
  *  scalar gives its point (node:crypto would sign with a scalar of 0, or out of range). */
-const signers: { group: number; d: Uint8Array; point: Uint8Array; key: KeyObject }[] = [];
-const SIGNERS_MAX = 4;
+const signers: KeyCache = { entries: [], max: 4, evicted: (e) => e.a.fill(0) };
 
 function signer(group: number, d: Uint8Array, point: Uint8Array): KeyObject {
-  const hit = signers.find((e) => e.group === group && bytesEqual(e.d, d) && bytesEqual(e.point, point));
-  if (hit) return hit.key;
-  const n = NIST[group].bytes;
-  const x = b64(point.subarray(1, 1 + n)), y = b64(point.subarray(1 + n));
-  const key = createPrivateKey({ key: { kty: 'EC', crv: NIST[group].jwk, d: b64(d), x, y }, format: 'jwk' });
-  const ecdh = createECDH(NIST[group].curve);
-  ecdh.setPrivateKey(d); // throws for 0 or a scalar out of range
-  if (!bytesEqual(ecdh.getPublicKey(), point)) throw new Error('the scalar is not the point\'s');
-  signers.unshift({ group, d: d.slice(), point: point.slice(), key });
-  if (signers.length > SIGNERS_MAX) signers.pop()!.d.fill(0);
-  return key;
+  return cached(signers, group, d, point, () => {
+    const ecdh = createECDH(NIST[group].curve);
+    ecdh.setPrivateKey(d); // throws for 0 or a scalar out of range
+    if (!bytesEqual(ecdh.getPublicKey(), point)) throw new Error('the scalar is not the point\'s');
+    const n = NIST[group].bytes;
+    return createPrivateKey({ key: { kty: 'EC', crv: NIST[group].jwk, d: b64(d),
+      x: b64(point.subarray(1, 1 + n)), y: b64(point.subarray(1 + n)) }, format: 'jwk' });
+  });
 }
 
 /** zs_host_ecdsa_sign(group, hash, msg, msglen, d, dlen, point, plen, sig, sigcap) over the
